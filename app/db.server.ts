@@ -1,0 +1,127 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { applyMigrations } from "./db/migrate.server";
+import type { SqlRunner } from "./db/sql-runner";
+import { env } from "./env.server";
+import { PrismaClient } from "./generated/prisma/client";
+
+export type DatabaseKind = "pglite" | "postgres";
+
+export interface Database {
+  kind: DatabaseKind;
+  /** PGlite data folder, or the PostgreSQL URL with its password hidden. */
+  location: string;
+  prisma: PrismaClient;
+  /** Raw access for migrations and the job queue. */
+  sql: SqlRunner;
+  close(): Promise<void>;
+}
+
+// Postgres returns int8/numeric as strings through node-postgres; counts are read as numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+function openPglite(dataDir: string): Database {
+  if (dataDir !== "memory://") mkdirSync(path.dirname(dataDir), { recursive: true });
+  const pglite = new PGlite(dataDir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    kind: "pglite",
+    location: dataDir,
+    prisma,
+    sql: {
+      query: async (text, values) => pglite.query(text, values ?? []),
+      exec: async (script) => {
+        await pglite.exec(script);
+      },
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+function openPostgres(url: string): Database {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client that loses its server must not crash the process.
+  pool.on("error", () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const sql: SqlRunner = {
+    query: async (text, values) => {
+      const result = await pool.query(text, values);
+      return { rows: result.rows };
+    },
+    exec: async (script) => {
+      await pool.query(script);
+    },
+  };
+  return {
+    kind: "postgres",
+    location: url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@"),
+    prisma,
+    sql,
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+// One database per process, shared through globalThis: the Remix build and the server
+// that loads it are separate module graphs, and PGlite allows only one opener per folder.
+const KEY = Symbol.for("nps.database");
+type Holder = { [KEY]?: Database };
+
+export function openDatabase(): Database {
+  const holder = globalThis as Holder;
+  if (!holder[KEY]) {
+    const e = env();
+    holder[KEY] = e.DATABASE_URL ? openPostgres(e.DATABASE_URL) : openPglite(e.PGLITE_DATA_DIR);
+  }
+  return holder[KEY];
+}
+
+/** Applies pending migrations; safe to call at every start. */
+export async function migrateDatabase(db: Database = openDatabase()): Promise<string[]> {
+  if (db.kind === "postgres") {
+    // The advisory lock needs one session for lock and unlock.
+    const client = new pg.Client({ connectionString: env().DATABASE_URL });
+    await client.connect();
+    try {
+      return await applyMigrations(
+        {
+          query: async (text, values) => ({ rows: (await client.query(text, values)).rows }),
+          exec: async (script) => {
+            await client.query(script);
+          },
+        },
+        { lock: true },
+      );
+    } finally {
+      await client.end();
+    }
+  }
+  return applyMigrations(db.sql);
+}
+
+export async function closeDatabase(): Promise<void> {
+  const holder = globalThis as Holder;
+  const db = holder[KEY];
+  delete holder[KEY];
+  await db?.close();
+}
+
+/** The Prisma client of this process's database. */
+export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
+  get(_target, prop) {
+    const client = openDatabase().prisma;
+    const value = Reflect.get(client, prop, client) as unknown;
+    return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(client) : value;
+  },
+});
+
+export default prisma;

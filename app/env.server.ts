@@ -1,0 +1,76 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** The secret the demo signs and verifies with when SHOPIFY_API_SECRET is unset (documented in README). */
+export const DEMO_API_SECRET = "nps-demo-secret";
+export const DEMO_API_KEY = "nps-demo-api-key";
+export const DEMO_SHOP = "nps-demo.myshopify.com";
+
+const booleanFlag = z
+  .enum(["1", "0", "true", "false", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    HOST: z.string().default("0.0.0.0"),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// or postgresql:// URL")
+      .optional(),
+    PGLITE_DATA_DIR: z.string().default("./data/pglite"),
+    DEMO_MODE: booleanFlag,
+    SHOPIFY_API_KEY: z.string().optional(),
+    SHOPIFY_API_SECRET: z.string().optional(),
+    SHOPIFY_APP_URL: z.url().optional(),
+    SCOPES: z.string().optional(),
+    SHOP_CUSTOM_DOMAIN: z.string().optional(),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    DEMO_ORDERS: z.coerce.number().int().min(0).max(2_000_000).default(20_000),
+    DEMO_CUSTOMERS: z.coerce.number().int().min(1).max(500_000).default(5_000),
+  })
+  .transform((env) => {
+    const demo = env.DEMO_MODE;
+    const apiKey = env.SHOPIFY_API_KEY ?? (demo ? DEMO_API_KEY : undefined);
+    const apiSecret = env.SHOPIFY_API_SECRET ?? (demo ? DEMO_API_SECRET : undefined);
+    const appUrl = env.SHOPIFY_APP_URL ?? (demo ? `http://localhost:${env.PORT}` : undefined);
+    return {
+      ...env,
+      SHOPIFY_API_KEY: apiKey,
+      SHOPIFY_API_SECRET: apiSecret,
+      SHOPIFY_APP_URL: appUrl,
+      PGLITE_DATA_DIR:
+        env.PGLITE_DATA_DIR === "memory://" ? env.PGLITE_DATA_DIR : path.resolve(env.PGLITE_DATA_DIR),
+    };
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Parses process.env; throws one readable error that names every bad setting. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Invalid settings in the environment:\n${problems}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
+
+/** Settings the Shopify library cannot start without; demo mode supplies them. */
+export function requireShopifyCredentials(e: Env = env()) {
+  const missing = (["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL"] as const).filter((k) => !e[k]);
+  if (missing.length > 0) {
+    throw new Error(
+      `Missing ${missing.join(", ")}. Run through \`shopify app dev\`, set them yourself, or use DEMO_MODE=1 (npm run demo).`,
+    );
+  }
+  return { apiKey: e.SHOPIFY_API_KEY!, apiSecret: e.SHOPIFY_API_SECRET!, appUrl: e.SHOPIFY_APP_URL! };
+}

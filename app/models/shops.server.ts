@@ -1,0 +1,37 @@
+import prisma from "../db.server";
+import type { Prisma } from "../generated/prisma/client";
+
+type Tx = Prisma.TransactionClient;
+
+/** Creates the shop row if this app has not seen the shop before. */
+export async function ensureShop(shop: string, tx: Tx = prisma): Promise<void> {
+  await tx.$executeRaw`INSERT INTO shops (domain, updated_at) VALUES (${shop}, now()) ON CONFLICT (domain) DO NOTHING`;
+}
+
+/** After OAuth or token exchange: the shop is (again) installed. */
+export async function recordInstall(shop: string, scopes: string | null): Promise<void> {
+  await prisma.shop.upsert({
+    where: { domain: shop },
+    create: { domain: shop, scopes },
+    update: { scopes, uninstalledAt: null, installedAt: new Date() },
+  });
+}
+
+/** app/uninstalled: keep the shop's data (shop/redact deletes it 48 hours later), drop its sessions. */
+export async function markUninstalled(shop: string, tx: Tx = prisma): Promise<void> {
+  await ensureShop(shop, tx);
+  await tx.shop.update({ where: { domain: shop }, data: { uninstalledAt: new Date() } });
+  await tx.session.deleteMany({ where: { shop } });
+}
+
+/** app/scopes_update: the merchant granted or revoked access scopes. */
+export async function updateScopes(shop: string, scopes: string[], tx: Tx = prisma): Promise<void> {
+  const scope = scopes.join(",");
+  await ensureShop(shop, tx);
+  await tx.shop.update({ where: { domain: shop }, data: { scopes: scope } });
+  await tx.session.updateMany({ where: { shop }, data: { scope } });
+}
+
+export async function findShop(shop: string) {
+  return prisma.shop.findUnique({ where: { domain: shop } });
+}
