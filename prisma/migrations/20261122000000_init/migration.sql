@@ -425,3 +425,18 @@ ALTER TABLE "email_suppressions" ADD CONSTRAINT "email_suppressions_shop_fkey" F
 -- AddForeignKey
 ALTER TABLE "data_requests" ADD CONSTRAINT "data_requests_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shops"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
 
+
+-- Hand-written: rules the Prisma schema language cannot express.
+ALTER TABLE "responses" ADD CONSTRAINT "responses_score_range" CHECK ("score" BETWEEN 0 AND 10);
+ALTER TABLE "responses" ADD CONSTRAINT "responses_category_matches_score" CHECK (
+  "category" = CASE WHEN "score" >= 9 THEN 'PROMOTER'::"ScoreCategory"
+                    WHEN "score" >= 7 THEN 'PASSIVE'::"ScoreCategory"
+                    ELSE 'DETRACTOR'::"ScoreCategory" END);
+ALTER TABLE "customers" ADD CONSTRAINT "customers_rfm_scores_range" CHECK (
+  ("r_score" IS NULL OR "r_score" BETWEEN 1 AND 5) AND
+  ("f_score" IS NULL OR "f_score" BETWEEN 1 AND 5) AND
+  ("m_score" IS NULL OR "m_score" BETWEEN 1 AND 5));
+ALTER TABLE "order_lines" ADD CONSTRAINT "order_lines_quantity_nonnegative" CHECK ("quantity" >= 0);
+
+-- Never two imports of one shop at once.
+CREATE UNIQUE INDEX "history_imports_one_running_per_shop" ON "history_imports" ("shop") WHERE "status" = 'RUNNING';

@@ -1,0 +1,50 @@
+import { parseArgs } from "node:util";
+import { dispatchCommand } from "../app/control/client.server";
+import { commands, isCommandName } from "../app/control/commands.server";
+import { stringifyJson } from "../app/lib/json";
+
+const USAGE = `Usage: npm run <command> -- [--option value ...]
+
+  stats   --shop <domain>   counts of orders, lines, customers, invitations, answers and cases (JSON)
+  migrate                   apply pending database migrations`;
+
+async function main(): Promise<number> {
+  const [command, ...rest] = process.argv.slice(2);
+  if (!command || command === "--help" || command === "-h") {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  if (!isCommandName(command)) {
+    console.error(`Unknown command "${command}".\n\n${USAGE}`);
+    return 2;
+  }
+  // Every option is a string; the command's schema says which exist and what they must hold.
+  const names = Object.keys(commands[command].args.shape);
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: Object.fromEntries(names.map((n) => [n, { type: "string" as const }])),
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const result = await dispatchCommand(command, values);
+  if (!result.ok) {
+    console.error(result.usage ? `${result.error}\n\n${USAGE}` : result.error);
+    return result.usage ? 2 : 1;
+  }
+  console.log(stringifyJson(result.result, 2));
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_API_SECRET } from "../app/env.server";
+import { orderPayload } from "./orders";
+import { buildApp, childEnv, freePort, runCli, type Spawned, startScript } from "./process";
+import { examplePayload, webhookRequest } from "./shopify";
+
+const SHOP = "nps-demo.myshopify.com";
+
+describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", () => {
+  let demo: Spawned;
+  let base: string;
+  let dataRoot: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    buildApp();
+    dataRoot = mkdtempSync(path.join(tmpdir(), "nps-demo-"));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    env = childEnv({ PORT: String(port), PGLITE_DATA_DIR: path.join(dataRoot, "pglite"), DEMO_ORDERS: "600", DEMO_CUSTOMERS: "200" });
+    demo = await startScript("scripts/demo.ts", env, /"msg":"listening"/);
+  }, 120_000);
+
+  afterAll(async () => {
+    await demo?.stop();
+    rmSync(dataRoot, { recursive: true, force: true });
+  });
+
+  const send = (topic: string, body: unknown, options: Parameters<typeof webhookRequest>[2]) =>
+    fetch(webhookRequest(topic, body, { secret: DEMO_API_SECRET, baseUrl: base, ...options }));
+  const stats = () => {
+    const result = runCli(["stats", "--shop", SHOP], env);
+    expect(result.status, result.stderr).toBe(0);
+    return JSON.parse(result.stdout) as { orders: number; orderLines: number };
+  };
+
+  it("serves the admin at /app with the demo shop's data, labelled as a demo", async () => {
+    const res = await fetch(`${base}/app`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("Demo mode");
+    expect(html).toContain(SHOP);
+    expect(html).toContain("600");
+  });
+
+  it("hands CLI commands to the running app, which holds the database folder", () => {
+    const before = stats();
+    expect(before.orders).toBe(600);
+    const unknown = runCli(["stats", "--shop", "nobody.myshopify.com"], env);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr.trim()).toBe("Unknown shop: nobody.myshopify.com");
+  });
+
+  it("keeps one order for a signed orders/create sent three times, then under a new webhook id", async () => {
+    const before = stats();
+    const order = orderPayload();
+    for (const webhookId of ["e2e-1", "e2e-1", "e2e-1", "e2e-2"]) {
+      const res = await send("orders/create", order, { shop: SHOP, webhookId });
+      expect(res.status).toBe(200);
+    }
+    const after = stats();
+    expect(after.orders).toBe(before.orders + 1);
+    expect(after.orderLines).toBe(before.orderLines + order.line_items.length);
+  });
+
+  it("refuses unsigned and wrongly signed webhooks with 401 and a non-order with 400, changing nothing", async () => {
+    const before = stats();
+    expect((await send("orders/create", orderPayload(), { shop: SHOP, signed: false })).status).toBe(401);
+    expect((await send("orders/create", orderPayload(), { shop: SHOP, secret: "wrong" })).status).toBe(401);
+    const notAnOrder = await send("orders/create", { product: "lamp" }, { shop: SHOP });
+    expect(notAnOrder.status).toBe(400);
+    expect(((await notAnOrder.json()) as { error: string }).error).toMatch(/^Invalid orders\/create payload/);
+    expect(stats()).toEqual(before);
+  });
+
+  it("routes every subscribed topic, compliance ones included (none is a 404)", async () => {
+    const topics = [
+      "orders/fulfilled",
+      "orders/cancelled",
+      "fulfillment_events/create",
+      "bulk_operations/finish",
+      "app/scopes_update",
+      "customers/data_request",
+      "customers/redact",
+      "shop/redact",
+      "app/uninstalled",
+    ];
+    for (const topic of topics) {
+      // Another shop, so that redaction and uninstall leave the demo shop alone.
+      const res = await send(topic, examplePayload(topic), { shop: "other-shop.myshopify.com" });
+      expect(res.status, `${topic}: ${await res.clone().text()}`).toBe(200);
+    }
+  });
+});
+
+describe("outside demo mode", () => {
+  let app: Spawned;
+  let base: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    app = await startScript(
+      "server.ts",
+      childEnv({
+        NODE_ENV: "production",
+        PORT: String(port),
+        PGLITE_DATA_DIR: "memory://",
+        SHOPIFY_API_KEY: "prod-key",
+        SHOPIFY_API_SECRET: "prod-secret",
+        SHOPIFY_APP_URL: base,
+      }),
+      /"msg":"listening"/,
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  // Shopify's library answers bots with 410; look like the browser a merchant uses.
+  const browser = { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/156.0 Safari/537.36" };
+
+  it("refuses /app without a Shopify session", async () => {
+    const res = await fetch(`${base}/app`, { redirect: "manual", headers: browser });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toMatch(/\/auth\/login/);
+    const page = await fetch(`${base}/app?shop=nps-demo.myshopify.com`, { redirect: "manual", headers: browser });
+    expect(page.status).not.toBe(200);
+    expect(await page.text()).not.toContain("Demo mode");
+  });
+});
