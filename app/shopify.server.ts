@@ -1,12 +1,12 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { API_VERSION } from "./api-version";
 import prisma from "./db.server";
 import { env, requireShopifyCredentials } from "./env.server";
+import { logger } from "./logger.server";
+import { syncShopInfo } from "./models/shop-info.server";
 import { recordInstall } from "./models/shops.server";
-
-/** Newest stable Admin API version that @shopify/shopify-app-remix 6 knows; shopify.app.toml uses the same. */
-export const API_VERSION = ApiVersion.October26;
 
 const credentials = requireShopifyCredentials();
 
@@ -25,8 +25,14 @@ const shopify = shopifyApp({
     expiringOfflineAccessTokens: true,
   },
   hooks: {
-    afterAuth: async ({ session }) => {
+    afterAuth: async ({ session, admin }) => {
       await recordInstall(session.shop, session.scope ?? null);
+      try {
+        await syncShopInfo(session.shop, admin.graphql);
+      } catch (error) {
+        // Not fatal for the install: defaults (English, no currency) hold until the next login.
+        logger.warn({ err: error, shop: session.shop }, "could not read shop details");
+      }
     },
   },
   ...(env().SHOP_CUSTOM_DOMAIN ? { customShopDomains: [env().SHOP_CUSTOM_DOMAIN!] } : {}),
@@ -34,6 +40,7 @@ const shopify = shopifyApp({
 
 export default shopify;
 export const apiVersion = API_VERSION;
+export { API_VERSION };
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
 export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;

@@ -1,0 +1,52 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { gunzipSync } from "node:zlib";
+import { buildClientSchema, type GraphQLSchema, type IntrospectionQuery, parse, validate } from "graphql";
+import type { AdminGraphql } from "../app/lib/admin-graphql";
+
+/** Must equal API_VERSION in app/shopify.server.ts and api_version in shopify.app.toml. */
+export const ADMIN_API_VERSION = "2026-10";
+
+let cached: GraphQLSchema | undefined;
+
+/** Shopify's Admin GraphQL schema, as published in @shopify/dev-mcp (introspection JSON). */
+export function adminSchema(): GraphQLSchema {
+  if (!cached) {
+    const dir = path.resolve(import.meta.dirname, "../node_modules/@shopify/dev-mcp/dist/data");
+    const json = JSON.parse(gunzipSync(readFileSync(path.join(dir, `admin_${ADMIN_API_VERSION}.json.gz`))).toString());
+    cached = buildClientSchema((json.data ?? json) as IntrospectionQuery);
+  }
+  return cached;
+}
+
+/** The schema's complaints about a document; empty when it is valid. */
+export function validateAdminDocument(document: string): string[] {
+  try {
+    return validate(adminSchema(), parse(document)).map((e) => e.message);
+  } catch (error) {
+    return [(error as Error).message];
+  }
+}
+
+export interface RecordedCall {
+  query: string;
+  variables?: Record<string, unknown>;
+}
+
+/**
+ * A fake Admin API: refuses any document Shopify's schema would refuse, records what it
+ * was sent, and answers with `respond`'s data.
+ */
+export function fakeAdmin(respond: (call: RecordedCall) => unknown): { graphql: AdminGraphql; calls: RecordedCall[] } {
+  const calls: RecordedCall[] = [];
+  const graphql: AdminGraphql = async (query, options) => {
+    const errors = validateAdminDocument(query);
+    if (errors.length > 0) {
+      return Response.json({ errors: errors.map((message) => ({ message })) }, { status: 200 });
+    }
+    const call = { query, variables: options?.variables };
+    calls.push(call);
+    return Response.json({ data: respond(call) });
+  };
+  return { graphql, calls };
+}
