@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { orderPayload } from "../test/orders";
-import { examplePayload, uniqueShop, webhookRequest } from "../test/shopify";
+import { callAction, examplePayload, uniqueShop, webhookRequest } from "../test/shopify";
 import prisma from "./db.server";
 import { action as appUninstalled } from "./routes/webhooks.app.uninstalled";
 import { action as scopesUpdate } from "./routes/webhooks.app.scopes_update";
@@ -9,8 +9,7 @@ import { action as customersRedact } from "./routes/webhooks.customers.redact";
 import { action as ordersCreate } from "./routes/webhooks.orders.create";
 import { action as shopRedact } from "./routes/webhooks.shop.redact";
 
-type Action = (args: { request: Request; params: object; context: object }) => Promise<Response>;
-const call = (action: Action, request: Request) => action({ request, params: {}, context: {} });
+const call = callAction;
 
 /** A shop with one customer's order answered with a comment, and a case with a note. */
 async function shopWithAnsweredOrder() {
@@ -69,7 +68,10 @@ describe("customers/redact", () => {
 
   it("answers Shopify's documented example for an unknown customer without failing", async () => {
     const shop = uniqueShop();
-    const res = await call(customersRedact, webhookRequest("customers/redact", examplePayload("customers/redact"), { shop }));
+    const res = await call(
+      customersRedact,
+      webhookRequest("customers/redact", examplePayload("customers/redact"), { shop }),
+    );
     expect(res.status).toBe(200);
   });
 });
@@ -95,7 +97,10 @@ describe("customers/data_request", () => {
     };
     expect(data.customers[0]!.email).toBe("ana@example.com");
     expect(data.orders[0]!.shopifyId).toBe(String(orderShopifyId));
-    expect(data.surveyAnswers[0]).toMatchObject({ score: 2, comment: "My name is Ana Souza and the parcel never came." });
+    expect(data.surveyAnswers[0]).toMatchObject({
+      score: 2,
+      comment: "My name is Ana Souza and the parcel never came.",
+    });
   });
 });
 
@@ -125,7 +130,10 @@ describe("shop/redact", () => {
 describe("app/uninstalled and app/scopes_update", () => {
   it("marks the shop uninstalled and removes its sessions, keeping its data", async () => {
     const { shop } = await shopWithAnsweredOrder();
-    const res = await call(appUninstalled, webhookRequest("app/uninstalled", examplePayload("app/uninstalled"), { shop }));
+    const res = await call(
+      appUninstalled,
+      webhookRequest("app/uninstalled", examplePayload("app/uninstalled"), { shop }),
+    );
     expect(res.status).toBe(200);
     const stored = await prisma.shop.findUniqueOrThrow({ where: { domain: shop } });
     expect(stored.uninstalledAt).not.toBeNull();
@@ -137,7 +145,9 @@ describe("app/uninstalled and app/scopes_update", () => {
     const { shop } = await shopWithAnsweredOrder();
     const payload = { ...examplePayload("app/scopes_update"), current: ["read_orders", "read_customers"] };
     expect((await call(scopesUpdate, webhookRequest("app/scopes_update", payload, { shop }))).status).toBe(200);
-    expect((await prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).scopes).toBe("read_orders,read_customers");
+    expect((await prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).scopes).toBe(
+      "read_orders,read_customers",
+    );
     expect((await prisma.session.findFirstOrThrow({ where: { shop } })).scope).toBe("read_orders,read_customers");
   });
 });

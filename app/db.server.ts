@@ -21,9 +21,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-// Postgres returns int8/numeric as strings through node-postgres; counts are read as numbers.
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
-
 function openPglite(dataDir: string): Database {
   if (dataDir !== "memory://") mkdirSync(path.dirname(dataDir), { recursive: true });
   const pglite = new PGlite(dataDir);

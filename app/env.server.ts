@@ -41,15 +41,14 @@ export const EnvSchema = z
       SHOPIFY_API_KEY: apiKey,
       SHOPIFY_API_SECRET: apiSecret,
       SHOPIFY_APP_URL: appUrl,
-      PGLITE_DATA_DIR:
-        env.PGLITE_DATA_DIR === "memory://" ? env.PGLITE_DATA_DIR : path.resolve(env.PGLITE_DATA_DIR),
+      PGLITE_DATA_DIR: env.PGLITE_DATA_DIR === "memory://" ? env.PGLITE_DATA_DIR : path.resolve(env.PGLITE_DATA_DIR),
     };
   });
 
 export type Env = z.infer<typeof EnvSchema>;
 
 /** Parses process.env; throws one readable error that names every bad setting. */
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const result = EnvSchema.safeParse(source);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");

@@ -8,7 +8,9 @@ describe("settings from the environment", () => {
     expect(demo.SHOPIFY_APP_URL).toBe("http://localhost:4000");
     const production = parseEnv({});
     expect(production.SHOPIFY_API_SECRET).toBeUndefined();
-    expect(() => requireShopifyCredentials(production)).toThrow(/Missing SHOPIFY_API_KEY, SHOPIFY_API_SECRET, SHOPIFY_APP_URL/);
+    expect(() => requireShopifyCredentials(production)).toThrow(
+      /Missing SHOPIFY_API_KEY, SHOPIFY_API_SECRET, SHOPIFY_APP_URL/,
+    );
   });
 
   it("names every bad setting at once", () => {

@@ -32,7 +32,8 @@ export async function verifyWebhook(request: Request): Promise<VerifiedWebhook> 
   } catch (error) {
     if (error instanceof Response) {
       if (error.status === 401) throw errorResponse(401, "HMAC signature does not match the body.");
-      if (error.status === 400) throw errorResponse(400, "Missing Shopify webhook headers (topic, shop, API version or webhook id).");
+      if (error.status === 400)
+        throw errorResponse(400, "Missing Shopify webhook headers (topic, shop, API version or webhook id).");
       throw error;
     }
     if (error instanceof SyntaxError) throw errorResponse(400, "The webhook body is not JSON.");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { examplePayload, uniqueShop, webhookRequest } from "../test/shopify";
+import { callAction, examplePayload, uniqueShop, webhookRequest } from "../test/shopify";
 import { orderPayload } from "../test/orders";
 import prisma from "./db.server";
 import { action as ordersCreate } from "./routes/webhooks.orders.create";
@@ -8,8 +8,7 @@ import { action as ordersCancelled } from "./routes/webhooks.orders.cancelled";
 import { action as fulfillmentEventsCreate } from "./routes/webhooks.fulfillment_events.create";
 import { getShopStats } from "./models/stats.server";
 
-type Action = (args: { request: Request; params: object; context: object }) => Promise<Response>;
-const call = (action: Action, request: Request) => action({ request, params: {}, context: {} });
+const call = callAction;
 
 async function storedOrders(shop: string) {
   return prisma.order.findMany({
@@ -168,7 +167,14 @@ describe("order variations", () => {
 
   it("stores test orders flagged as such", async () => {
     const shop = uniqueShop();
-    await call(ordersCreate, webhookRequest("orders/create", orderPayload((p) => (p.test = true)), { shop }));
+    await call(
+      ordersCreate,
+      webhookRequest(
+        "orders/create",
+        orderPayload((p) => (p.test = true)),
+        { shop },
+      ),
+    );
     const [order] = await storedOrders(shop);
     expect(order!.test).toBe(true);
   });

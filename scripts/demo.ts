@@ -1,4 +1,6 @@
 // The demo: the app on the embedded database with a generated shop, no Shopify login.
+export {};
+
 process.env.DEMO_MODE = "1";
 process.env.NODE_ENV ??= "production";
 

@@ -34,7 +34,10 @@ describe("contract with Shopify's Admin GraphQL schema", () => {
 describe("shopify.app.toml", () => {
   const toml = parseToml(readFileSync(path.join(ROOT, "shopify.app.toml"), "utf8")) as {
     access_scopes: { scopes: string };
-    webhooks: { api_version: string; subscriptions: Array<{ topics?: string[]; compliance_topics?: string[]; uri: string }> };
+    webhooks: {
+      api_version: string;
+      subscriptions: Array<{ topics?: string[]; compliance_topics?: string[]; uri: string }>;
+    };
     app_proxy: { prefix: string; subpath: string; url: string };
   };
 

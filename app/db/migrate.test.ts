@@ -79,3 +79,39 @@ describe("applyMigrations", () => {
     await expect(applyMigrations(db, { dir })).rejects.toThrow(/001_empty is empty/);
   });
 });
+
+/** Tables, columns, indexes, keys and enum types, as PostgreSQL reports them; CHECK constraints aside. */
+async function catalog(pglite: PGlite) {
+  const { rows } = await pglite.query<{ item: string }>(`
+    SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' '
+           || coalesce(column_default, '') AS item
+    FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'
+    UNION ALL
+    SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'
+    UNION ALL
+    SELECT 'constraint ' || conrelid::regclass || ' ' || pg_get_constraintdef(oid)
+    FROM pg_constraint WHERE contype IN ('f', 'p', 'u') AND connamespace = 'public'::regnamespace
+      AND conrelid::regclass::text <> '_prisma_migrations'
+    UNION ALL
+    SELECT 'enum ' || t.typname || ' ' || string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+    FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname
+    ORDER BY 1`);
+  return rows.map((r) => r.item);
+}
+
+describe("the committed migrations", () => {
+  it("build exactly the database that prisma/schema.prisma describes", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const diff = spawnSync(
+      "prisma",
+      ["migrate", "diff", "--from-empty", "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
+      { encoding: "utf8" },
+    );
+    expect(diff.status, diff.stderr).toBe(0);
+    const fromSchema = await freshDb();
+    await fromSchema.pglite.exec(diff.stdout);
+    const fromMigrations = await freshDb();
+    await applyMigrations(fromMigrations.db);
+    expect(await catalog(fromMigrations.pglite)).toEqual(await catalog(fromSchema.pglite));
+  });
+});

@@ -1,6 +1,6 @@
 import { openDatabase } from "../db.server";
 import { DEMO_SHOP } from "../env.server";
-import { DEFAULT_FOLLOW_UP_QUESTIONS } from "../domain/survey-texts";
+import { ENGLISH_FOLLOW_UP_QUESTIONS } from "../domain/survey-texts";
 import { DEMO_ASSIGNEES, DEMO_COMMENTS, DEMO_LOCALES, DEMO_VENDORS, FIRST_NAMES, LAST_NAMES } from "./content";
 
 export interface SeedOptions {
@@ -21,7 +21,9 @@ const textArray = (items: string[]) => `(ARRAY[${items.map(lit).join(",")}]::tex
  * value, comments in five languages, and follow-up cases in every state.
  */
 export function demoSeedSql({ shop = DEMO_SHOP, orders, customers, seed = 0.2026 }: SeedOptions): string {
-  const vendorRows = DEMO_VENDORS.map((v, i) => `(${i + 1}, ${lit(v.name)}, ${v.quality}, ${v.slowShipping})`).join(",\n");
+  const vendorRows = DEMO_VENDORS.map((v, i) => `(${i + 1}, ${lit(v.name)}, ${v.quality}, ${v.slowShipping})`).join(
+    ",\n",
+  );
   const localeRows = DEMO_LOCALES.map((l) => `(${lit(l.locale)}, ${l.weight}, ${lit(l.country)})`).join(",");
   const commentRows = Object.entries(DEMO_COMMENTS)
     .flatMap(([locale, byCategory]) =>
@@ -30,7 +32,7 @@ export function demoSeedSql({ shop = DEMO_SHOP, orders, customers, seed = 0.2026
       ),
     )
     .join(",\n");
-  const q = DEFAULT_FOLLOW_UP_QUESTIONS.en;
+  const q = ENGLISH_FOLLOW_UP_QUESTIONS;
   const vendorCount = DEMO_VENDORS.length;
   return `
 SELECT setseed(${seed});

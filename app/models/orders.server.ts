@@ -1,4 +1,3 @@
-import prisma from "../db.server";
 import type { OrderSnapshot } from "../domain/order-snapshot";
 import type { Prisma } from "../generated/prisma/client";
 import { ensureShop } from "./shops.server";

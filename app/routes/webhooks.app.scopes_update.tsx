@@ -6,6 +6,4 @@ import { handleWebhook } from "../webhooks.server";
 const ScopesUpdateSchema = z.object({ current: z.array(z.string()) });
 
 export const action = ({ request }: ActionFunctionArgs) =>
-  handleWebhook(request, ScopesUpdateSchema, (tx, payload, webhook) =>
-    updateScopes(webhook.shop, payload.current, tx),
-  );
+  handleWebhook(request, ScopesUpdateSchema, (tx, payload, webhook) => updateScopes(webhook.shop, payload.current, tx));

@@ -73,6 +73,7 @@ CREATE TABLE "history_imports" (
     "shop" TEXT NOT NULL,
     "source" "ImportSource" NOT NULL,
     "status" "ImportStatus" NOT NULL DEFAULT 'RUNNING',
+    "running_shop" TEXT,
     "bulk_operation_id" TEXT,
     "rows_done" INTEGER NOT NULL DEFAULT 0,
     "orders_done" INTEGER NOT NULL DEFAULT 0,
@@ -291,6 +292,9 @@ CREATE TABLE "data_requests" (
 CREATE INDEX "session_shop_idx" ON "session"("shop");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "history_imports_running_shop_key" ON "history_imports"("running_shop");
+
+-- CreateIndex
 CREATE INDEX "history_imports_shop_started_at_idx" ON "history_imports"("shop", "started_at");
 
 -- CreateIndex
@@ -437,6 +441,5 @@ ALTER TABLE "customers" ADD CONSTRAINT "customers_rfm_scores_range" CHECK (
   ("f_score" IS NULL OR "f_score" BETWEEN 1 AND 5) AND
   ("m_score" IS NULL OR "m_score" BETWEEN 1 AND 5));
 ALTER TABLE "order_lines" ADD CONSTRAINT "order_lines_quantity_nonnegative" CHECK ("quantity" >= 0);
-
--- Never two imports of one shop at once.
-CREATE UNIQUE INDEX "history_imports_one_running_per_shop" ON "history_imports" ("shop") WHERE "status" = 'RUNNING';
+ALTER TABLE "history_imports" ADD CONSTRAINT "history_imports_running_shop_matches" CHECK (
+  ("status" = 'RUNNING' AND "running_shop" = "shop") OR ("status" <> 'RUNNING' AND "running_shop" IS NULL));
