@@ -28,7 +28,6 @@ export function uniqueShop(prefix = "test"): string {
   return `${prefix}-${randomUUID().slice(0, 8)}.myshopify.com`;
 }
 
-
 export interface WebhookOptions {
   shop: string;
   webhookId?: string;
