@@ -1,15 +1,26 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { childEnv, runCli } from "./process";
 
-describe("npm run stats without a running app", () => {
-  const root = mkdtempSync(path.join(tmpdir(), "nps-cli-"));
-  const env = childEnv({ PGLITE_DATA_DIR: path.join(root, "pglite"), LOG_LEVEL: "warn" });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = mkdtempSync(path.join(tmpdir(), "nps-cli-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it("opens the embedded database itself, and says so in one line for an unknown shop", () => {
+// The CLI on the embedded database (no app running: it opens the folder itself), and on
+// PostgreSQL when the suite runs against it (it connects directly).
+const databaseUrl = inject("databaseUrl");
+const targets: Array<[string, NodeJS.ProcessEnv]> = [
+  ["PGlite", childEnv({ PGLITE_DATA_DIR: path.join(root, "pglite"), LOG_LEVEL: "warn" })],
+  ...(databaseUrl
+    ? ([["PostgreSQL", childEnv({ DATABASE_URL: databaseUrl, LOG_LEVEL: "warn" })]] as Array<
+        [string, NodeJS.ProcessEnv]
+      >)
+    : []),
+];
+
+describe.each(targets)("npm run stats on %s without a running app", (_name, env) => {
+  it("says in one line that a shop is unknown, with exit code 1", () => {
     const result = runCli(["stats", "--shop", "nobody.myshopify.com"], env);
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe("Unknown shop: nobody.myshopify.com");
