@@ -9,6 +9,7 @@ import { acquireLock, publishControlPort } from "./app/control/lock.server";
 import { startControlServer } from "./app/control/server.server";
 import { closeDatabase, migrateDatabase, openDatabase } from "./app/db.server";
 import { env } from "./app/env.server";
+import { startJobs } from "./app/jobs.server";
 import { logger } from "./app/logger.server";
 
 export interface RunningServer {
@@ -34,6 +35,7 @@ export async function startServer(options: { beforeListen?: () => Promise<void> 
     const applied = await migrateDatabase(db);
     logger.info({ database: db.kind, location: db.location, migrationsApplied: applied }, "database ready");
     await options.beforeListen?.();
+    cleanups.unshift(await startJobs());
 
     if (held) {
       const control = await startControlServer(held.lock.token!);

@@ -31,15 +31,18 @@ function openPglite(dataDir: string): Database {
     prisma,
     sql: {
       query: async (text, values) => pglite.query(text, values ?? []),
-      exec: async (script) => {
-        await pglite.exec(script);
-      },
+      exec: async (script) => ({ rows: (await pglite.exec(script)).at(-1)?.rows ?? [] }),
     },
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();
     },
   };
+}
+
+// node-postgres answers a multi-statement script with one result per statement.
+function lastRows(result: pg.QueryResult | pg.QueryResult[]) {
+  return { rows: (Array.isArray(result) ? result.at(-1)?.rows : result.rows) ?? [] };
 }
 
 function openPostgres(url: string): Database {
@@ -52,9 +55,7 @@ function openPostgres(url: string): Database {
       const result = await pool.query(text, values);
       return { rows: result.rows };
     },
-    exec: async (script) => {
-      await pool.query(script);
-    },
+    exec: async (script) => lastRows(await pool.query(script)),
   };
   return {
     kind: "postgres",
@@ -92,9 +93,7 @@ export async function migrateDatabase(db: Database = openDatabase()): Promise<st
       return await applyMigrations(
         {
           query: async (text, values) => ({ rows: (await client.query(text, values)).rows }),
-          exec: async (script) => {
-            await client.query(script);
-          },
+          exec: async (script) => lastRows(await client.query(script)),
         },
         { lock: true },
       );

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { DurationSchema } from "./domain/duration";
 
 /** The secret the demo signs and verifies with when SHOPIFY_API_SECRET is unset (documented in README). */
 export const DEMO_API_SECRET = "nps-demo-secret";
@@ -28,6 +29,14 @@ export const EnvSchema = z
     SCOPES: z.string().optional(),
     SHOP_CUSTOM_DOMAIN: z.string().optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    SURVEY_PRE_DELAY: DurationSchema.optional(),
+    SURVEY_POST_DELAY: DurationSchema.optional(),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, "SMTP_URL must be an smtp:// or smtps:// URL")
+      .optional(),
+    MAIL_FROM: z.email().default("surveys@localhost"),
+    OUTBOX_DIR: z.string().default("./data/outbox"),
     DEMO_ORDERS: z.coerce.number().int().min(0).max(2_000_000).default(20_000),
     DEMO_CUSTOMERS: z.coerce.number().int().min(1).max(500_000).default(5_000),
   })

@@ -3,7 +3,8 @@ import { describeIssues, OrderPayloadSchema, toOrderSnapshot } from "./domain/or
 import { errorResponse } from "./lib/http";
 import { parseJsonExact } from "./lib/json";
 import { logger } from "./logger.server";
-import { upsertOrder } from "./models/orders.server";
+import { queueInvitationSends } from "./jobs.server";
+import { type DueSend, recordOrderEvent } from "./models/order-events.server";
 import { processDelivery } from "./models/webhook-deliveries.server";
 import { authenticate } from "./shopify.server";
 import type { Prisma } from "./generated/prisma/client";
@@ -74,6 +75,9 @@ export async function handleWebhook<S extends z.ZodType, T>(
   }
   const started = performance.now();
   const outcome = await processDelivery(webhook, (tx) => effect(tx, parsed.data, webhook));
+  // Queued after commit: the invitation rows are the record, and the periodic sweep sends
+  // anything due that a crash here would leave unqueued.
+  if (!outcome.duplicate && hasSends(outcome.result)) await queueInvitationSends(outcome.result.sends);
   logger.info(
     {
       shop: webhook.shop,
@@ -87,9 +91,13 @@ export async function handleWebhook<S extends z.ZodType, T>(
   return Response.json({ ok: true, duplicate: outcome.duplicate });
 }
 
-/** orders/create, orders/fulfilled, orders/cancelled: store the order snapshot. */
+function hasSends(result: unknown): result is { sends: DueSend[] } {
+  return typeof result === "object" && result !== null && Array.isArray((result as { sends?: unknown }).sends);
+}
+
+/** orders/create, orders/fulfilled, orders/cancelled: store the order snapshot, schedule its surveys. */
 export function handleOrderWebhook(request: Request, options: { fulfilledTopic?: boolean } = {}) {
   return handleWebhook(request, OrderPayloadSchema, (tx, payload, webhook) =>
-    upsertOrder(tx, webhook.shop, toOrderSnapshot(payload, options)),
+    recordOrderEvent(tx, webhook.shop, toOrderSnapshot(payload, options)),
   );
 }

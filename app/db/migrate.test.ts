@@ -9,9 +9,7 @@ import type { SqlRunner } from "./sql-runner";
 function runner(pglite: PGlite): SqlRunner {
   return {
     query: (text, values) => pglite.query(text, values ?? []),
-    exec: async (script) => {
-      await pglite.exec(script);
-    },
+    exec: async (script) => ({ rows: (await pglite.exec(script)).at(-1)?.rows ?? [] }),
   };
 }
 

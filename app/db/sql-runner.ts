@@ -4,6 +4,6 @@
  */
 export interface SqlRunner {
   query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: T[] }>;
-  /** Runs a script of several statements (simple query protocol); no parameters. */
-  exec(script: string): Promise<void>;
+  /** Runs a script of several statements (simple query protocol, no parameters); rows of the last one. */
+  exec(script: string): Promise<{ rows: Record<string, unknown>[] }>;
 }

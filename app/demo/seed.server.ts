@@ -1,6 +1,6 @@
 import { openDatabase } from "../db.server";
 import { DEMO_SHOP } from "../env.server";
-import { ENGLISH_FOLLOW_UP_QUESTIONS } from "../domain/survey-texts";
+import { SHOPPER_TEXTS } from "../domain/shopper-texts";
 import { DEMO_ASSIGNEES, DEMO_COMMENTS, DEMO_LOCALES, DEMO_VENDORS, FIRST_NAMES, LAST_NAMES } from "./content";
 
 export interface SeedOptions {
@@ -32,7 +32,7 @@ export function demoSeedSql({ shop = DEMO_SHOP, orders, customers, seed = 0.2026
       ),
     )
     .join(",\n");
-  const q = ENGLISH_FOLLOW_UP_QUESTIONS;
+  const q = SHOPPER_TEXTS.en.followUp;
   const vendorCount = DEMO_VENDORS.length;
   return `
 SELECT setseed(${seed});

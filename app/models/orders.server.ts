@@ -96,10 +96,16 @@ export async function upsertOrder(tx: Tx, shop: string, o: OrderSnapshot): Promi
   return { orderId: row.id, applied: true, created: row.created };
 }
 
-/** A carrier or app reported the order delivered: the first report wins. */
-export async function markDelivered(tx: Tx, shop: string, shopifyOrderId: bigint, at: Date): Promise<boolean> {
-  const count = await tx.$executeRaw`
+/** A carrier or app reported the order delivered: the earliest report wins. Null for an unknown order. */
+export async function markDelivered(
+  tx: Tx,
+  shop: string,
+  shopifyOrderId: bigint,
+  at: Date,
+): Promise<{ id: number } | null> {
+  const rows = await tx.$queryRaw<{ id: number }[]>`
     UPDATE orders SET delivered_at = LEAST(COALESCE(delivered_at, ${at}), ${at}), updated_at = now()
-    WHERE shop = ${shop} AND shopify_id = ${shopifyOrderId}`;
-  return count > 0;
+    WHERE shop = ${shop} AND shopify_id = ${shopifyOrderId}
+    RETURNING id`;
+  return rows[0] ?? null;
 }

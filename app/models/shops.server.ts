@@ -1,18 +1,32 @@
 import prisma from "../db.server";
+import { initialSettings, readSettings, type ShopSettings } from "../domain/settings";
+import { env } from "../env.server";
 import type { Prisma } from "../generated/prisma/client";
 
 type Tx = Prisma.TransactionClient;
 
+/** Settings a new shop starts with: the defaults, with the operator's SURVEY_* delays. */
+function newShopSettings(): ShopSettings {
+  return initialSettings({ preDelay: env().SURVEY_PRE_DELAY, postDelay: env().SURVEY_POST_DELAY });
+}
+
 /** Creates the shop row if this app has not seen the shop before. */
 export async function ensureShop(shop: string, tx: Tx = prisma): Promise<void> {
-  await tx.$executeRaw`INSERT INTO shops (domain, updated_at) VALUES (${shop}, now()) ON CONFLICT (domain) DO NOTHING`;
+  await tx.$executeRaw`
+    INSERT INTO shops (domain, settings, updated_at) VALUES (${shop}, ${JSON.stringify(newShopSettings())}::jsonb, now())
+    ON CONFLICT (domain) DO NOTHING`;
+}
+
+export async function getShopSettings(shop: string, tx: Tx = prisma): Promise<ShopSettings> {
+  const row = await tx.shop.findUnique({ where: { domain: shop }, select: { settings: true } });
+  return readSettings(row?.settings);
 }
 
 /** After OAuth or token exchange: the shop is (again) installed. */
 export async function recordInstall(shop: string, scopes: string | null): Promise<void> {
   await prisma.shop.upsert({
     where: { domain: shop },
-    create: { domain: shop, scopes },
+    create: { domain: shop, scopes, settings: newShopSettings() },
     update: { scopes, uninstalledAt: null, installedAt: new Date() },
   });
 }

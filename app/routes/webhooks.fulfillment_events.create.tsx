@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { ShopifyIdSchema } from "../domain/shopify-ids";
-import { markDelivered } from "../models/orders.server";
+import { recordDelivery } from "../models/order-events.server";
 import { handleWebhook } from "../webhooks.server";
 
 const FulfillmentEventSchema = z.object({
@@ -14,7 +14,6 @@ const FulfillmentEventSchema = z.object({
 
 export const action = ({ request }: ActionFunctionArgs) =>
   handleWebhook(request, FulfillmentEventSchema, async (tx, event, webhook) => {
-    if (event.status !== "delivered") return { delivered: false };
-    const at = new Date(event.happened_at ?? event.created_at);
-    return { delivered: await markDelivered(tx, webhook.shop, event.order_id, at) };
+    if (event.status !== "delivered") return { known: true, sends: [] };
+    return recordDelivery(tx, webhook.shop, event.order_id, new Date(event.happened_at ?? event.created_at));
   });

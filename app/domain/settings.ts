@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { ScoreCategory } from "../generated/prisma/enums";
+import { DurationSchema } from "./duration";
+import { SHOPPER_LOCALES } from "./shopper-locales";
+
+const QuestionText = z.string().trim().min(1, "Write a question or leave the default").max(300);
+
+/** Follow-up questions a merchant wrote, per locale and score category; unset ones use the defaults. */
+export const QuestionOverridesSchema = z.partialRecord(
+  z.enum(SHOPPER_LOCALES),
+  z.partialRecord(z.enum(Object.values(ScoreCategory) as [ScoreCategory, ...ScoreCategory[]]), QuestionText),
+);
+
+/** A shop's survey settings. Stored as JSON on the shop; keys missing there take these defaults. */
+export const ShopSettingsSchema = z.object({
+  preDelay: DurationSchema.default("PT1H"),
+  postDelayAfterFulfillment: DurationSchema.default("P3D"),
+  postDelayAfterDelivery: DurationSchema.default("P1D"),
+  channels: z
+    .object({
+      email: z.boolean().default(true),
+      storefront: z.boolean().default(true),
+      thankYou: z.boolean().default(true),
+      orderStatus: z.boolean().default(true),
+    })
+    .prefault({}),
+  throttleDays: z.number().int().min(0).max(365).default(30),
+  expiryDays: z.number().int().min(1).max(365).default(30),
+  senderName: z.string().trim().max(100).nullable().default(null),
+  replyTo: z.email().nullable().default(null),
+  questions: QuestionOverridesSchema.default({}),
+  includeTestOrders: z.boolean().default(false),
+});
+export type ShopSettings = z.infer<typeof ShopSettingsSchema>;
+
+/** Reads stored settings; a value that no longer validates falls back to its default. */
+export function readSettings(stored: unknown): ShopSettings {
+  const parsed = ShopSettingsSchema.safeParse(stored ?? {});
+  if (parsed.success) return parsed.data;
+  const object = (typeof stored === "object" && stored !== null ? stored : {}) as Record<string, unknown>;
+  const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])));
+  return ShopSettingsSchema.parse(Object.fromEntries(Object.entries(object).filter(([k]) => !bad.has(k))));
+}
+
+/** Settings for a shop this app sees for the first time: operators may change the delays. */
+export function initialSettings(defaults: { preDelay?: string; postDelay?: string }): ShopSettings {
+  return ShopSettingsSchema.parse({
+    ...(defaults.preDelay ? { preDelay: defaults.preDelay } : {}),
+    ...(defaults.postDelay
+      ? { postDelayAfterFulfillment: defaults.postDelay, postDelayAfterDelivery: defaults.postDelay }
+      : {}),
+  });
+}

@@ -1,0 +1,17 @@
+/** Languages every shopper-facing text exists in. */
+export const SHOPPER_LOCALES = ["en", "fr", "de", "es", "nl"] as const;
+export type ShopperLocale = (typeof SHOPPER_LOCALES)[number];
+
+function supported(locale: string | null | undefined): ShopperLocale | null {
+  if (!locale) return null;
+  const language = locale.trim().toLowerCase().split(/[-_]/)[0];
+  return (SHOPPER_LOCALES as readonly string[]).includes(language ?? "") ? (language as ShopperLocale) : null;
+}
+
+/** The order's customer_locale, else the shop's primary locale, else English. */
+export function chooseLocale(
+  orderLocale: string | null | undefined,
+  shopLocale: string | null | undefined,
+): ShopperLocale {
+  return supported(orderLocale) ?? supported(shopLocale) ?? "en";
+}

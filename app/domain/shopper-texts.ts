@@ -1,0 +1,189 @@
+import type { ScoreCategory } from "../generated/prisma/enums";
+import type { ShopSettings } from "./settings";
+import type { ShopperLocale } from "./shopper-locales";
+
+type Stage = "PRE_DELIVERY" | "POST_DELIVERY";
+
+export interface ShopperTexts {
+  subject: Record<Stage, string>;
+  intro: Record<Stage, string>;
+  question: string;
+  notLikely: string;
+  veryLikely: string;
+  scoreLabel: string;
+  followUp: Record<ScoreCategory, string>;
+  commentHint: string;
+  send: string;
+  thanks: string;
+  thanksComment: string;
+  changeAnswer: string;
+  orderLabel: string;
+  unsubscribe: string;
+  unsubscribeConfirm: string;
+  unsubscribed: string;
+  expired: string;
+  notFound: string;
+}
+
+/** {shop} and {order} are replaced when a text is used. */
+export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
+  en: {
+    subject: {
+      PRE_DELIVERY: "How was your order at {shop}?",
+      POST_DELIVERY: "Your {shop} order has arrived: how did we do?",
+    },
+    intro: {
+      PRE_DELIVERY: "Thank you for your order {order}. One quick question about shopping with us:",
+      POST_DELIVERY: "Your order {order} should be with you now. One quick question:",
+    },
+    question: "How likely are you to recommend {shop} to a friend or colleague?",
+    notLikely: "0 = not at all likely",
+    veryLikely: "10 = extremely likely",
+    scoreLabel: "Your score from 0 to 10",
+    followUp: {
+      PROMOTER: "What did you enjoy most about your experience with us?",
+      PASSIVE: "What could we do to improve your experience?",
+      DETRACTOR: "What disappointed you most, and how can we put it right?",
+    },
+    commentHint: "Optional, up to 2,000 characters",
+    send: "Send",
+    thanks: "Thank you for your answer!",
+    thanksComment: "Thank you, we read every comment.",
+    changeAnswer: "You can change your answer until the survey closes.",
+    orderLabel: "Order {order}",
+    unsubscribe: "Don't want these emails? Unsubscribe",
+    unsubscribeConfirm: "Stop survey emails from {shop}",
+    unsubscribed: "You will not receive survey emails from {shop} again.",
+    expired: "This survey has closed. Thank you all the same!",
+    notFound: "We could not find this survey. The link may be incomplete.",
+  },
+  fr: {
+    subject: {
+      PRE_DELIVERY: "Comment s'est passée votre commande chez {shop} ?",
+      POST_DELIVERY: "Votre commande {shop} est arrivée : votre avis ?",
+    },
+    intro: {
+      PRE_DELIVERY: "Merci pour votre commande {order}. Une petite question sur votre achat :",
+      POST_DELIVERY: "Votre commande {order} devrait vous être parvenue. Une petite question :",
+    },
+    question: "Quelle est la probabilité que vous recommandiez {shop} à un ami ou un collègue ?",
+    notLikely: "0 = pas du tout probable",
+    veryLikely: "10 = très probable",
+    scoreLabel: "Votre note de 0 à 10",
+    followUp: {
+      PROMOTER: "Qu'avez-vous le plus apprécié dans votre expérience avec nous ?",
+      PASSIVE: "Que pourrions-nous faire pour améliorer votre expérience ?",
+      DETRACTOR: "Qu'est-ce qui vous a le plus déçu, et comment pouvons-nous y remédier ?",
+    },
+    commentHint: "Facultatif, 2 000 caractères au plus",
+    send: "Envoyer",
+    thanks: "Merci pour votre réponse !",
+    thanksComment: "Merci, nous lisons chaque commentaire.",
+    changeAnswer: "Vous pouvez modifier votre réponse jusqu'à la clôture de l'enquête.",
+    orderLabel: "Commande {order}",
+    unsubscribe: "Vous ne souhaitez plus recevoir ces e-mails ? Se désabonner",
+    unsubscribeConfirm: "Ne plus recevoir les enquêtes de {shop}",
+    unsubscribed: "Vous ne recevrez plus d'enquêtes par e-mail de {shop}.",
+    expired: "Cette enquête est close. Merci tout de même !",
+    notFound: "Nous n'avons pas trouvé cette enquête. Le lien est peut-être incomplet.",
+  },
+  de: {
+    subject: {
+      PRE_DELIVERY: "Wie war Ihre Bestellung bei {shop}?",
+      POST_DELIVERY: "Ihre Bestellung bei {shop} ist angekommen: Wie waren wir?",
+    },
+    intro: {
+      PRE_DELIVERY: "Vielen Dank für Ihre Bestellung {order}. Eine kurze Frage zu Ihrem Einkauf:",
+      POST_DELIVERY: "Ihre Bestellung {order} sollte inzwischen bei Ihnen sein. Eine kurze Frage:",
+    },
+    question: "Wie wahrscheinlich ist es, dass Sie {shop} einem Freund oder Kollegen empfehlen?",
+    notLikely: "0 = überhaupt nicht wahrscheinlich",
+    veryLikely: "10 = äußerst wahrscheinlich",
+    scoreLabel: "Ihre Bewertung von 0 bis 10",
+    followUp: {
+      PROMOTER: "Was hat Ihnen an Ihrem Einkauf bei uns am besten gefallen?",
+      PASSIVE: "Was könnten wir tun, um Ihr Erlebnis zu verbessern?",
+      DETRACTOR: "Was hat Sie am meisten enttäuscht, und wie können wir es wiedergutmachen?",
+    },
+    commentHint: "Freiwillig, höchstens 2.000 Zeichen",
+    send: "Senden",
+    thanks: "Vielen Dank für Ihre Antwort!",
+    thanksComment: "Danke, wir lesen jeden Kommentar.",
+    changeAnswer: "Sie können Ihre Antwort ändern, bis die Umfrage endet.",
+    orderLabel: "Bestellung {order}",
+    unsubscribe: "Keine solchen E-Mails mehr? Abmelden",
+    unsubscribeConfirm: "Keine Umfrage-E-Mails mehr von {shop}",
+    unsubscribed: "Sie erhalten keine Umfrage-E-Mails mehr von {shop}.",
+    expired: "Diese Umfrage ist beendet. Trotzdem vielen Dank!",
+    notFound: "Wir konnten diese Umfrage nicht finden. Der Link ist vielleicht unvollständig.",
+  },
+  es: {
+    subject: {
+      PRE_DELIVERY: "¿Qué tal tu pedido en {shop}?",
+      POST_DELIVERY: "Tu pedido de {shop} ha llegado: ¿qué tal lo hicimos?",
+    },
+    intro: {
+      PRE_DELIVERY: "Gracias por tu pedido {order}. Una pregunta rápida sobre tu compra:",
+      POST_DELIVERY: "Tu pedido {order} ya debería haber llegado. Una pregunta rápida:",
+    },
+    question: "¿Qué probabilidad hay de que recomiendes {shop} a un amigo o compañero?",
+    notLikely: "0 = nada probable",
+    veryLikely: "10 = muy probable",
+    scoreLabel: "Tu puntuación de 0 a 10",
+    followUp: {
+      PROMOTER: "¿Qué es lo que más te gustó de tu experiencia con nosotros?",
+      PASSIVE: "¿Qué podríamos hacer para mejorar tu experiencia?",
+      DETRACTOR: "¿Qué te decepcionó más y cómo podemos solucionarlo?",
+    },
+    commentHint: "Opcional, hasta 2000 caracteres",
+    send: "Enviar",
+    thanks: "¡Gracias por tu respuesta!",
+    thanksComment: "Gracias, leemos todos los comentarios.",
+    changeAnswer: "Puedes cambiar tu respuesta hasta que cierre la encuesta.",
+    orderLabel: "Pedido {order}",
+    unsubscribe: "¿No quieres recibir estos correos? Darse de baja",
+    unsubscribeConfirm: "Dejar de recibir encuestas de {shop}",
+    unsubscribed: "No volverás a recibir encuestas por correo de {shop}.",
+    expired: "Esta encuesta ha terminado. ¡Gracias de todos modos!",
+    notFound: "No encontramos esta encuesta. Puede que el enlace esté incompleto.",
+  },
+  nl: {
+    subject: {
+      PRE_DELIVERY: "Hoe was je bestelling bij {shop}?",
+      POST_DELIVERY: "Je bestelling bij {shop} is aangekomen: hoe deden we het?",
+    },
+    intro: {
+      PRE_DELIVERY: "Bedankt voor je bestelling {order}. Eén korte vraag over je aankoop:",
+      POST_DELIVERY: "Je bestelling {order} zou nu bij je moeten zijn. Eén korte vraag:",
+    },
+    question: "Hoe waarschijnlijk is het dat je {shop} aanbeveelt aan een vriend of collega?",
+    notLikely: "0 = helemaal niet waarschijnlijk",
+    veryLikely: "10 = zeer waarschijnlijk",
+    scoreLabel: "Je score van 0 tot 10",
+    followUp: {
+      PROMOTER: "Wat vond je het fijnst aan je ervaring met ons?",
+      PASSIVE: "Wat kunnen we doen om je ervaring te verbeteren?",
+      DETRACTOR: "Wat stelde je het meest teleur, en hoe kunnen we het goedmaken?",
+    },
+    commentHint: "Optioneel, maximaal 2.000 tekens",
+    send: "Versturen",
+    thanks: "Bedankt voor je antwoord!",
+    thanksComment: "Bedankt, we lezen elke opmerking.",
+    changeAnswer: "Je kunt je antwoord wijzigen tot de enquête sluit.",
+    orderLabel: "Bestelling {order}",
+    unsubscribe: "Geen e-mails meer? Afmelden",
+    unsubscribeConfirm: "Geen enquêtemails meer van {shop}",
+    unsubscribed: "Je ontvangt geen enquêtemails meer van {shop}.",
+    expired: "Deze enquête is gesloten. Toch bedankt!",
+    notFound: "We konden deze enquête niet vinden. Misschien is de link onvolledig.",
+  },
+};
+
+export function fill(text: string, values: { shop?: string; order?: string }): string {
+  return text.replace(/\{(shop|order)\}/g, (_m, key: "shop" | "order") => values[key] ?? "");
+}
+
+/** The follow-up question for a category: the merchant's text for the locale, else the default. */
+export function followUpQuestion(settings: ShopSettings, locale: ShopperLocale, category: ScoreCategory): string {
+  return settings.questions[locale]?.[category] ?? SHOPPER_TEXTS[locale].followUp[category];
+}

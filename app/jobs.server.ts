@@ -1,0 +1,92 @@
+import PgBoss from "pg-boss";
+import { openDatabase } from "./db.server";
+import { env } from "./env.server";
+import { logger } from "./logger.server";
+import type { DueSend } from "./models/order-events.server";
+import {
+  dispatchDueInvitations,
+  expireInvitations,
+  recoverStuckSends,
+  sendInvitation,
+} from "./models/invitation-sender.server";
+
+const SEND = "send-invitation";
+const SWEEP = "sweep-invitations";
+
+// One queue per process, shared like the database between the server and the Remix build.
+const KEY = Symbol.for("nps.jobs");
+type Holder = { [KEY]?: PgBoss };
+
+function createBoss(): PgBoss {
+  const db = openDatabase();
+  if (db.kind === "postgres") return new PgBoss({ connectionString: env().DATABASE_URL!, max: 4 });
+  // PGlite: pg-boss sends multi-statement scripts without parameters (exec) and single
+  // parameterised statements (query).
+  return new PgBoss({
+    db: {
+      executeSql: (text: string, values?: unknown[]) =>
+        values && values.length > 0 ? db.sql.query(text, values) : db.sql.exec(text),
+    },
+  });
+}
+
+/**
+ * Background work on the database: each due invitation is sent by a job queued for its send
+ * time (retried with backoff), and every minute a sweep sends anything due that has no job,
+ * closes expired invitations and settles interrupted sends.
+ */
+export async function startJobs(): Promise<() => Promise<void>> {
+  const holder = globalThis as Holder;
+  if (holder[KEY]) return async () => {};
+  const boss = createBoss();
+  boss.on("error", (error) => logger.error({ err: error }, "job queue error"));
+  await boss.start();
+  await boss.createQueue(SEND);
+  await boss.createQueue(SWEEP);
+  await boss.work<{ invitationId: number }>(SEND, { pollingIntervalSeconds: 1 }, async (jobs) => {
+    for (const job of jobs) {
+      if ((await sendInvitation(job.data.invitationId)) === "failed") {
+        throw new Error(`invitation ${job.data.invitationId} was not sent`);
+      }
+    }
+  });
+  await boss.work(SWEEP, async () => {
+    await sweepInvitations();
+  });
+  await boss.schedule(SWEEP, "* * * * *");
+  holder[KEY] = boss;
+  await sweepInvitations();
+  return async () => {
+    delete holder[KEY];
+    await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+  };
+}
+
+export async function sweepInvitations() {
+  const now = new Date();
+  const recovered = await recoverStuckSends(now);
+  const expired = await expireInvitations(now);
+  const sent = await dispatchDueInvitations({ now });
+  if (recovered + expired + sent.sent + sent.failed > 0) {
+    logger.info({ recovered, expired, ...sent }, "invitation sweep");
+  }
+}
+
+/** Queues the email of each invitation for its send time; without a running queue the sweep will send it. */
+export async function queueInvitationSends(sends: DueSend[]): Promise<void> {
+  const boss = (globalThis as Holder)[KEY];
+  if (!boss) return;
+  for (const s of sends) {
+    await boss.send(
+      SEND,
+      { invitationId: s.invitationId },
+      {
+        startAfter: s.sendAt,
+        singletonKey: `${s.invitationId}:${s.sendAt.getTime()}`,
+        retryLimit: 4,
+        retryDelay: 30,
+        retryBackoff: true,
+      },
+    );
+  }
+}
