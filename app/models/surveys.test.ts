@@ -173,7 +173,7 @@ describe("email", () => {
     expect(more).toHaveLength(0);
     expect(mail!.to).toMatchObject({ text: "jon@example.com" });
     expect(mail!.subject).toBe(`Comment s'est passée votre commande chez ${shop.split(".")[0]} ?`);
-    const links = [...mail!.html.toString().matchAll(/href="(https:\/\/[^"]+)"/g)].map((m) =>
+    const links = [...String(mail!.html).matchAll(/href="(https:\/\/[^"]+)"/g)].map((m) =>
       m[1]!.replace(/&amp;/g, "&"),
     );
     const scoreLinks = links.filter((l) => l.includes("?score="));
