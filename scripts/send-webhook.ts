@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { API_VERSION } from "../app/api-version";
 import { DEMO_API_SECRET, DEMO_SHOP } from "../app/env.server";
-import { webhookHeaders } from "../app/lib/webhook-signing";
+import { webhookHeaders } from "../app/lib/shopify-signing";
 
 // Sends a JSON file to a running app as Shopify would send a webhook, signed with
 // SHOPIFY_API_SECRET (the demo's secret when unset). Prints the status and the answer.

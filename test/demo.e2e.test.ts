@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_API_SECRET } from "../app/env.server";
 import { orderPayload } from "./orders";
 import { buildApp, childEnv, freePort, runCli, type Spawned, startScript } from "./process";
-import { examplePayload, webhookRequest } from "./shopify";
+import { appProxyRequest, examplePayload, webhookRequest } from "./shopify";
+import { type SmtpSink, startSmtpSink } from "./smtp";
 
 const SHOP = "nps-demo.myshopify.com";
 
@@ -14,9 +15,11 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
   let base: string;
   let dataRoot: string;
   let env: NodeJS.ProcessEnv;
+  let smtp: SmtpSink;
 
   beforeAll(async () => {
     buildApp();
+    smtp = await startSmtpSink();
     dataRoot = mkdtempSync(path.join(tmpdir(), "nps-demo-"));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
@@ -25,12 +28,15 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
       PGLITE_DATA_DIR: path.join(dataRoot, "pglite"),
       DEMO_ORDERS: "600",
       DEMO_CUSTOMERS: "200",
+      SURVEY_PRE_DELAY: "PT0S",
+      SMTP_URL: smtp.url,
     });
     demo = await startScript("scripts/demo.ts", env, /"msg":"listening"/);
   }, 120_000);
 
   afterAll(async () => {
     await demo?.stop();
+    await smtp?.close();
     rmSync(dataRoot, { recursive: true, force: true });
   });
 
@@ -39,7 +45,11 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
   const stats = () => {
     const result = runCli(["stats", "--shop", SHOP], env);
     expect(result.status, result.stderr).toBe(0);
-    return JSON.parse(result.stdout) as { orders: number; orderLines: number };
+    return JSON.parse(result.stdout) as {
+      orders: number;
+      orderLines: number;
+      responses: { pre: { detractor: number } };
+    };
   };
 
   it("serves the admin at /app with the demo shop's data, labelled as a demo", async () => {
@@ -79,6 +89,35 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
     expect(notAnOrder.status).toBe(400);
     expect(((await notAnOrder.json()) as { error: string }).error).toMatch(/^Invalid orders\/create payload/);
     expect(stats()).toEqual(before);
+  });
+
+  it("emails a new order's shopper within 10 seconds, and records their answer from the email's 3 link", async () => {
+    const before = stats();
+    const order = orderPayload((p) => {
+      p.created_at = p.updated_at = p.processed_at = new Date().toISOString();
+      p.email = "e2e-shopper@example.com";
+    });
+    const started = Date.now();
+    expect((await send("orders/create", order, { shop: SHOP })).status).toBe(200);
+    const mine = () => smtp.messages.filter((m) => m.to && JSON.stringify(m.to).includes("e2e-shopper@example.com"));
+    while (mine().length === 0 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 200));
+    expect(mine()).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(mine()).toHaveLength(1);
+
+    const link = new URL(/https:\/\/\S+\?score=3/.exec(String(mine()[0]!.text))![0]);
+    expect(link.host).toBe(SHOP);
+    const path = link.pathname.replace(/^\/apps\/nps/, "");
+    const proxied = (options: Parameters<typeof appProxyRequest>[1]) =>
+      fetch(appProxyRequest(path, { secret: DEMO_API_SECRET, baseUrl: base, ...options }));
+    const page = await proxied({ shop: SHOP, query: { score: "3" } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('value="3" checked');
+    const answer = await proxied({ shop: SHOP, form: { score: "3", comment: "The box was crushed." } });
+    expect(answer.status).toBe(200);
+
+    const after = stats();
+    expect(after.responses.pre.detractor).toBe(before.responses.pre.detractor + 1);
   });
 
   it("routes every subscribed topic, compliance ones included (none is a 404)", async () => {

