@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -101,4 +101,45 @@ export function callLoader(
   params: Record<string, string> = {},
 ) {
   return loader({ request, params, context: {} });
+}
+
+export const TEST_API_KEY = "test-api-key";
+
+/**
+ * A session token as App Bridge and UI extensions send it: a JWT signed (HS256) with the
+ * app's secret, naming the shop, the app (aud) and the user or customer (sub).
+ */
+export function sessionToken(
+  shop: string,
+  options: { secret?: string; sub?: string; expiresIn?: number; extra?: Record<string, unknown> } = {},
+): string {
+  const now = Math.floor(Date.now() / 1000);
+  const payload = {
+    iss: `https://${shop}/admin`,
+    dest: `https://${shop}`,
+    aud: TEST_API_KEY,
+    sub: options.sub ?? "42",
+    exp: now + (options.expiresIn ?? 60),
+    nbf: now - 5,
+    iat: now - 5,
+    jti: randomUUID(),
+    sid: randomUUID(),
+    ...options.extra,
+  };
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const unsigned = `${encode({ alg: "HS256", typ: "JWT" })}.${encode(payload)}`;
+  const signature = createHmac("sha256", options.secret ?? TEST_SECRET)
+    .update(unsigned)
+    .digest("base64url");
+  return `${unsigned}.${signature}`;
+}
+
+/** An installed shop: its offline session, as Shopify's library stores it after install. */
+export async function installShop(shop: string) {
+  const { default: prisma } = await import("../app/db.server");
+  const { recordInstall } = await import("../app/models/shops.server");
+  await recordInstall(shop, "read_orders");
+  await prisma.session.create({
+    data: { id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: "shpat_test", scope: "read_orders" },
+  });
 }

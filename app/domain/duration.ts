@@ -25,3 +25,20 @@ export const DurationSchema = z.string().superRefine((text, ctx) => {
     });
   }
 });
+
+export type DelayUnit = "minutes" | "hours" | "days";
+const UNIT_MS: Record<DelayUnit, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
+
+/** A delay as a merchant types it: an amount and a unit, largest unit that divides it exactly. */
+export function delayParts(iso: string): { amount: number; unit: DelayUnit } {
+  const ms = durationToMs(iso);
+  for (const unit of ["days", "hours", "minutes"] as const) {
+    if (ms % UNIT_MS[unit] === 0) return { amount: ms / UNIT_MS[unit], unit };
+  }
+  return { amount: Math.round(ms / UNIT_MS.minutes), unit: "minutes" };
+}
+
+export function delayIso(amount: number, unit: DelayUnit): string {
+  if (unit === "days") return `P${amount}D`;
+  return unit === "hours" ? `PT${amount}H` : `PT${amount}M`;
+}

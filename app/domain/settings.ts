@@ -24,10 +24,20 @@ export const ShopSettingsSchema = z.object({
       orderStatus: z.boolean().default(true),
     })
     .prefault({}),
-  throttleDays: z.number().int().min(0).max(365).default(30),
-  expiryDays: z.number().int().min(1).max(365).default(30),
-  senderName: z.string().trim().max(100).nullable().default(null),
-  replyTo: z.email().nullable().default(null),
+  throttleDays: z
+    .number({ message: "Enter a whole number of days" })
+    .int("Enter a whole number of days")
+    .min(0, "Enter 0 or more days")
+    .max(365, "At most 365 days")
+    .default(30),
+  expiryDays: z
+    .number({ message: "Enter a whole number of days" })
+    .int("Enter a whole number of days")
+    .min(1, "Surveys stay open at least 1 day")
+    .max(365, "At most 365 days")
+    .default(30),
+  senderName: z.string().trim().max(100, "At most 100 characters").nullable().default(null),
+  replyTo: z.email("Enter an email address such as help@example.com").nullable().default(null),
   questions: QuestionOverridesSchema.default({}),
   includeTestOrders: z.boolean().default(false),
 });

@@ -1,5 +1,5 @@
 import prisma from "../db.server";
-import { initialSettings, readSettings, type ShopSettings } from "../domain/settings";
+import { initialSettings, readSettings, type ShopSettings, ShopSettingsSchema } from "../domain/settings";
 import { env } from "../env.server";
 import type { Prisma } from "../generated/prisma/client";
 
@@ -48,4 +48,24 @@ export async function updateScopes(shop: string, scopes: string[], tx: Tx = pris
 
 export async function findShop(shop: string) {
   return prisma.shop.findUnique({ where: { domain: shop } });
+}
+
+export type SettingsErrors = Record<string, string>;
+
+/**
+ * Replaces the shop's settings after validating them. Returns the field errors (keyed by
+ * path, such as `questions.fr.PROMOTER`) and changes nothing when any value is invalid.
+ */
+export async function saveShopSettings(
+  shop: string,
+  input: unknown,
+): Promise<{ ok: true; settings: ShopSettings } | { ok: false; errors: SettingsErrors }> {
+  const parsed = ShopSettingsSchema.safeParse(input);
+  if (!parsed.success) {
+    const errors: SettingsErrors = {};
+    for (const issue of parsed.error.issues) errors[issue.path.join(".")] ??= issue.message;
+    return { ok: false, errors };
+  }
+  await prisma.shop.update({ where: { domain: shop }, data: { settings: parsed.data } });
+  return { ok: true, settings: parsed.data };
 }

@@ -15,7 +15,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return { apiKey: env().SHOPIFY_API_KEY ?? "", shop, demo };
 };
 
-const NAV = [{ to: "/app", label: "Overview" }];
+const NAV = [
+  { to: "/app", label: "Overview" },
+  { to: "/app/settings", label: "Settings" },
+];
 
 export default function AppLayout() {
   const { apiKey, shop, demo } = useLoaderData<typeof loader>();
