@@ -1,0 +1,98 @@
+import { z } from "zod";
+import { CommentSchema, ScoreSchema } from "./domain/score";
+import { idFromGid } from "./domain/shopify-ids";
+import { recordAnswer, SurveyClosedError } from "./models/answers.server";
+import { findOnSiteSurvey, type OnSiteChannel } from "./models/onsite-surveys.server";
+
+const OrderGid = z
+  .string()
+  .regex(
+    /^gid:\/\/shopify\/(Order|OrderIdentity)\/\d+$/,
+    "orderId must be an order's global id, gid://shopify/Order/<id>",
+  )
+  .transform((g) => BigInt(g.split("/").pop()!));
+
+export const SurveyQuerySchema = z.object({ orderId: OrderGid });
+export const AnswerBodySchema = z.object({
+  orderId: OrderGid,
+  score: ScoreSchema,
+  comment: CommentSchema.optional(),
+});
+
+export interface VerifiedExtensionRequest {
+  shop: string;
+  /** The logged-in customer, when the session token names one. */
+  customerId: bigint | null;
+  cors: (response: Response) => Response;
+}
+
+/** The shop and customer a UI extension's session token speaks for. */
+export function fromSessionToken(token: { dest: string; sub?: string }): { shop: string; customerId: bigint | null } {
+  const shop = new URL(token.dest.startsWith("http") ? token.dest : `https://${token.dest}`).host;
+  const customerId = token.sub?.startsWith("gid://shopify/Customer/") ? idFromGid(token.sub, "Customer") : null;
+  return { shop, customerId };
+}
+
+const json = (body: unknown, status = 200) => Response.json(body, { status });
+
+function issues(error: z.ZodError) {
+  return error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
+}
+
+/** GET: the survey an extension should show for `?orderId=`. */
+export async function extensionSurvey(request: Request, verified: VerifiedExtensionRequest, channel: OnSiteChannel) {
+  const parsed = SurveyQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) return verified.cors(json({ error: issues(parsed.error) }, 400));
+  const survey = await findOnSiteSurvey({
+    shop: verified.shop,
+    shopifyOrderId: parsed.data.orderId,
+    channel,
+    customerId: verified.customerId,
+  });
+  return verified.cors(json(survey));
+}
+
+/** POST: records or edits the shopper's answer, then answers with the survey as it now stands. */
+export async function extensionAnswer(request: Request, verified: VerifiedExtensionRequest, channel: OnSiteChannel) {
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return verified.cors(json({ error: "The body must be JSON: {orderId, score, comment}" }, 400));
+  }
+  const parsed = AnswerBodySchema.safeParse(body);
+  if (!parsed.success) return verified.cors(json({ error: issues(parsed.error) }, 400));
+  const survey = await findOnSiteSurvey({
+    shop: verified.shop,
+    shopifyOrderId: parsed.data.orderId,
+    channel,
+    customerId: verified.customerId,
+  });
+  if (survey.state !== "open") {
+    return verified.cors(
+      json({ error: "There is no open survey for this order.", ...survey }, survey.state === "pending" ? 409 : 404),
+    );
+  }
+  try {
+    await recordAnswer({
+      invitationId: survey.invitationId,
+      score: parsed.data.score,
+      comment: parsed.data.comment,
+      channel,
+      locale: survey.locale,
+    });
+  } catch (error) {
+    if (error instanceof SurveyClosedError) return verified.cors(json({ error: "This survey has closed." }, 410));
+    throw error;
+  }
+  return verified.cors(
+    json(
+      await findOnSiteSurvey({
+        shop: verified.shop,
+        shopifyOrderId: parsed.data.orderId,
+        channel,
+        customerId: verified.customerId,
+      }),
+    ),
+  );
+}

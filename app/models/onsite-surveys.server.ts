@@ -1,0 +1,113 @@
+import prisma from "../db.server";
+import { readSettings, type ShopSettings } from "../domain/settings";
+import { chooseLocale, type ShopperLocale } from "../domain/shopper-locales";
+import { fill, followUpQuestion, SHOPPER_TEXTS } from "../domain/shopper-texts";
+import type { ScoreCategory, SurveyStage } from "../generated/prisma/enums";
+
+export type OnSiteChannel = "THANK_YOU" | "ORDER_STATUS" | "STOREFRONT";
+
+/** What a shopper-facing extension needs to show the survey, in the shopper's language. */
+export interface OnSiteSurvey {
+  state: "open";
+  invitationId: number;
+  stage: SurveyStage;
+  locale: ShopperLocale;
+  texts: {
+    question: string;
+    notLikely: string;
+    veryLikely: string;
+    followUp: Record<ScoreCategory, string>;
+    commentHint: string;
+    send: string;
+    thanks: string;
+  };
+  answer: { score: number; comment: string | null } | null;
+}
+
+export type OnSiteLookup =
+  | OnSiteSurvey
+  /** The order's webhook has not arrived yet: ask again in a few seconds. */
+  | { state: "pending" }
+  | { state: "none"; reason: "unknown-order" | "not-yours" | "closed" | "channel-off" | "too-old" };
+
+const CHANNEL_SETTING: Record<OnSiteChannel, keyof ShopSettings["channels"]> = {
+  THANK_YOU: "thankYou",
+  ORDER_STATUS: "orderStatus",
+  STOREFRONT: "storefront",
+};
+
+/** The thank-you page cannot prove who is asking, so it only answers for fresh orders. */
+const THANK_YOU_WINDOW_MS = 24 * 3_600_000;
+
+/**
+ * The survey to show for an order on an on-site channel: the thank-you page asks the
+ * pre-delivery question; the order status page and the storefront ask whichever stage is
+ * open, post-delivery first. `customerId` (from the session token) must own the order when
+ * given; the order status page always gives it.
+ */
+export async function findOnSiteSurvey(input: {
+  shop: string;
+  shopifyOrderId: bigint;
+  channel: OnSiteChannel;
+  customerId?: bigint | null;
+  now?: Date;
+}): Promise<OnSiteLookup> {
+  const now = input.now ?? new Date();
+  const order = await prisma.order.findUnique({
+    where: { shop_shopifyId: { shop: input.shop, shopifyId: input.shopifyOrderId } },
+    include: {
+      customer: { select: { shopifyId: true } },
+      shopRef: { select: { name: true, primaryLocale: true, settings: true } },
+      invitations: { include: { response: { select: { score: true, comment: true } } } },
+    },
+  });
+  if (!order) {
+    const recentlyPlaced = input.channel === "THANK_YOU";
+    return recentlyPlaced ? { state: "pending" } : { state: "none", reason: "unknown-order" };
+  }
+  if (input.customerId != null && order.customer?.shopifyId !== input.customerId) {
+    return { state: "none", reason: "not-yours" };
+  }
+  if (input.channel === "ORDER_STATUS" && input.customerId == null) return { state: "none", reason: "not-yours" };
+  if (input.channel === "THANK_YOU" && now.getTime() - order.orderCreatedAt.getTime() > THANK_YOU_WINDOW_MS) {
+    return { state: "none", reason: "too-old" };
+  }
+  const settings = readSettings(order.shopRef.settings);
+  if (!settings.channels[CHANNEL_SETTING[input.channel]]) return { state: "none", reason: "channel-off" };
+
+  const openOrAnswered = (stage: SurveyStage) =>
+    order.invitations.find(
+      (i) => i.stage === stage && i.expiresAt > now && ["SCHEDULED", "SENDING", "SENT", "ANSWERED"].includes(i.status),
+    );
+  const stages: SurveyStage[] = input.channel === "THANK_YOU" ? ["PRE_DELIVERY"] : ["POST_DELIVERY", "PRE_DELIVERY"];
+  const invitation = stages.map(openOrAnswered).find(Boolean);
+  if (!invitation) {
+    // On the thank-you page the invitation may still be on its way with the order webhook.
+    return input.channel === "THANK_YOU" && order.invitations.length === 0
+      ? { state: "pending" }
+      : { state: "none", reason: "closed" };
+  }
+  const locale = chooseLocale(invitation.locale ?? order.locale, order.shopRef.primaryLocale);
+  const t = SHOPPER_TEXTS[locale];
+  const shopName = order.shopRef.name ?? input.shop.replace(/\.myshopify\.com$/, "");
+  return {
+    state: "open",
+    invitationId: invitation.id,
+    stage: invitation.stage,
+    locale,
+    texts: {
+      question: fill(t.question, { shop: shopName }),
+      notLikely: t.notLikely,
+      veryLikely: t.veryLikely,
+      followUp: {
+        PROMOTER: followUpQuestion(settings, locale, "PROMOTER"),
+        PASSIVE: followUpQuestion(settings, locale, "PASSIVE"),
+        DETRACTOR: followUpQuestion(settings, locale, "DETRACTOR"),
+      },
+      commentHint: t.commentHint,
+      send: t.send,
+      thanks: t.thanks,
+    },
+    answer: invitation.response,
+  };
+}
