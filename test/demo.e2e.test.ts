@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_API_SECRET } from "../app/env.server";
 import { orderPayload } from "./orders";
 import { buildApp, childEnv, freePort, runCli, type Spawned, startScript } from "./process";
-import { appProxyRequest, examplePayload, webhookRequest } from "./shopify";
+import { loadSurvey, sendAnswer } from "../extensions/shared/survey-client";
+import { appProxyRequest, examplePayload, sessionToken, webhookRequest } from "./shopify";
 import { type SmtpSink, startSmtpSink } from "./smtp";
 
 const SHOP = "nps-demo.myshopify.com";
@@ -118,6 +119,34 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
 
     const after = stats();
     expect(after.responses.pre.detractor).toBe(before.responses.pre.detractor + 1);
+  });
+
+  it("serves the thank-you extension's client: the open question, then the shopper's answer", async () => {
+    const order = orderPayload((p) => {
+      p.created_at = p.updated_at = p.processed_at = new Date().toISOString();
+      p.customer.id = 31337;
+      p.customer.admin_graphql_api_id = "gid://shopify/Customer/31337";
+      p.customer_locale = "nl";
+    });
+    const orderId = order.admin_graphql_api_id as string;
+    // Extensions call from a browser; Shopify's library turns bots (and Node's fetch) away.
+    const browserFetch: typeof fetch = (input, init) =>
+      fetch(input, { ...init, headers: { ...(init?.headers as object), "user-agent": "Mozilla/5.0 Chrome/156.0" } });
+    const client = {
+      appUrl: base,
+      path: "/api/checkout/survey",
+      token: async () => sessionToken(SHOP, { secret: DEMO_API_SECRET, sub: "gid://shopify/Customer/31337" }),
+      fetch: browserFetch,
+    };
+    // The thank-you page may load before the order's webhook: the client waits for it.
+    const loading = loadSurvey(client, orderId, { attempts: 10, waitMs: 300 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await send("orders/create", order, { shop: SHOP })).status).toBe(200);
+    const survey = await loading;
+    expect(survey).toMatchObject({ state: "open", stage: "PRE_DELIVERY", locale: "nl" });
+
+    const answered = await sendAnswer(client, { orderId, score: 10, comment: "Top!" });
+    expect(answered).toMatchObject({ state: "open", answer: { score: 10, comment: "Top!" } });
   });
 
   it("routes every subscribed topic, compliance ones included (none is a 404)", async () => {

@@ -1,0 +1,21 @@
+import "@shopify/ui-extensions/preact";
+import { render } from "preact";
+import { APP_URL } from "../../shared/app-url";
+import { SurveyWidget } from "../../shared/SurveyWidget";
+
+// purchase.thank-you.block.render: the pre-delivery question, right after checkout.
+export default async () => {
+  render(<Extension />, document.body);
+};
+
+function Extension() {
+  const orderId = shopify.orderConfirmation.value?.order.id;
+  return (
+    <SurveyWidget
+      orderId={orderId}
+      client={{ appUrl: APP_URL, path: "/api/checkout/survey", token: () => shopify.sessionToken.get() }}
+      errorText={shopify.i18n.translate("error")}
+      retryText={shopify.i18n.translate("retry")}
+    />
+  );
+}

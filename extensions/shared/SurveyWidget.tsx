@@ -1,0 +1,100 @@
+import { useEffect, useState } from "preact/hooks";
+import { categoryFor, type Client, loadSurvey, sendAnswer, type Survey } from "./survey-client";
+
+/**
+ * The survey inside Shopify's pages (thank-you, order status): a radio group of 0-10, the
+ * follow-up question for the chosen score, an optional comment, and Send.
+ */
+export function SurveyWidget(props: {
+  client: Client;
+  orderId: string | undefined;
+  errorText: string;
+  retryText: string;
+}) {
+  const [survey, setSurvey] = useState<Survey | null>(null);
+  const [score, setScore] = useState<number | null>(null);
+  const [comment, setComment] = useState("");
+  const [sending, setSending] = useState(false);
+  const [sent, setSent] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = () => {
+    if (!props.orderId) return;
+    setError(null);
+    loadSurvey(props.client, props.orderId).then(
+      (s) => {
+        setSurvey(s);
+        if (s.state === "open" && s.answer) {
+          setScore(s.answer.score);
+          setComment(s.answer.comment ?? "");
+        }
+      },
+      () => setError(props.errorText),
+    );
+  };
+  // Load once per order: the client object is rebuilt on every render of the extension
+  // but always points at the same app and token source.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useEffect(load, [props.orderId]);
+
+  if (error) {
+    return (
+      <s-stack gap="base">
+        <s-text>{error}</s-text>
+        <s-button onClick={load}>{props.retryText}</s-button>
+      </s-stack>
+    );
+  }
+  if (!survey || survey.state !== "open") return null;
+  const t = survey.texts;
+
+  const submit = async () => {
+    if (score === null || !props.orderId) return;
+    setSending(true);
+    try {
+      setSurvey(await sendAnswer(props.client, { orderId: props.orderId, score, comment }));
+      setSent(true);
+    } catch {
+      setError(props.errorText);
+    } finally {
+      setSending(false);
+    }
+  };
+
+  return (
+    <s-stack gap="base">
+      <s-choice-list
+        name="score"
+        label={t.question}
+        variant="inline"
+        values={score === null ? [] : [String(score)]}
+        onChange={(event) => {
+          const value = (event.currentTarget as unknown as { values: string[] }).values[0];
+          setScore(value === undefined ? null : Number(value));
+          setSent(false);
+        }}
+      >
+        {Array.from({ length: 11 }, (_, n) => (
+          <s-choice key={n} value={String(n)}>
+            {String(n)}
+          </s-choice>
+        ))}
+      </s-choice-list>
+      <s-text color="subdued">
+        {t.notLikely} · {t.veryLikely}
+      </s-text>
+      {score !== null && (
+        <s-text-area
+          label={t.followUp[categoryFor(score)]}
+          maxLength={2000}
+          value={comment}
+          onInput={(event) => setComment((event.currentTarget as unknown as { value: string }).value)}
+        />
+      )}
+      <s-button variant="primary" disabled={score === null} loading={sending} onClick={submit}>
+        {t.send}
+      </s-button>
+      {sent && <s-text>{t.thanks}</s-text>}
+    </s-stack>
+  );
+}
