@@ -68,6 +68,7 @@ export interface AppProxyOptions {
   shop: string;
   method?: "GET" | "POST";
   form?: Record<string, string>;
+  json?: unknown;
   query?: Record<string, string>;
   secret?: string;
   signed?: boolean;
@@ -88,6 +89,13 @@ export function appProxyRequest(path: string, options: AppProxyOptions): Request
     params.set("signature", options.signature ?? signAppProxyQuery(params, options.secret ?? TEST_SECRET));
   }
   const url = `${options.baseUrl ?? APP_URL}/proxy${path}?${params}`;
+  if (options.json !== undefined) {
+    return new Request(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(options.json),
+    });
+  }
   if (options.method === "POST" || options.form) {
     return new Request(url, { method: "POST", body: new URLSearchParams(options.form ?? {}) });
   }

@@ -111,3 +111,24 @@ export async function findOnSiteSurvey(input: {
     answer: invitation.response,
   };
 }
+
+/**
+ * The logged-in customer's newest survey that is open and due, for the storefront's app
+ * embed: the order it belongs to, or null.
+ */
+export async function findPendingOrderForCustomer(
+  shop: string,
+  shopifyCustomerId: bigint,
+  now: Date = new Date(),
+): Promise<bigint | null> {
+  const rows = await prisma.$queryRaw<{ shopify_id: bigint }[]>`
+    SELECT o.shopify_id
+    FROM survey_invitations si
+    JOIN orders o ON o.id = si.order_id
+    JOIN customers c ON c.id = o.customer_id
+    WHERE si.shop = ${shop} AND c.shopify_id = ${shopifyCustomerId}
+      AND si.status IN ('SCHEDULED', 'SENT') AND si.send_at <= ${now} AND si.expires_at > ${now}
+    ORDER BY si.send_at DESC
+    LIMIT 1`;
+  return rows[0] ? BigInt(rows[0].shopify_id) : null;
+}

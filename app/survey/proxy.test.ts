@@ -6,6 +6,8 @@ import prisma from "../db.server";
 import { smtpMailer } from "../email/mailer.server";
 import { dispatchDueInvitations } from "../models/invitation-sender.server";
 import { action as ordersCreate } from "../routes/webhooks.orders.create";
+import { action as pendingAnswer, loader as pendingSurvey } from "../routes/proxy.api.pending";
+import { action as apiAnswer, loader as apiSurvey } from "../routes/proxy.api.survey";
 import { action as answer, loader as surveyPage } from "../routes/proxy.s.$token";
 import { action as unsubscribe, loader as unsubscribePage } from "../routes/proxy.unsubscribe.$token";
 
@@ -154,5 +156,59 @@ describe("unsubscribing", () => {
     );
     expect(res.status).toBe(401);
     expect(await prisma.emailSuppression.count({ where: { shop } })).toBe(0);
+  });
+});
+
+describe("the storefront extension's JSON, through the App Proxy", () => {
+  it("gives the app block the survey of a token and records its answer", async () => {
+    const { shop, token } = await emailedSurvey((p) => (p.customer_locale = "nl"));
+    const res = await callLoader(apiSurvey, appProxyRequest("/api/survey", { shop, query: { token } }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      state: "open",
+      locale: "nl",
+      texts: { followUp: { PROMOTER: "Wat vond je het fijnst aan je ervaring met ons?" } },
+      answer: null,
+    });
+    const posted = await callAction(
+      apiAnswer,
+      appProxyRequest("/api/survey", { shop, json: { token, score: 7, comment: "Ok" } }),
+    );
+    expect(posted.status).toBe(200);
+    expect(await responses(shop)).toMatchObject([
+      { score: 7, category: "PASSIVE", comment: "Ok", channel: "STOREFRONT" },
+    ]);
+  });
+
+  it("refuses unsigned requests, malformed and unknown tokens", async () => {
+    const { shop, token } = await emailedSurvey();
+    const get = (options: Parameters<typeof appProxyRequest>[1]) =>
+      callLoader(apiSurvey, appProxyRequest("/api/survey", options));
+    expect((await get({ shop, query: { token }, signed: false })).status).toBe(401);
+    expect((await get({ shop, query: { token: "short" } })).status).toBe(400);
+    expect((await get({ shop, query: { token: "B".repeat(32) } })).status).toBe(404);
+    const bad = await callAction(apiAnswer, appProxyRequest("/api/survey", { shop, json: { token, score: 12 } }));
+    expect(bad.status).toBe(422);
+    expect(await responses(shop)).toHaveLength(0);
+  });
+
+  it("offers a logged-in customer their open survey once, and nothing to anyone else", async () => {
+    const { shop } = await emailedSurvey((p) => {
+      p.customer.id = 4242;
+      p.customer.admin_graphql_api_id = "gid://shopify/Customer/4242";
+    });
+    const pending = (customer: string) =>
+      callLoader(pendingSurvey, appProxyRequest("/api/pending", { shop, loggedInCustomerId: customer }));
+    expect(await (await pending("")).json()).toEqual({ state: "none", reason: "not-logged-in" });
+    expect(await (await pending("99")).json()).toEqual({ state: "none", reason: "nothing-pending" });
+    expect(await (await pending("4242")).json()).toMatchObject({ state: "open", stage: "PRE_DELIVERY" });
+
+    const posted = await callAction(
+      pendingAnswer,
+      appProxyRequest("/api/pending", { shop, loggedInCustomerId: "4242", json: { score: 4, comment: "Slow" } }),
+    );
+    expect(await posted.json()).toEqual({ state: "answered" });
+    expect(await responses(shop)).toMatchObject([{ score: 4, channel: "STOREFRONT" }]);
+    expect(await (await pending("4242")).json()).toEqual({ state: "none", reason: "nothing-pending" });
   });
 });

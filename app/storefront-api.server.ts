@@ -1,0 +1,111 @@
+import { z } from "zod";
+import { CommentSchema, ScoreSchema } from "./domain/score";
+import { findSurveyByToken, recordAnswer, SurveyClosedError } from "./models/answers.server";
+import { findOnSiteSurvey, findPendingOrderForCustomer } from "./models/onsite-surveys.server";
+import { SHOPPER_TEXTS, fill } from "./domain/shopper-texts";
+import { ProxyAuthError, verifyAppProxy } from "./proxy.server";
+
+// JSON for the theme app extension's block and embed, through the App Proxy
+// (https://<shop>/apps/nps/api/...): signed by Shopify, so the shop and the logged-in
+// customer can be trusted; the survey token is the shopper's proof for the block.
+
+const json = (body: unknown, status = 200) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
+
+const AnswerSchema = z.object({ score: ScoreSchema, comment: CommentSchema.optional() });
+const TokenSchema = z.string().regex(/^[A-Za-z0-9_-]{32}$/, "token must be the 32-character code from the survey link");
+
+async function body(request: Request): Promise<Record<string, unknown>> {
+  if (request.headers.get("content-type")?.includes("application/json")) {
+    return ((await request.json().catch(() => null)) as Record<string, unknown> | null) ?? {};
+  }
+  return Object.fromEntries(await request.formData());
+}
+
+async function verified<T>(request: Request, run: (ctx: Awaited<ReturnType<typeof verifyAppProxy>>) => Promise<T>) {
+  try {
+    return await run(await verifyAppProxy(request));
+  } catch (error) {
+    if (error instanceof ProxyAuthError) return json({ error: "This must be requested through the shop." }, 401);
+    throw error;
+  }
+}
+
+/** GET ?token= : the survey of an emailed link, for the app block. POST {token, score, comment}: answer it. */
+export function tokenSurvey(request: Request) {
+  return verified(request, async ({ shop }) => {
+    const input =
+      request.method === "POST" ? await body(request) : Object.fromEntries(new URL(request.url).searchParams);
+    const token = TokenSchema.safeParse(input.token);
+    if (!token.success) return json({ error: token.error.issues[0]!.message }, 400);
+    const found = await findSurveyByToken(shop, token.data);
+    if (found.state === "unknown") return json({ error: SHOPPER_TEXTS.en.notFound }, 404);
+    if (found.state === "closed") return json({ error: SHOPPER_TEXTS[found.locale].expired }, 410);
+    const s = found.survey;
+    const t = SHOPPER_TEXTS[s.locale];
+    const view = () => ({
+      state: "open",
+      stage: s.stage,
+      locale: s.locale,
+      texts: {
+        question: fill(t.question, { shop: s.shopName }),
+        notLikely: t.notLikely,
+        veryLikely: t.veryLikely,
+        followUp: s.questions,
+        commentHint: t.commentHint,
+        send: t.send,
+        thanks: t.thanks,
+      },
+    });
+    if (request.method !== "POST") return json({ ...view(), answer: s.answer });
+    const answer = AnswerSchema.safeParse(input);
+    if (!answer.success) return json({ error: answer.error.issues[0]!.message }, 422);
+    try {
+      await recordAnswer({
+        invitationId: s.invitationId,
+        score: answer.data.score,
+        comment: "comment" in input ? answer.data.comment : undefined,
+        channel: "STOREFRONT",
+        locale: s.locale,
+      });
+    } catch (error) {
+      if (error instanceof SurveyClosedError) return json({ error: t.expired }, 410);
+      throw error;
+    }
+    return json({
+      ...view(),
+      answer: { score: answer.data.score, comment: answer.data.comment ?? s.answer?.comment ?? null },
+    });
+  });
+}
+
+/** GET: the logged-in customer's open survey, for the app embed. POST {score, comment}: answer it. */
+export function customerSurvey(request: Request) {
+  return verified(request, async ({ shop, loggedInCustomerId }) => {
+    if (!loggedInCustomerId || !/^\d+$/.test(loggedInCustomerId))
+      return json({ state: "none", reason: "not-logged-in" });
+    const customerId = BigInt(loggedInCustomerId);
+    const orderId = await findPendingOrderForCustomer(shop, customerId);
+    if (orderId === null) return json({ state: "none", reason: "nothing-pending" });
+    const lookup = () => findOnSiteSurvey({ shop, shopifyOrderId: orderId, channel: "STOREFRONT", customerId });
+    const survey = await lookup();
+    if (survey.state !== "open" || request.method !== "POST") {
+      return json(survey.state === "open" ? { ...survey, invitationId: undefined } : survey);
+    }
+    const input = await body(request);
+    const answer = AnswerSchema.safeParse(input);
+    if (!answer.success) return json({ error: answer.error.issues[0]!.message }, 422);
+    try {
+      await recordAnswer({
+        invitationId: survey.invitationId,
+        score: answer.data.score,
+        comment: answer.data.comment,
+        channel: "STOREFRONT",
+        locale: survey.locale,
+      });
+    } catch (error) {
+      if (error instanceof SurveyClosedError) return json({ error: SHOPPER_TEXTS[survey.locale].expired }, 410);
+      throw error;
+    }
+    return json({ state: "answered" });
+  });
+}
