@@ -22,6 +22,11 @@ export default tseslint.config(
     },
   },
   {
+    // The theme extension's storefront script: plain browser JavaScript, loaded as a classic script.
+    files: ["extensions/**/assets/*.js"],
+    languageOptions: { globals: globals.browser, sourceType: "script" },
+  },
+  {
     files: ["scripts/**/*.ts", "server.ts", "test/**/*.ts"],
     rules: { "no-console": "off" },
   },
