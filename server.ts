@@ -9,6 +9,7 @@ import { acquireLock, publishControlPort } from "./app/control/lock.server";
 import { startControlServer } from "./app/control/server.server";
 import { closeDatabase, migrateDatabase, openDatabase } from "./app/db.server";
 import { env } from "./app/env.server";
+import { drainInbox } from "./app/inbox-runner.server";
 import { startJobs } from "./app/jobs.server";
 import { logger } from "./app/logger.server";
 
@@ -36,6 +37,14 @@ export async function startServer(options: { beforeListen?: () => Promise<void> 
     logger.info({ database: db.kind, location: db.location, migrationsApplied: applied }, "database ready");
     await options.beforeListen?.();
     cleanups.unshift(await startJobs());
+    // Webhooks are applied right after they are answered; this also catches deliveries left
+    // by a restart or recorded by another instance.
+    const inboxTimer = setInterval(() => void drainInbox(), 5000);
+    cleanups.unshift(async () => {
+      clearInterval(inboxTimer);
+      await drainInbox();
+    });
+    void drainInbox();
 
     if (held) {
       const control = await startControlServer(held.lock.token!);

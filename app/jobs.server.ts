@@ -2,7 +2,7 @@ import PgBoss from "pg-boss";
 import { openDatabase } from "./db.server";
 import { env } from "./env.server";
 import { logger } from "./logger.server";
-import type { DueSend } from "./models/order-events.server";
+import type { DueSend } from "./models/order-ingest.server";
 import {
   dispatchDueInvitations,
   expireInvitations,

@@ -1,5 +1,5 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { API_VERSION } from "./api-version";
 import prisma from "./db.server";
@@ -20,6 +20,14 @@ const shopify = shopifyApp({
   // The client is created lazily (see db.server.ts); the storage only needs its `session` delegate.
   sessionStorage: new PrismaSessionStorage(prisma),
   distribution: AppDistribution.AppStore,
+  // The library's messages join the app's JSON log; its per-request notes only at LOG_LEVEL=debug.
+  logger: {
+    level: ["debug", "trace"].includes(env().LOG_LEVEL) ? LogSeverity.Debug : LogSeverity.Warning,
+    log: (severity, message) => {
+      const level = severity <= LogSeverity.Error ? "error" : severity === LogSeverity.Warning ? "warn" : "debug";
+      logger[level]({ source: "shopify" }, message);
+    },
+  },
   future: {
     unstable_newEmbeddedAuthStrategy: true,
     expiringOfflineAccessTokens: true,

@@ -1,13 +1,12 @@
 import type { z } from "zod";
-import { describeIssues, OrderPayloadSchema, toOrderSnapshot } from "./domain/order-snapshot";
+import { describeIssues } from "./domain/order-snapshot";
+import { drainInbox } from "./inbox-runner.server";
 import { errorResponse } from "./lib/http";
 import { parseJsonExact } from "./lib/json";
 import { logger } from "./logger.server";
-import { queueInvitationSends } from "./jobs.server";
-import { type DueSend, recordOrderEvent } from "./models/order-events.server";
-import { processDelivery } from "./models/webhook-deliveries.server";
+import { recordDelivery } from "./models/webhook-inbox.server";
 import { authenticate } from "./shopify.server";
-import type { Prisma } from "./generated/prisma/client";
+import { type Topic, TOPICS } from "./webhook-topics.server";
 
 export interface VerifiedWebhook {
   shop: string;
@@ -16,6 +15,7 @@ export interface VerifiedWebhook {
   apiVersion: string;
   /** The body parsed with integers beyond 2^53 kept exact (as bigint). */
   payload: unknown;
+  rawBody: string;
 }
 
 /**
@@ -47,20 +47,17 @@ export async function verifyWebhook(request: Request): Promise<VerifiedWebhook> 
     webhookId: context.webhookId,
     apiVersion: context.apiVersion,
     payload: parseJsonExact(rawBody),
+    rawBody,
   };
 }
 
-type Tx = Prisma.TransactionClient;
-
 /**
- * The shape of every webhook route: verify, validate the payload with `schema`, run
- * `effect` once per webhook id, answer 200 (also for a duplicate, so Shopify stops retrying).
+ * Every webhook route: verify (401 without a valid HMAC), validate the payload for its
+ * topic (400 naming what is wrong), record the delivery once per webhook id, answer 200
+ * (also for a repeat, so Shopify stops retrying). The delivery is applied right after, by
+ * the inbox; nothing is written for a refused request.
  */
-export async function handleWebhook<S extends z.ZodType, T>(
-  request: Request,
-  schema: S,
-  effect: (tx: Tx, payload: z.output<S>, webhook: VerifiedWebhook) => Promise<T>,
-): Promise<Response> {
+export async function receiveWebhook(request: Request, topic: Topic): Promise<Response> {
   let webhook: VerifiedWebhook;
   try {
     webhook = await verifyWebhook(request);
@@ -68,36 +65,21 @@ export async function handleWebhook<S extends z.ZodType, T>(
     if (response instanceof Response) return response;
     throw response;
   }
-  const parsed = schema.safeParse(webhook.payload);
-  if (!parsed.success) {
-    logger.warn({ shop: webhook.shop, topic: webhook.topic, webhookId: webhook.webhookId }, "webhook payload rejected");
-    return errorResponse(400, `Invalid ${webhook.topic} payload: ${describeIssues(parsed.error)}`);
+  if (webhook.topic !== topic) {
+    return errorResponse(400, `This address receives ${topic} webhooks, not ${webhook.topic}.`);
   }
-  const started = performance.now();
-  const outcome = await processDelivery(webhook, (tx) => effect(tx, parsed.data, webhook));
-  // Queued after commit: the invitation rows are the record, and the periodic sweep sends
-  // anything due that a crash here would leave unqueued.
-  if (!outcome.duplicate && hasSends(outcome.result)) await queueInvitationSends(outcome.result.sends);
-  logger.info(
-    {
-      shop: webhook.shop,
-      topic: webhook.topic,
-      webhookId: webhook.webhookId,
-      duplicate: outcome.duplicate,
-      ms: Math.round(performance.now() - started),
-    },
-    "webhook processed",
-  );
-  return Response.json({ ok: true, duplicate: outcome.duplicate });
-}
-
-function hasSends(result: unknown): result is { sends: DueSend[] } {
-  return typeof result === "object" && result !== null && Array.isArray((result as { sends?: unknown }).sends);
-}
-
-/** orders/create, orders/fulfilled, orders/cancelled: store the order snapshot, schedule its surveys. */
-export function handleOrderWebhook(request: Request, options: { fulfilledTopic?: boolean } = {}) {
-  return handleWebhook(request, OrderPayloadSchema, (tx, payload, webhook) =>
-    recordOrderEvent(tx, webhook.shop, toOrderSnapshot(payload, options)),
-  );
+  const parsed = TOPICS[topic].schema.safeParse(webhook.payload);
+  if (!parsed.success) {
+    logger.warn({ shop: webhook.shop, topic, webhookId: webhook.webhookId }, "webhook payload rejected");
+    return errorResponse(400, `Invalid ${topic} payload: ${describeIssues(parsed.error as z.ZodError)}`);
+  }
+  const fresh = await recordDelivery({
+    shop: webhook.shop,
+    webhookId: webhook.webhookId,
+    topic,
+    body: webhook.rawBody,
+  });
+  logger.info({ shop: webhook.shop, topic, webhookId: webhook.webhookId, duplicate: !fresh }, "webhook received");
+  if (fresh) void drainInbox();
+  return Response.json({ ok: true, duplicate: !fresh });
 }

@@ -55,13 +55,19 @@ export function webhookRequest(topic: string, body: unknown, options: WebhookOpt
   return new Request(`${options.baseUrl ?? APP_URL}/webhooks/${topic}`, { method: "POST", headers, body: raw });
 }
 
-/** Calls a route's action as Remix would. */
-export function callAction(
+/**
+ * Calls a route's action as Remix would, then lets the webhook inbox apply what the action
+ * recorded, as the app does right after answering a webhook.
+ */
+export async function callAction(
   action: (args: ActionFunctionArgs) => Promise<Response>,
   request: Request,
   params: Record<string, string> = {},
 ) {
-  return action({ request, params, context: {} });
+  const response = await action({ request, params, context: {} });
+  const { drainInbox } = await import("../app/inbox-runner.server");
+  await drainInbox();
+  return response;
 }
 
 export interface AppProxyOptions {

@@ -1,4 +1,4 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleOrderWebhook } from "../webhooks.server";
+import { receiveWebhook } from "../webhooks.server";
 
-export const action = ({ request }: ActionFunctionArgs) => handleOrderWebhook(request);
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "orders/cancelled");

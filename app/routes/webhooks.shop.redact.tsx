@@ -1,7 +1,4 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { ShopRedactSchema } from "../domain/compliance";
-import { redactShop } from "../models/compliance.server";
-import { handleWebhook } from "../webhooks.server";
+import { receiveWebhook } from "../webhooks.server";
 
-export const action = ({ request }: ActionFunctionArgs) =>
-  handleWebhook(request, ShopRedactSchema, (tx, _payload, webhook) => redactShop(tx, webhook.shop));
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "shop/redact");

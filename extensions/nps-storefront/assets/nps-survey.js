@@ -24,7 +24,9 @@
     return fetch(url, {
       method: body ? "POST" : "GET",
       credentials: "same-origin",
-      headers: body ? { "Content-Type": "application/json", Accept: "application/json" } : { Accept: "application/json" },
+      headers: body
+        ? { "Content-Type": "application/json", Accept: "application/json" }
+        : { Accept: "application/json" },
       body: body ? JSON.stringify(body) : undefined,
     }).then(function (response) {
       return response.json().then(function (data) {
@@ -131,7 +133,12 @@
     request(url)
       .then(function (survey) {
         if (survey.state !== "open") return;
-        var close = el("button", { type: "button", class: "nps-survey__close", "aria-label": root.dataset.tClose, text: "×" });
+        var close = el("button", {
+          type: "button",
+          class: "nps-survey__close",
+          "aria-label": root.dataset.tClose,
+          text: "×",
+        });
         function hide() {
           root.hidden = true;
         }

@@ -25,6 +25,9 @@ CREATE TYPE "ImportSource" AS ENUM ('BULK_OPERATION', 'FILE');
 -- CreateEnum
 CREATE TYPE "ImportStatus" AS ENUM ('RUNNING', 'COMPLETED', 'FAILED');
 
+-- CreateEnum
+CREATE TYPE "DeliveryStatus" AS ENUM ('RECEIVED', 'PROCESSED', 'FAILED');
+
 -- CreateTable
 CREATE TABLE "session" (
     "id" TEXT NOT NULL,
@@ -270,7 +273,12 @@ CREATE TABLE "webhook_deliveries" (
     "shop" TEXT NOT NULL,
     "webhook_id" TEXT NOT NULL,
     "topic" TEXT NOT NULL,
+    "body" TEXT NOT NULL,
+    "status" "DeliveryStatus" NOT NULL DEFAULT 'RECEIVED',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "last_error" TEXT,
     "received_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "processed_at" TIMESTAMP(3),
 
     CONSTRAINT "webhook_deliveries_pkey" PRIMARY KEY ("id")
 );
@@ -362,6 +370,9 @@ CREATE INDEX "case_notes_case_id_created_at_idx" ON "case_notes"("case_id", "cre
 
 -- CreateIndex
 CREATE INDEX "case_events_case_id_created_at_idx" ON "case_events"("case_id", "created_at");
+
+-- CreateIndex
+CREATE INDEX "webhook_deliveries_status_id_idx" ON "webhook_deliveries"("status", "id");
 
 -- CreateIndex
 CREATE INDEX "webhook_deliveries_received_at_idx" ON "webhook_deliveries"("received_at");

@@ -1,0 +1,135 @@
+import { z } from "zod";
+import { CustomersDataRequestSchema, CustomersRedactSchema, ShopRedactSchema } from "./domain/compliance";
+import { OrderPayloadSchema, toOrderSnapshot } from "./domain/order-snapshot";
+import { ShopifyIdSchema } from "./domain/shopify-ids";
+import type { Prisma } from "./generated/prisma/client";
+import { assembleCustomerData, redactCustomer, redactShop } from "./models/compliance.server";
+import { recordBulkOperationFinished } from "./models/history-import.server";
+import { type DueSend, ingestOrders, scheduleInvitations } from "./models/order-ingest.server";
+import { markDelivered } from "./models/orders.server";
+import { markUninstalled, updateScopes } from "./models/shops.server";
+
+type Tx = Prisma.TransactionClient;
+
+export interface Received<T> {
+  topic: string;
+  payload: T;
+}
+
+interface TopicHandler<S extends z.ZodType> {
+  /** The fields of the payload the app uses; anything else is ignored. */
+  schema: S;
+  /** Orders of one shop are applied together, set-based; other topics one by one. */
+  batch: "orders" | "single";
+  apply: (tx: Tx, shop: string, deliveries: Received<z.output<S>>[]) => Promise<DueSend[]>;
+}
+
+const topic = <S extends z.ZodType>(handler: TopicHandler<S>) => handler;
+
+const orders = topic({
+  schema: OrderPayloadSchema,
+  batch: "orders",
+  apply: async (tx, shop, deliveries) => {
+    const snapshots = deliveries.map((d) =>
+      toOrderSnapshot(d.payload, { fulfilledTopic: d.topic === "orders/fulfilled" }),
+    );
+    return scheduleInvitations(tx, shop, await ingestOrders(tx, shop, snapshots));
+  },
+});
+
+const FulfillmentEventSchema = z.object({
+  id: ShopifyIdSchema,
+  order_id: ShopifyIdSchema,
+  status: z.string().min(1),
+  happened_at: z.iso.datetime({ offset: true }).nullish(),
+  created_at: z.iso.datetime({ offset: true }),
+});
+
+const BulkOperationFinishSchema = z.object({
+  admin_graphql_api_id: z.string().startsWith("gid://shopify/BulkOperation/"),
+  status: z.string().min(1),
+  error_code: z.string().nullish(),
+  completed_at: z.iso.datetime({ offset: true }).nullish(),
+  type: z.string().optional(),
+});
+
+const none = async () => [] as DueSend[];
+
+/** Every webhook topic the app subscribes to (shopify.app.toml), and what it does. */
+export const TOPICS = {
+  "orders/create": orders,
+  "orders/fulfilled": orders,
+  "orders/cancelled": orders,
+  "fulfillment_events/create": topic({
+    schema: FulfillmentEventSchema,
+    batch: "single",
+    apply: async (tx, shop, [event]) => {
+      // A carrier or app reported the parcel delivered: the post-delivery survey follows it.
+      if (!event || event.payload.status !== "delivered") return [];
+      const at = new Date(event.payload.happened_at ?? event.payload.created_at);
+      const order = await markDelivered(tx, shop, event.payload.order_id, at);
+      return order ? scheduleInvitations(tx, shop, [order.id]) : [];
+    },
+  }),
+  "bulk_operations/finish": topic({
+    schema: BulkOperationFinishSchema,
+    batch: "single",
+    apply: async (tx, shop, [op]) => {
+      if (op) {
+        await recordBulkOperationFinished(tx, shop, {
+          bulkOperationId: op.payload.admin_graphql_api_id,
+          status: op.payload.status,
+          errorCode: op.payload.error_code ?? null,
+        });
+      }
+      return [];
+    },
+  }),
+  // The payload is the shop resource; only the fact of the delivery matters.
+  "app/uninstalled": topic({
+    schema: z.object({}).loose(),
+    batch: "single",
+    apply: async (tx, shop) => {
+      await markUninstalled(shop, tx);
+      return [];
+    },
+  }),
+  "app/scopes_update": topic({
+    schema: z.object({ current: z.array(z.string()) }),
+    batch: "single",
+    apply: async (tx, shop, [update]) => {
+      if (update) await updateScopes(shop, update.payload.current, tx);
+      return [];
+    },
+  }),
+  "customers/redact": topic({
+    schema: CustomersRedactSchema,
+    batch: "single",
+    apply: async (tx, shop, [request]) => {
+      if (request) await redactCustomer(tx, shop, request.payload);
+      return [];
+    },
+  }),
+  "customers/data_request": topic({
+    schema: CustomersDataRequestSchema,
+    batch: "single",
+    apply: async (tx, shop, [request]) => {
+      if (request) await assembleCustomerData(tx, shop, request.payload);
+      return [];
+    },
+  }),
+  "shop/redact": topic({
+    schema: ShopRedactSchema,
+    batch: "single",
+    apply: async (tx, shop) => {
+      await redactShop(tx, shop);
+      return none();
+    },
+  }),
+} as const;
+
+export type Topic = keyof typeof TOPICS;
+
+export function isTopic(name: string): name is Topic {
+  return Object.hasOwn(TOPICS, name);
+}

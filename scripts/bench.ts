@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { orderPayloadForBench } from "./bench/orders";
+import { signedWebhook } from "./bench/webhooks";
+import { latencySummary, openLoop } from "./bench/load";
+import { startApp } from "./bench/app";
+
+// npm run bench -- [--rate 100] [--seconds 20] [--database-url postgres://...]
+// Webhook intake: signed orders/create at a steady rate on loopback (open loop: a request
+// leaves on schedule whether or not earlier ones have answered), against a baseline of the
+// same HTTP stack answering GET /healthz at the same rate; then checks that every order and
+// its invitation exist exactly once, though a tenth of the orders were delivered twice.
+const { values } = parseArgs({
+  options: {
+    rate: { type: "string", default: "100" },
+    seconds: { type: "string", default: "20" },
+    "database-url": { type: "string" },
+  },
+});
+const rate = Number(values.rate);
+const seconds = Number(values.seconds);
+if (!Number.isInteger(rate) || rate < 1 || !Number.isFinite(seconds) || seconds <= 0) {
+  console.error("--rate must be a whole number of requests per second and --seconds a positive number");
+  process.exit(2);
+}
+
+const SHOP = `bench-${Date.now()}.myshopify.com`;
+const dataRoot = mkdtempSync(path.join(tmpdir(), "nps-bench-"));
+const app = await startApp({ dataRoot, databaseUrl: values["database-url"] ?? process.env.BENCH_DATABASE_URL });
+try {
+  const total = Math.round(rate * seconds);
+  console.log(`Database: ${app.database}. ${total} requests at ${rate}/s for each measurement.\n`);
+
+  const baseline = await openLoop(rate, total, () => fetch(`${app.url}/healthz`));
+  let n = 0;
+  const intake = await openLoop(rate, total, (i) => {
+    // Every tenth request repeats the previous order under a new webhook id, as Shopify's retries do.
+    const index = i % 10 === 9 ? n - 1 : n++;
+    return fetch(signedWebhook(app.url, SHOP, app.secret, orderPayloadForBench(index)));
+  });
+
+  const counts = await app.stats(SHOP);
+  const report = {
+    database: app.database,
+    rate,
+    requests: total,
+    baseline: latencySummary(baseline),
+    webhookIntake: latencySummary(intake),
+    orders: counts.orders,
+    ordersExpected: n,
+    invitations: Object.values(counts.invitations).reduce((a, b) => a + b, 0),
+  };
+  const line = (name: string, s: ReturnType<typeof latencySummary>) =>
+    `${name.padEnd(26)} p50 ${s.p50.toFixed(1).padStart(6)} ms   p99 ${s.p99.toFixed(1).padStart(6)} ms   max ${s.max
+      .toFixed(1)
+      .padStart(6)} ms   errors ${s.errors}`;
+  console.log(line("baseline GET /healthz", report.baseline));
+  console.log(line("signed orders/create", report.webhookIntake));
+  console.log(
+    `\nOrders stored: ${report.orders} of ${report.ordersExpected}; invitations: ${report.invitations} ` +
+      `(one per order expected).`,
+  );
+  const ok =
+    report.orders === n &&
+    report.invitations === n &&
+    report.webhookIntake.errors === 0 &&
+    report.webhookIntake.p99 < 100;
+  console.log(
+    `Target p99 < 100 ms at 100 requests/s, every order and invitation exactly once: ${ok ? "met" : "NOT met"}`,
+  );
+  console.log(`\n${JSON.stringify(report)}`);
+  process.exitCode = report.orders === n && report.invitations === n ? 0 : 1;
+} finally {
+  await app.stop();
+  rmSync(dataRoot, { recursive: true, force: true });
+}
