@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CommentSchema, ScoreSchema } from "./domain/score";
 import { idFromGid } from "./domain/shopify-ids";
-import { recordAnswer, SurveyClosedError } from "./models/answers.server";
+import { recordAnswer } from "./models/answers.server";
 import { findOnSiteSurvey, type OnSiteChannel } from "./models/onsite-surveys.server";
 
 const OrderGid = z
@@ -73,18 +73,14 @@ export async function extensionAnswer(request: Request, verified: VerifiedExtens
       json({ error: "There is no open survey for this order.", ...survey }, survey.state === "pending" ? 409 : 404),
     );
   }
-  try {
-    await recordAnswer({
-      invitationId: survey.invitationId,
-      score: parsed.data.score,
-      comment: parsed.data.comment,
-      channel,
-      locale: survey.locale,
-    });
-  } catch (error) {
-    if (error instanceof SurveyClosedError) return verified.cors(json({ error: "This survey has closed." }, 410));
-    throw error;
-  }
+  const saved = await recordAnswer({
+    invitationId: survey.invitationId,
+    score: parsed.data.score,
+    comment: parsed.data.comment,
+    channel,
+    locale: survey.locale,
+  });
+  if (saved.closed) return verified.cors(json({ error: "This survey has closed." }, 410));
   return verified.cors(
     json(
       await findOnSiteSurvey({

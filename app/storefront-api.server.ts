@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CommentSchema, ScoreSchema } from "./domain/score";
-import { findSurveyByToken, recordAnswer, SurveyClosedError } from "./models/answers.server";
+import { findSurveyByToken, recordAnswer } from "./models/answers.server";
 import { findOnSiteSurvey, findPendingOrderForCustomer } from "./models/onsite-surveys.server";
 import { SHOPPER_TEXTS, fill } from "./domain/shopper-texts";
 import { ProxyAuthError, verifyAppProxy } from "./proxy.server";
@@ -59,18 +59,14 @@ export function tokenSurvey(request: Request) {
     if (request.method !== "POST") return json({ ...view(), answer: s.answer });
     const answer = AnswerSchema.safeParse(input);
     if (!answer.success) return json({ error: answer.error.issues[0]!.message }, 422);
-    try {
-      await recordAnswer({
-        invitationId: s.invitationId,
-        score: answer.data.score,
-        comment: "comment" in input ? answer.data.comment : undefined,
-        channel: "STOREFRONT",
-        locale: s.locale,
-      });
-    } catch (error) {
-      if (error instanceof SurveyClosedError) return json({ error: t.expired }, 410);
-      throw error;
-    }
+    const saved = await recordAnswer({
+      invitationId: s.invitationId,
+      score: answer.data.score,
+      comment: "comment" in input ? answer.data.comment : undefined,
+      channel: "STOREFRONT",
+      locale: s.locale,
+    });
+    if (saved.closed) return json({ error: t.expired }, 410);
     return json({
       ...view(),
       answer: { score: answer.data.score, comment: answer.data.comment ?? s.answer?.comment ?? null },
@@ -94,18 +90,14 @@ export function customerSurvey(request: Request) {
     const input = await body(request);
     const answer = AnswerSchema.safeParse(input);
     if (!answer.success) return json({ error: answer.error.issues[0]!.message }, 422);
-    try {
-      await recordAnswer({
-        invitationId: survey.invitationId,
-        score: answer.data.score,
-        comment: answer.data.comment,
-        channel: "STOREFRONT",
-        locale: survey.locale,
-      });
-    } catch (error) {
-      if (error instanceof SurveyClosedError) return json({ error: SHOPPER_TEXTS[survey.locale].expired }, 410);
-      throw error;
-    }
+    const saved = await recordAnswer({
+      invitationId: survey.invitationId,
+      score: answer.data.score,
+      comment: answer.data.comment,
+      channel: "STOREFRONT",
+      locale: survey.locale,
+    });
+    if (saved.closed) return json({ error: SHOPPER_TEXTS[survey.locale].expired }, 410);
     return json({ state: "answered" });
   });
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_API_SECRET } from "../app/env.server";
 import { orderPayload } from "./orders";
-import { buildApp, childEnv, freePort, runCli, type Spawned, startScript } from "./process";
+import { childEnv, freePort, runCli, type Spawned, startScript } from "./process";
 import { loadSurvey, sendAnswer } from "../extensions/shared/survey-client";
 import { appProxyRequest, examplePayload, sessionToken, webhookRequest } from "./shopify";
 import { type SmtpSink, startSmtpSink } from "./smtp";
@@ -19,7 +19,6 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
   let smtp: SmtpSink;
 
   beforeAll(async () => {
-    buildApp();
     smtp = await startSmtpSink();
     dataRoot = mkdtempSync(path.join(tmpdir(), "nps-demo-"));
     const port = await freePort();

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
+import { buildApp } from "./process";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -14,6 +15,9 @@ declare module "vitest" {
  * its own in-memory PGlite.
  */
 export default async function setup(project: TestProject) {
+  // One production build for every test that starts the app: test files run in parallel and
+  // must not rebuild build/ under each other's feet.
+  buildApp();
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
     project.provide("databaseUrl", null);

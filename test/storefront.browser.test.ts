@@ -7,7 +7,7 @@ import { DEMO_API_SECRET } from "../app/env.server";
 import { startAppProxy } from "./app-proxy";
 import { hasChromium, launchChromium, CHROMIUM } from "./browser";
 import { orderPayload } from "./orders";
-import { buildApp, childEnv, freePort, runCli, type Spawned, startScript } from "./process";
+import { childEnv, freePort, runCli, type Spawned, startScript } from "./process";
 import { webhookRequest } from "./shopify";
 import { type SmtpSink, startSmtpSink } from "./smtp";
 
@@ -27,7 +27,6 @@ describe.skipIf(skip)("the emailed survey in a real browser, keyboard only", () 
   let base: string;
 
   beforeAll(async () => {
-    buildApp();
     smtp = await startSmtpSink();
     dataRoot = mkdtempSync(path.join(tmpdir(), "nps-browser-"));
     const port = await freePort();

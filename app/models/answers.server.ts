@@ -60,12 +60,11 @@ export async function findSurveyByToken(shop: string, token: string, now: Date =
   };
 }
 
-export class SurveyClosedError extends Error {}
-
 /**
  * Records the answer for the invitation's order and stage, or edits it: one answer per
  * (order, stage), whatever the channel. `comment: undefined` keeps the stored comment.
  * The invitation becomes ANSWERED, which withdraws it from every other channel.
+ * Returns `{ closed: true }`, recording nothing, when the survey expired or was cancelled.
  */
 export async function recordAnswer(input: {
   invitationId: number;
@@ -92,7 +91,7 @@ export async function recordAnswer(input: {
       WHERE id = ${input.invitationId} AND status NOT IN ('EXPIRED', 'CANCELLED') AND expires_at > ${now}
       FOR UPDATE`;
     const inv = rows[0];
-    if (!inv) throw new SurveyClosedError(`Invitation ${input.invitationId} is closed`);
+    if (!inv) return { closed: true } as const;
     const settings = readSettings((await tx.shop.findUniqueOrThrow({ where: { domain: inv.shop } })).settings);
     const question = followUpQuestion(settings, input.locale, category);
     const keepComment = input.comment === undefined;
@@ -116,7 +115,7 @@ export async function recordAnswer(input: {
       UPDATE survey_invitations SET status = 'ANSWERED', channel = COALESCE(channel, ${input.channel}::"Channel"),
              updated_at = now()
       WHERE id = ${inv.id}`;
-    return { responseId: response[0]!.id, created: response[0]!.created, category };
+    return { closed: false, responseId: response[0]!.id, created: response[0]!.created, category } as const;
   });
 }
 
