@@ -28,7 +28,7 @@ export type OnSiteLookup =
   | OnSiteSurvey
   /** The order's webhook has not arrived yet: ask again in a few seconds. */
   | { state: "pending" }
-  | { state: "none"; reason: "unknown-order" | "not-yours" | "closed" | "channel-off" | "too-old" };
+  | { state: "none"; reason: "unknown-order" | "not-yours" | "closed" | "channel-off" | "too-old" | "answered" };
 
 const CHANNEL_SETTING: Record<OnSiteChannel, keyof ShopSettings["channels"]> = {
   THANK_YOU: "thankYou",
@@ -58,7 +58,7 @@ export async function findOnSiteSurvey(input: {
     include: {
       customer: { select: { shopifyId: true } },
       shopRef: { select: { name: true, primaryLocale: true, settings: true } },
-      invitations: { include: { response: { select: { score: true, comment: true } } } },
+      invitations: { include: { response: { select: { score: true, comment: true, channel: true } } } },
     },
   });
   if (!order) {
@@ -87,6 +87,10 @@ export async function findOnSiteSurvey(input: {
       ? { state: "pending" }
       : { state: "none", reason: "closed" };
   }
+  // Answered on another channel: that answer closes the survey here (it can be changed
+  // where it was given).
+  if (invitation.response && invitation.response.channel !== input.channel)
+    return { state: "none", reason: "answered" };
   const locale = chooseLocale(invitation.locale ?? order.locale, order.shopRef.primaryLocale);
   const t = SHOPPER_TEXTS[locale];
   const shopName = order.shopRef.name ?? input.shop.replace(/\.myshopify\.com$/, "");
@@ -108,7 +112,7 @@ export async function findOnSiteSurvey(input: {
       send: t.send,
       thanks: t.thanks,
     },
-    answer: invitation.response,
+    answer: invitation.response ? { score: invitation.response.score, comment: invitation.response.comment } : null,
   };
 }
 

@@ -168,3 +168,27 @@ describe("order status page endpoint", () => {
     expect(await prisma.response.count({ where: { shop } })).toBe(0);
   });
 });
+
+describe("an answer on one channel", () => {
+  it("closes the survey on the other on-site channels", async () => {
+    const shop = uniqueShop();
+    const order = await placeOrder(shop);
+    const orderId = order.admin_graphql_api_id as string;
+    const answered = await run(
+      checkoutAnswer as Handler,
+      extensionRequest("/api/checkout/survey", shop, { body: { orderId, score: 9 } }),
+    );
+    expect(answered.status).toBe(200);
+    const elsewhere = await run(
+      accountSurvey as Handler,
+      extensionRequest(`/api/customer-account/survey?orderId=${orderId}`, shop),
+    );
+    expect(await elsewhere.json()).toEqual({ state: "none", reason: "answered" });
+    const again = await run(
+      accountAnswer as Handler,
+      extensionRequest("/api/customer-account/survey", shop, { body: { orderId, score: 2 } }),
+    );
+    expect(again.status).toBe(404);
+    expect(await prisma.response.findMany({ where: { shop } })).toMatchObject([{ score: 9, channel: "THANK_YOU" }]);
+  });
+});
