@@ -5,8 +5,10 @@ import { stringifyJson } from "../app/lib/json";
 
 const USAGE = `Usage: npm run <command> -- [--option value ...]
 
-  stats   --shop <domain>   counts of orders, lines, customers, invitations, answers and cases (JSON)
-  migrate                   apply pending database migrations`;
+  stats   --shop <domain>                      counts of orders, lines, customers, invitations, answers, cases (JSON)
+  import  --shop <domain> --file <orders.jsonl>  import order history (Bulk Operation JSONL); JSON summary
+  rfm     --shop <domain> [--as-of YYYY-MM-DD] [--format csv|json]   RFM scores and segment per customer
+  migrate                                      apply pending database migrations`;
 
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
@@ -37,8 +39,9 @@ async function main(): Promise<number> {
     console.error(result.usage ? `${result.error}\n\n${USAGE}` : result.error);
     return result.usage ? 2 : 1;
   }
-  console.log(stringifyJson(result.result, 2));
-  return 0;
+  if (result.text !== undefined) process.stdout.write(result.text);
+  else console.log(stringifyJson(result.result, 2));
+  return result.exitCode ?? 0;
 }
 
 main().then(

@@ -42,6 +42,15 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
 
   const send = (topic: string, body: unknown, options: Parameters<typeof webhookRequest>[2]) =>
     fetch(webhookRequest(topic, body, { secret: DEMO_API_SECRET, baseUrl: base, ...options }));
+  // Webhooks are applied just after they are answered: wait until the app has caught up.
+  const settled = async () => {
+    for (let i = 0; i < 100; i++) {
+      const health = (await (await fetch(`${base}/healthz`)).json()) as { pendingWebhooks: number };
+      if (health.pendingWebhooks === 0) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error("webhooks still pending after 10 s");
+  };
   const stats = () => {
     const result = runCli(["stats", "--shop", SHOP], env);
     expect(result.status, result.stderr).toBe(0);
@@ -76,22 +85,26 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
       const res = await send("orders/create", order, { shop: SHOP, webhookId });
       expect(res.status).toBe(200);
     }
+    await settled();
     const after = stats();
     expect(after.orders).toBe(before.orders + 1);
     expect(after.orderLines).toBe(before.orderLines + order.line_items.length);
   });
 
   it("refuses unsigned and wrongly signed webhooks with 401 and a non-order with 400, changing nothing", async () => {
+    await settled();
     const before = stats();
     expect((await send("orders/create", orderPayload(), { shop: SHOP, signed: false })).status).toBe(401);
     expect((await send("orders/create", orderPayload(), { shop: SHOP, secret: "wrong" })).status).toBe(401);
     const notAnOrder = await send("orders/create", { product: "lamp" }, { shop: SHOP });
     expect(notAnOrder.status).toBe(400);
     expect(((await notAnOrder.json()) as { error: string }).error).toMatch(/^Invalid orders\/create payload/);
+    await settled();
     expect(stats()).toEqual(before);
   });
 
   it("emails a new order's shopper within 10 seconds, and records their answer from the email's 3 link", async () => {
+    await settled();
     const before = stats();
     const order = orderPayload((p) => {
       p.created_at = p.updated_at = p.processed_at = new Date().toISOString();
@@ -115,6 +128,7 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
     expect(await page.text()).toContain('value="3" checked');
     const answer = await proxied({ shop: SHOP, form: { score: "3", comment: "The box was crushed." } });
     expect(answer.status).toBe(200);
+    await settled();
 
     const after = stats();
     expect(after.responses.pre.detractor).toBe(before.responses.pre.detractor + 1);

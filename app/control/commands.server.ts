@@ -1,5 +1,9 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { z } from "zod";
-import { migrateDatabase } from "../db.server";
+import prisma, { migrateDatabase } from "../db.server";
+import { fileLines, ImportRunningError, importOrderHistory } from "../models/history-import.server";
+import { computeRfm, listRfm } from "../models/rfm.server";
 import { getShopStats, ShopNotFoundError } from "../models/stats.server";
 
 export const ShopDomainSchema = z
@@ -11,6 +15,33 @@ export const ShopDomainSchema = z
 /** An error the operator caused (unknown shop, bad argument): printed as one line, exit code 1. */
 export class CommandError extends Error {}
 
+/** What a command gives back: a value printed as JSON, or text printed as is, and the exit code. */
+export interface CommandOutput {
+  result?: unknown;
+  text?: string;
+  exitCode?: number;
+}
+
+async function requireShop(shop: string) {
+  const found = await prisma.shop.findUnique({ where: { domain: shop }, select: { domain: true } });
+  if (!found) throw new CommandError(`Unknown shop: ${shop}`);
+}
+
+const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD")
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    {
+      message: "is not a calendar date",
+    },
+  );
+
+const csvCell = (v: unknown) => {
+  const text = v === null || v === undefined ? "" : String(v);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
 /**
  * Operator commands. Each runs either in the CLI's own process or, when the app holds the
  * embedded database, inside the app through its control endpoint; both validate the same way.
@@ -18,9 +49,9 @@ export class CommandError extends Error {}
 export const commands = {
   stats: {
     args: z.object({ shop: ShopDomainSchema }),
-    run: async ({ shop }: { shop: string }) => {
+    run: async ({ shop }: { shop: string }): Promise<CommandOutput> => {
       try {
-        return await getShopStats(shop);
+        return { result: await getShopStats(shop) };
       } catch (error) {
         if (error instanceof ShopNotFoundError) throw new CommandError(error.message);
         throw error;
@@ -29,7 +60,43 @@ export const commands = {
   },
   migrate: {
     args: z.object({}),
-    run: async () => ({ applied: await migrateDatabase() }),
+    run: async (): Promise<CommandOutput> => ({ result: { applied: await migrateDatabase() } }),
+  },
+  import: {
+    args: z.object({
+      shop: ShopDomainSchema,
+      file: z
+        .string()
+        .min(1)
+        .transform((f) => path.resolve(f))
+        .refine((f) => existsSync(f), { message: "no such file" }),
+    }),
+    run: async ({ shop, file }: { shop: string; file: string }): Promise<CommandOutput> => {
+      try {
+        const summary = await importOrderHistory(shop, fileLines(file), { source: "FILE" });
+        return { result: summary, exitCode: summary.invalidLines > 0 ? 1 : 0 };
+      } catch (error) {
+        if (error instanceof ImportRunningError) throw new CommandError(error.message);
+        throw error;
+      }
+    },
+  },
+  rfm: {
+    args: z.object({
+      shop: ShopDomainSchema,
+      "as-of": IsoDate.optional(),
+      format: z.enum(["csv", "json"]).default("csv"),
+    }),
+    run: async (args: { shop: string; "as-of"?: string; format: "csv" | "json" }): Promise<CommandOutput> => {
+      await requireShop(args.shop);
+      const asOf = args["as-of"] ?? new Date().toISOString().slice(0, 10);
+      await computeRfm(args.shop, asOf);
+      const rows = await listRfm(args.shop, asOf);
+      if (args.format === "json") return { result: rows };
+      const columns = ["customer_id", "recency_days", "frequency", "monetary", "r", "f", "m", "segment"] as const;
+      const lines = [columns.join(","), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(","))];
+      return { text: `${lines.join("\n")}\n` };
+    },
   },
 } as const;
 
@@ -39,7 +106,7 @@ export function isCommandName(name: string): name is CommandName {
   return Object.hasOwn(commands, name);
 }
 
-export type CommandResult = { ok: true; result: unknown } | { ok: false; error: string; usage?: boolean };
+export type CommandResult = ({ ok: true } & CommandOutput) | { ok: false; error: string; usage?: boolean };
 
 /** Validates and runs a command; never throws for the operator's mistakes. */
 export async function runCommand(name: string, args: unknown): Promise<CommandResult> {
@@ -57,7 +124,7 @@ export async function runCommand(name: string, args: unknown): Promise<CommandRe
     return { ok: false, usage: true, error: `Invalid arguments for ${name}: ${problems}` };
   }
   try {
-    return { ok: true, result: await command.run(parsed.data as never) };
+    return { ok: true, ...(await command.run(parsed.data as never)) };
   } catch (error) {
     if (error instanceof CommandError) return { ok: false, error: error.message };
     throw error;

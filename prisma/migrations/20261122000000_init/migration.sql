@@ -327,10 +327,10 @@ CREATE INDEX "orders_shop_customer_id_idx" ON "orders"("shop", "customer_id");
 CREATE UNIQUE INDEX "orders_shop_shopify_id_key" ON "orders"("shop", "shopify_id");
 
 -- CreateIndex
-CREATE INDEX "order_lines_order_id_idx" ON "order_lines"("order_id");
+CREATE INDEX "order_lines_shop_vendor_idx" ON "order_lines"("shop", "vendor");
 
 -- CreateIndex
-CREATE INDEX "order_lines_shop_vendor_idx" ON "order_lines"("shop", "vendor");
+CREATE UNIQUE INDEX "order_lines_order_id_shopify_line_id_key" ON "order_lines"("order_id", "shopify_line_id");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "survey_invitations_token_hash_key" ON "survey_invitations"("token_hash");
