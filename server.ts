@@ -9,6 +9,7 @@ import { acquireLock, publishControlPort } from "./app/control/lock.server";
 import { startControlServer } from "./app/control/server.server";
 import { closeDatabase, migrateDatabase, openDatabase } from "./app/db.server";
 import { env } from "./app/env.server";
+import { pollBulkImportsNow } from "./app/bulk-runner.server";
 import { drainInbox } from "./app/inbox-runner.server";
 import { startJobs } from "./app/jobs.server";
 import { logger } from "./app/logger.server";
@@ -40,6 +41,8 @@ export async function startServer(options: { beforeListen?: () => Promise<void> 
     // Webhooks are applied right after they are answered; this also catches deliveries left
     // by a restart or recorded by another instance.
     const inboxTimer = setInterval(() => void drainInbox(), 5000);
+    const importTimer = setInterval(() => void pollBulkImportsNow().catch(() => {}), 60_000);
+    cleanups.unshift(() => clearInterval(importTimer));
     cleanups.unshift(async () => {
       clearInterval(inboxTimer);
       await drainInbox();

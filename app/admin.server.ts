@@ -1,10 +1,13 @@
 import { DEMO_SHOP, env } from "./env.server";
+import type { AdminGraphql } from "./lib/admin-graphql";
 import { authenticate } from "./shopify.server";
 
 export interface AdminContext {
   shop: string;
   /** True when serving the local demo shop without Shopify (DEMO_MODE=1). */
   demo: boolean;
+  /** The shop's Admin API; absent in demo mode, where there is no Shopify. */
+  graphql?: AdminGraphql;
 }
 
 /**
@@ -13,6 +16,6 @@ export interface AdminContext {
  */
 export async function requireAdmin(request: Request): Promise<AdminContext> {
   if (env().DEMO_MODE) return { shop: DEMO_SHOP, demo: true };
-  const { session } = await authenticate.admin(request);
-  return { shop: session.shop, demo: false };
+  const { session, admin } = await authenticate.admin(request);
+  return { shop: session.shop, demo: false, graphql: admin.graphql };
 }

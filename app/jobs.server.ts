@@ -1,7 +1,9 @@
 import PgBoss from "pg-boss";
 import { openDatabase } from "./db.server";
 import { env } from "./env.server";
+import prisma from "./db.server";
 import { logger } from "./logger.server";
+import { computeRfm } from "./models/rfm.server";
 import type { DueSend } from "./models/order-ingest.server";
 import {
   dispatchDueInvitations,
@@ -12,6 +14,7 @@ import {
 
 const SEND = "send-invitation";
 const SWEEP = "sweep-invitations";
+const RFM = "recompute-rfm";
 
 // One queue per process, shared like the database between the server and the Remix build.
 const KEY = Symbol.for("nps.jobs");
@@ -54,6 +57,13 @@ export async function startJobs(): Promise<() => Promise<void>> {
     await sweepInvitations();
   });
   await boss.schedule(SWEEP, "* * * * *");
+  // Each day's new orders move customers between segments: rescore every installed shop
+  // shortly after midnight UTC (the as-of date is the new day).
+  await boss.createQueue(RFM);
+  await boss.work(RFM, async () => {
+    await recomputeAllShops();
+  });
+  await boss.schedule(RFM, "15 0 * * *");
   holder[KEY] = boss;
   await sweepInvitations();
   return async () => {
@@ -69,6 +79,14 @@ export async function sweepInvitations() {
   const sent = await dispatchDueInvitations({ now });
   if (recovered + expired + sent.sent + sent.failed > 0) {
     logger.info({ recovered, expired, ...sent }, "invitation sweep");
+  }
+}
+
+export async function recomputeAllShops(asOf: string = new Date().toISOString().slice(0, 10)) {
+  const shops = await prisma.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
+  for (const { domain } of shops) {
+    const result = await computeRfm(domain, asOf);
+    logger.info({ shop: domain, asOf, ...result }, "RFM recomputed");
   }
 }
 

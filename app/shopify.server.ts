@@ -5,6 +5,8 @@ import { API_VERSION } from "./api-version";
 import prisma from "./db.server";
 import { env, requireShopifyCredentials } from "./env.server";
 import { logger } from "./logger.server";
+import { latestImport } from "./models/history-import.server";
+import { startHistoryImport } from "./models/bulk-import.server";
 import { syncShopInfo } from "./models/shop-info.server";
 import { recordInstall } from "./models/shops.server";
 
@@ -40,6 +42,12 @@ const shopify = shopifyApp({
       } catch (error) {
         // Not fatal for the install: defaults (English, no currency) hold until the next login.
         logger.warn({ err: error, shop: session.shop }, "could not read shop details");
+      }
+      // A new install imports the shop's whole order history for RFM.
+      if (!(await latestImport(session.shop))) {
+        startHistoryImport(session.shop, admin.graphql).catch((error: unknown) =>
+          logger.warn({ err: (error as Error).message, shop: session.shop }, "could not start the history import"),
+        );
       }
     },
   },

@@ -60,6 +60,8 @@ export const TOPICS = {
   "orders/create": orders,
   "orders/fulfilled": orders,
   "orders/cancelled": orders,
+  // Refunds and edits change the order's current total, which RFM's monetary value uses.
+  "orders/updated": orders,
   "fulfillment_events/create": topic({
     schema: FulfillmentEventSchema,
     batch: "single",

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { describeIssues } from "./domain/order-snapshot";
+import { pollBulkImportsNow } from "./bulk-runner.server";
 import { drainInbox } from "./inbox-runner.server";
 import { errorResponse } from "./lib/http";
 import { parseJsonExact } from "./lib/json";
@@ -80,6 +81,9 @@ export async function receiveWebhook(request: Request, topic: Topic): Promise<Re
     body: webhook.rawBody,
   });
   logger.info({ shop: webhook.shop, topic, webhookId: webhook.webhookId, duplicate: !fresh }, "webhook received");
-  if (fresh) void drainInbox();
+  if (fresh) {
+    // Apply it, then, for an export that finished, fetch and import the shop's history.
+    void drainInbox().then(() => (topic === "bulk_operations/finish" ? pollBulkImportsNow() : undefined));
+  }
   return Response.json({ ok: true, duplicate: !fresh });
 }

@@ -114,6 +114,25 @@ describe("idempotency and ordering", () => {
   });
 });
 
+describe("orders/updated", () => {
+  it("follows a refund into the order's current total", async () => {
+    const { action: ordersUpdated } = await import("./routes/webhooks.orders.updated");
+    const shop = uniqueShop();
+    const body = orderPayload((p) => (p.updated_at = "2026-07-01T00:00:00Z"));
+    await call(ordersCreate, webhookRequest("orders/create", body, { shop }));
+    const refunded = {
+      ...body,
+      updated_at: "2026-07-05T00:00:00Z",
+      current_total_price: "100.00",
+      current_total_price_set: { shop_money: { amount: "100.00", currency_code: "USD" } },
+    };
+    expect((await call(ordersUpdated, webhookRequest("orders/updated", refunded, { shop }))).status).toBe(200);
+    const [order] = await storedOrders(shop);
+    expect(order!.currentTotal.toString()).toBe("100");
+    expect(order!.totalPrice.toString()).toBe("404.95");
+  });
+});
+
 describe("order variations", () => {
   it("stores a guest checkout with no customer", async () => {
     const shop = uniqueShop();

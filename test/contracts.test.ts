@@ -67,6 +67,7 @@ describe("shopify.app.toml", () => {
         "orders/cancelled",
         "orders/create",
         "orders/fulfilled",
+        "orders/updated",
         "shop/redact",
       ].sort(),
     );

@@ -166,6 +166,7 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
     const topics = [
       "orders/fulfilled",
       "orders/cancelled",
+      "orders/updated",
       "fulfillment_events/create",
       "bulk_operations/finish",
       "app/scopes_update",

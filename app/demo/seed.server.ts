@@ -1,5 +1,6 @@
 import { openDatabase } from "../db.server";
 import { DEMO_SHOP } from "../env.server";
+import { computeRfm } from "../models/rfm.server";
 import { newShopSettings } from "../models/shops.server";
 import { SHOPPER_TEXTS } from "../domain/shopper-texts";
 import { DEMO_ASSIGNEES, DEMO_COMMENTS, DEMO_LOCALES, DEMO_VENDORS, FIRST_NAMES, LAST_NAMES } from "./content";
@@ -261,5 +262,6 @@ export async function seedDemoShop(options: SeedOptions): Promise<{ seeded: bool
   // One multi-statement script runs as one implicit transaction: an interrupted or failed
   // seed leaves no half-made shop behind.
   await db.sql.exec(demoSeedSql({ settings: newShopSettings(), ...options }));
+  await computeRfm(shop, new Date().toISOString().slice(0, 10));
   return { seeded: true, ms: Math.round(performance.now() - started) };
 }

@@ -53,3 +53,14 @@ describe("demo seed", () => {
     expect(rows.map((r) => r.locale).sort()).toEqual(["de", "en", "es", "fr", "nl"]);
   });
 });
+
+describe("demo segments", () => {
+  it("scores the demo shop's customers into RFM segments", async () => {
+    const { countSegments } = await import("../models/segments.server");
+    const shop = uniqueShop("demo");
+    await seedDemoShop({ shop, orders: 1500, customers: 400 });
+    const segments = await countSegments(shop);
+    expect(segments.length).toBeGreaterThan(5);
+    expect(segments.every((s) => s.segment !== null)).toBe(true);
+  });
+});

@@ -39,6 +39,30 @@ export async function recordBulkOperationFinished(
 
 export class ImportRunningError extends Error {}
 
+/** Takes the shop's one import slot (running_shop is unique while an import runs). */
+export async function claimImport(shop: string, source: ImportSource, bulkOperationId: string | null): Promise<number> {
+  await ensureShop(shop);
+  const claimed = await prisma.$queryRaw<{ id: number }[]>`
+    INSERT INTO history_imports (shop, source, bulk_operation_id, running_shop)
+    VALUES (${shop}, ${source}::"ImportSource", ${bulkOperationId}, ${shop})
+    ON CONFLICT (running_shop) DO NOTHING
+    RETURNING id`;
+  if (!claimed[0]) throw new ImportRunningError(`An import of ${shop} is already running.`);
+  return claimed[0].id;
+}
+
+export async function failImport(id: number, message: string) {
+  await prisma.historyImport.updateMany({
+    where: { id, status: "RUNNING" },
+    data: { status: "FAILED", runningShop: null, finishedAt: new Date(), errors: [{ line: 0, message }] },
+  });
+}
+
+/** The shop's latest import, for the admin's progress view. */
+export async function latestImport(shop: string) {
+  return prisma.historyImport.findFirst({ where: { shop }, orderBy: { startedAt: "desc" } });
+}
+
 export interface ImportProgress {
   rows: number;
   orders: number;
@@ -92,20 +116,17 @@ function toSnapshot(o: BulkOrderRow): OrderSnapshot {
 export async function importOrderHistory(
   shop: string,
   rows: AsyncIterable<string>,
-  options: { source: ImportSource; bulkOperationId?: string; onProgress?: (p: ImportProgress) => void } = {
-    source: "FILE",
-  },
+  options: {
+    source: ImportSource;
+    bulkOperationId?: string;
+    /** An import already claimed with claimImport (a Bulk Operation's). */
+    runId?: number;
+    onProgress?: (p: ImportProgress) => void;
+  } = { source: "FILE" },
 ): Promise<ImportSummary> {
   const started = performance.now();
   await ensureShop(shop);
-  // running_shop is unique while an import runs: a second one finds the slot taken.
-  const claimed = await prisma.$queryRaw<{ id: number }[]>`
-    INSERT INTO history_imports (shop, source, bulk_operation_id, running_shop)
-    VALUES (${shop}, ${options.source}::"ImportSource", ${options.bulkOperationId ?? null}, ${shop})
-    ON CONFLICT (running_shop) DO NOTHING
-    RETURNING id`;
-  if (!claimed[0]) throw new ImportRunningError(`An import of ${shop} is already running.`);
-  const run = { id: claimed[0].id };
+  const run = { id: options.runId ?? (await claimImport(shop, options.source, options.bulkOperationId ?? null)) };
 
   const progress: ImportProgress = { rows: 0, orders: 0, lines: 0, invalidLines: 0 };
   const errors: ImportSummary["errors"] = [];

@@ -17,6 +17,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 const NAV = [
   { to: "/app", label: "Overview" },
+  { to: "/app/history", label: "Order history" },
   { to: "/app/settings", label: "Settings" },
 ];
 
