@@ -34,7 +34,10 @@ async function main(): Promise<number> {
     console.error(`${(error as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  const result = await dispatchCommand(command, values);
+  // Progress goes to a terminal only (stderr), so stdout stays the JSON or CSV result.
+  const progress = process.stderr.isTTY ? (text: string) => process.stderr.write(`\r${text}\x1b[K`) : undefined;
+  const result = await dispatchCommand(command, values, { progress });
+  if (progress) process.stderr.write("\n");
   if (!result.ok) {
     console.error(result.usage ? `${result.error}\n\n${USAGE}` : result.error);
     return result.usage ? 2 : 1;

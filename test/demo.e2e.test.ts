@@ -57,6 +57,7 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
     return JSON.parse(result.stdout) as {
       orders: number;
       orderLines: number;
+      customers: number;
       responses: { pre: { detractor: number } };
     };
   };
@@ -100,7 +101,14 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
     expect(notAnOrder.status).toBe(400);
     expect(((await notAnOrder.json()) as { error: string }).error).toMatch(/^Invalid orders\/create payload/);
     await settled();
-    expect(stats()).toEqual(before);
+    // Invitations change on their own (the sweep closes expired ones): compare what a webhook writes.
+    const written = ({ orders, orderLines, customers, responses }: ReturnType<typeof stats>) => ({
+      orders,
+      orderLines,
+      customers,
+      responses,
+    });
+    expect(written(stats())).toEqual(written(before));
   });
 
   it("emails a new order's shopper within 10 seconds, and records their answer from the email's 3 link", async () => {

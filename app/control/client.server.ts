@@ -1,7 +1,7 @@
 import { closeDatabase, migrateDatabase } from "../db.server";
 import { env } from "../env.server";
 import { parseJsonExact } from "../lib/json";
-import { type CommandResult, runCommand } from "./commands.server";
+import { type CommandContext, type CommandResult, runCommand } from "./commands.server";
 import { acquireLock, FolderInUseError, readLock } from "./lock.server";
 
 export type Dispatched = CommandResult & { via: "app" | "local" };
@@ -20,11 +20,15 @@ async function sendToApp(port: number, token: string, command: string, args: unk
  * when it holds the embedded database folder, else in this process (PostgreSQL, or a
  * PGlite folder nobody holds, which this process then locks for the duration).
  */
-export async function dispatchCommand(command: string, args: Record<string, unknown>): Promise<Dispatched> {
+export async function dispatchCommand(
+  command: string,
+  args: Record<string, unknown>,
+  context: CommandContext = {},
+): Promise<Dispatched> {
   const e = env();
   if (e.DATABASE_URL || e.PGLITE_DATA_DIR === "memory://") {
     try {
-      return { ...(await runCommand(command, args)), via: "local" };
+      return { ...(await runCommand(command, args, context)), via: "local" };
     } finally {
       await closeDatabase();
     }
@@ -53,7 +57,7 @@ export async function dispatchCommand(command: string, args: Record<string, unkn
   }
   try {
     await migrateDatabase();
-    return { ...(await runCommand(command, args)), via: "local" };
+    return { ...(await runCommand(command, args, context)), via: "local" };
   } finally {
     await closeDatabase();
     lock.release();

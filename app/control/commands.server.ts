@@ -15,6 +15,11 @@ export const ShopDomainSchema = z
 /** An error the operator caused (unknown shop, bad argument): printed as one line, exit code 1. */
 export class CommandError extends Error {}
 
+/** What a command may use of where it runs: a terminal to show progress on. */
+export interface CommandContext {
+  progress?: (text: string) => void;
+}
+
 /** What a command gives back: a value printed as JSON, or text printed as is, and the exit code. */
 export interface CommandOutput {
   result?: unknown;
@@ -71,9 +76,16 @@ export const commands = {
         .transform((f) => path.resolve(f))
         .refine((f) => existsSync(f), { message: "no such file" }),
     }),
-    run: async ({ shop, file }: { shop: string; file: string }): Promise<CommandOutput> => {
+    run: async ({ shop, file }: { shop: string; file: string }, context: CommandContext): Promise<CommandOutput> => {
       try {
-        const summary = await importOrderHistory(shop, fileLines(file), { source: "FILE" });
+        const summary = await importOrderHistory(shop, fileLines(file), {
+          source: "FILE",
+          onProgress: (p) =>
+            context.progress?.(
+              `${p.rows.toLocaleString("en")} rows · ${p.orders.toLocaleString("en")} orders · ` +
+                `${p.lines.toLocaleString("en")} lines · ${p.invalidLines} invalid`,
+            ),
+        });
         return { result: summary, exitCode: summary.invalidLines > 0 ? 1 : 0 };
       } catch (error) {
         if (error instanceof ImportRunningError) throw new CommandError(error.message);
@@ -109,7 +121,7 @@ export function isCommandName(name: string): name is CommandName {
 export type CommandResult = ({ ok: true } & CommandOutput) | { ok: false; error: string; usage?: boolean };
 
 /** Validates and runs a command; never throws for the operator's mistakes. */
-export async function runCommand(name: string, args: unknown): Promise<CommandResult> {
+export async function runCommand(name: string, args: unknown, context: CommandContext = {}): Promise<CommandResult> {
   if (!isCommandName(name)) {
     return {
       ok: false,
@@ -124,7 +136,7 @@ export async function runCommand(name: string, args: unknown): Promise<CommandRe
     return { ok: false, usage: true, error: `Invalid arguments for ${name}: ${problems}` };
   }
   try {
-    return { ok: true, ...(await command.run(parsed.data as never)) };
+    return { ok: true, ...(await command.run(parsed.data as never, context)) };
   } catch (error) {
     if (error instanceof CommandError) return { ok: false, error: error.message };
     throw error;
