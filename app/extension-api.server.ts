@@ -62,12 +62,14 @@ export async function extensionAnswer(request: Request, verified: VerifiedExtens
   }
   const parsed = AnswerBodySchema.safeParse(body);
   if (!parsed.success) return verified.cors(json({ error: issues(parsed.error) }, 400));
-  const survey = await findOnSiteSurvey({
-    shop: verified.shop,
-    shopifyOrderId: parsed.data.orderId,
-    channel,
-    customerId: verified.customerId,
-  });
+  const lookup = () =>
+    findOnSiteSurvey({
+      shop: verified.shop,
+      shopifyOrderId: parsed.data.orderId,
+      channel,
+      customerId: verified.customerId,
+    });
+  const survey = await lookup();
   if (survey.state !== "open") {
     return verified.cors(
       json({ error: "There is no open survey for this order.", ...survey }, survey.state === "pending" ? 409 : 404),
@@ -81,14 +83,5 @@ export async function extensionAnswer(request: Request, verified: VerifiedExtens
     locale: survey.locale,
   });
   if (saved.closed) return verified.cors(json({ error: "This survey has closed." }, 410));
-  return verified.cors(
-    json(
-      await findOnSiteSurvey({
-        shop: verified.shop,
-        shopifyOrderId: parsed.data.orderId,
-        channel,
-        customerId: verified.customerId,
-      }),
-    ),
-  );
+  return verified.cors(json(await lookup()));
 }

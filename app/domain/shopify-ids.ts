@@ -13,7 +13,3 @@ export function idFromGid(gid: string, type?: string): bigint {
   }
   return BigInt(match[2]!);
 }
-
-export function gid(type: string, id: bigint | number | string): string {
-  return `gid://shopify/${type}/${id}`;
-}

@@ -123,42 +123,45 @@ export async function sendInvitation(
   return "sent";
 }
 
-/** Ids of invitations that may be emailed now, oldest first. */
-export async function listEmailableInvitations(now: Date, limit: number): Promise<number[]> {
+/** Ids of invitations that may be emailed now, oldest first; of one shop when `shop` is given. */
+export async function listEmailableInvitations(now: Date, limit: number, shop?: string): Promise<number[]> {
   const rows = await prisma.$queryRawUnsafe<{ id: number }[]>(
     `SELECT si.id FROM survey_invitations si JOIN shops s ON s.domain = si.shop
-     WHERE ${EMAILABLE} ORDER BY si.send_at LIMIT $2`,
+     WHERE ${EMAILABLE} AND ($3::text IS NULL OR si.shop = $3) ORDER BY si.send_at LIMIT $2`,
     now,
     limit,
+    shop ?? null,
   );
   return rows.map((r) => r.id);
 }
 
 /** Sends every invitation that is due, one after another; returns what happened to each. */
 export async function dispatchDueInvitations(
-  deps: { mailer?: Mailer; now?: Date; limit?: number } = {},
+  deps: { mailer?: Mailer; now?: Date; limit?: number; shop?: string } = {},
 ): Promise<Record<SendResult, number>> {
   const now = deps.now ?? new Date();
   const counts: Record<SendResult, number> = { sent: 0, "not-eligible": 0, failed: 0 };
-  for (const id of await listEmailableInvitations(now, deps.limit ?? 200)) {
+  for (const id of await listEmailableInvitations(now, deps.limit ?? 200, deps.shop)) {
     counts[await sendInvitation(id, { ...deps, now })]++;
   }
   return counts;
 }
 
-/** Sends left SENDING by a crash or an unclear failure count as sent, never retried. */
-export async function recoverStuckSends(now: Date = new Date()): Promise<number> {
+/** Sends left SENDING by a crash or an unclear failure count as sent, never retried (of one shop, if given). */
+export async function recoverStuckSends(now: Date = new Date(), shop?: string): Promise<number> {
   return prisma.$executeRaw`
     UPDATE survey_invitations
     SET status = 'SENT', sent_at = COALESCE(sent_at, updated_at), channel = 'EMAIL',
         last_error = COALESCE(last_error, 'sending was interrupted; not retried, to avoid a second email'),
         updated_at = now()
-    WHERE status = 'SENDING' AND updated_at < ${new Date(now.getTime() - STUCK_SEND_MS)}`;
+    WHERE status = 'SENDING' AND updated_at < ${new Date(now.getTime() - STUCK_SEND_MS)}
+      AND (${shop ?? null}::text IS NULL OR shop = ${shop ?? null})`;
 }
 
-/** Open invitations past their expiry close on every channel. */
-export async function expireInvitations(now: Date = new Date()): Promise<number> {
+/** Open invitations past their expiry close on every channel (of one shop, if given). */
+export async function expireInvitations(now: Date = new Date(), shop?: string): Promise<number> {
   return prisma.$executeRaw`
     UPDATE survey_invitations SET status = 'EXPIRED', updated_at = now()
-    WHERE status IN ('SCHEDULED', 'SENT') AND expires_at <= ${now}`;
+    WHERE status IN ('SCHEDULED', 'SENT') AND expires_at <= ${now}
+      AND (${shop ?? null}::text IS NULL OR shop = ${shop ?? null})`;
 }

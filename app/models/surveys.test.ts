@@ -166,8 +166,8 @@ describe("email", () => {
       placed(2 * HOUR, (p) => (p.customer_locale = "fr-CA")),
       shop,
     );
-    expect((await dispatchDueInvitations({ mailer })).sent).toBeGreaterThanOrEqual(1);
-    expect((await dispatchDueInvitations({ mailer })).sent).toBe(0);
+    expect((await dispatchDueInvitations({ mailer, shop })).sent).toBe(1);
+    expect((await dispatchDueInvitations({ mailer, shop })).sent).toBe(0);
 
     const [mail, ...more] = mailsTo(shop);
     expect(more).toHaveLength(0);
@@ -197,7 +197,7 @@ describe("email", () => {
     const shop = uniqueShop();
     await send("orders/create", placed(2 * HOUR), shop);
     await prisma.emailSuppression.create({ data: { shop, email: "JON@example.com" } });
-    await dispatchDueInvitations({ mailer });
+    await dispatchDueInvitations({ mailer, shop });
     expect(mailsTo(shop)).toHaveLength(0);
     expect((await invitations(shop))[0]!.status).toBe("SCHEDULED");
   });
@@ -205,9 +205,9 @@ describe("email", () => {
   it("does not send before the send time", async () => {
     const shop = uniqueShop();
     await send("orders/create", placed(10 * 60_000), shop);
-    await dispatchDueInvitations({ mailer });
+    await dispatchDueInvitations({ mailer, shop });
     expect(mailsTo(shop)).toHaveLength(0);
-    await dispatchDueInvitations({ mailer, now: new Date(Date.now() + HOUR) });
+    await dispatchDueInvitations({ mailer, now: new Date(Date.now() + HOUR), shop });
     expect(mailsTo(shop)).toHaveLength(1);
   });
 
@@ -216,15 +216,15 @@ describe("email", () => {
     await send("orders/create", placed(2 * HOUR), shop);
     smtp.refuseRecipients(true);
     try {
-      expect((await dispatchDueInvitations({ mailer })).failed).toBeGreaterThanOrEqual(1);
+      expect((await dispatchDueInvitations({ mailer, shop })).failed).toBe(1);
     } finally {
       smtp.refuseRecipients(false);
     }
     let [inv] = await invitations(shop);
     expect(inv).toMatchObject({ status: "SCHEDULED", attempts: 1 });
     expect(inv!.lastError).toContain("Mailbox temporarily unavailable");
-    await dispatchDueInvitations({ mailer });
-    await dispatchDueInvitations({ mailer });
+    await dispatchDueInvitations({ mailer, shop });
+    await dispatchDueInvitations({ mailer, shop });
     expect(mailsTo(shop)).toHaveLength(1);
     [inv] = await invitations(shop);
     expect(inv).toMatchObject({ status: "SENT", attempts: 2 });
@@ -241,25 +241,25 @@ describe("email", () => {
         throw new Error("process stopped");
       },
     };
-    await dispatchDueInvitations({ mailer: dying });
+    await dispatchDueInvitations({ mailer: dying, shop });
     expect((await invitations(shop))[0]!.status).toBe("SENDING");
-    await dispatchDueInvitations({ mailer });
-    await dispatchDueInvitations({ mailer, now: new Date(Date.now() + HOUR) });
+    await dispatchDueInvitations({ mailer, shop });
+    await dispatchDueInvitations({ mailer, now: new Date(Date.now() + HOUR), shop });
     expect(mailsTo(shop)).toHaveLength(1);
 
-    expect(await recoverStuckSends(new Date(Date.now() + STUCK_SEND_MS + 60_000))).toBeGreaterThanOrEqual(1);
+    expect(await recoverStuckSends(new Date(Date.now() + STUCK_SEND_MS + 60_000), shop)).toBe(1);
     const [inv] = await invitations(shop);
     expect(inv).toMatchObject({ status: "SENT", channel: "EMAIL" });
-    await dispatchDueInvitations({ mailer });
+    await dispatchDueInvitations({ mailer, shop });
     expect(mailsTo(shop)).toHaveLength(1);
   });
 
   it("closes invitations when they expire", async () => {
     const shop = uniqueShop();
     await send("orders/create", placed(2 * HOUR), shop);
-    await expireInvitations(new Date(Date.now() + 31 * DAY));
+    await expireInvitations(new Date(Date.now() + 31 * DAY), shop);
     expect((await invitations(shop))[0]!.status).toBe("EXPIRED");
-    await dispatchDueInvitations({ mailer, now: new Date(Date.now() + 31 * DAY) });
+    await dispatchDueInvitations({ mailer, now: new Date(Date.now() + 31 * DAY), shop });
     expect(mailsTo(shop)).toHaveLength(0);
   });
 });
@@ -270,7 +270,7 @@ describe("outbox", () => {
     try {
       const shop = uniqueShop();
       await send("orders/create", placed(2 * HOUR), shop);
-      await dispatchDueInvitations({ mailer: outboxMailer(dir) });
+      await dispatchDueInvitations({ mailer: outboxMailer(dir), shop });
       const files = readdirSync(dir).filter((f) => f.endsWith(".eml"));
       expect(files.length).toBeGreaterThanOrEqual(1);
       const eml = files.map((f) => readFileSync(path.join(dir, f), "utf8")).find((t) => t.includes(`@${shop}>`))!;
@@ -292,7 +292,7 @@ describe("an answer on any channel", () => {
       await send("orders/create", placed(10 * 60_000), shop);
       const [inv] = await invitations(shop);
       await recordAnswer({ invitationId: inv!.id, score: 8, channel: "THANK_YOU", locale: "en" });
-      await dispatchDueInvitations({ mailer: smtpMailer(smtp.url), now: new Date(Date.now() + 2 * HOUR) });
+      await dispatchDueInvitations({ mailer: smtpMailer(smtp.url), now: new Date(Date.now() + 2 * HOUR), shop });
       expect(smtp.messages).toHaveLength(0);
       expect((await invitations(shop))[0]).toMatchObject({ status: "ANSWERED", channel: "THANK_YOU" });
     } finally {

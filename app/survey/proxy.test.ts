@@ -26,7 +26,7 @@ async function emailedSurvey(change: (p: Payload) => void = () => {}) {
     change(p);
   });
   expect((await callAction(ordersCreate, webhookRequest("orders/create", order, { shop }))).status).toBe(200);
-  await dispatchDueInvitations({ mailer: smtpMailer(smtp.url) });
+  await dispatchDueInvitations({ mailer: smtpMailer(smtp.url), shop });
   const mail = smtp.messages.find((m) => m.messageId?.endsWith(`@${shop}>`))!;
   const token = /\/apps\/nps\/s\/([A-Za-z0-9_-]+)\?score=0/.exec(String(mail.text))![1]!;
   return { shop, token };
