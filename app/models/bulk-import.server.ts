@@ -109,6 +109,7 @@ export async function advanceBulkImport(
     return { state: "failed" };
   }
   if (node.status !== "COMPLETED") return { state: "running" };
+  await prisma.historyImport.update({ where: { id: importId }, data: { expectedRows: Number(node.objectCount) } });
   if (!node.url) {
     // A completed export of a shop without orders has no file.
     const summary = await importOrderHistory(run.shop, (async function* () {})(), {

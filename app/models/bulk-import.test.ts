@@ -70,6 +70,8 @@ describe("order history through a Bulk Operation", () => {
     expect(await prisma.historyImport.findUniqueOrThrow({ where: { id: importId } })).toMatchObject({
       status: "COMPLETED",
       ordersDone: 12392,
+      rowsDone: 42367,
+      expectedRows: 42367,
       runningShop: null,
     });
     expect((await getShopStats(shop)).orders).toBe(12392);

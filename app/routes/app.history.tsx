@@ -13,6 +13,7 @@ import {
   List,
   Page,
   ProgressBar,
+  Spinner,
   Text,
 } from "@shopify/polaris";
 import { useEffect } from "react";
@@ -34,6 +35,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       status: run.status,
       source: run.source,
       rowsDone: run.rowsDone,
+      expectedRows: run.expectedRows,
       ordersDone: run.ordersDone,
       invalidRows: run.invalidRows,
       errors: (run.errors as Array<{ line: number; message: string }>).slice(0, 20),
@@ -117,11 +119,23 @@ export default function History() {
               )}
               {run && (
                 <BlockStack gap="200">
-                  <ProgressBar progress={run.status === "RUNNING" ? 50 : 100} animated={running} size="small" />
+                  {run.status === "COMPLETED" || run.expectedRows ? (
+                    <ProgressBar
+                      progress={
+                        run.status === "COMPLETED" ? 100 : Math.min(100, (100 * run.rowsDone) / (run.expectedRows ?? 1))
+                      }
+                      animated={running}
+                      size="small"
+                    />
+                  ) : running ? (
+                    <InlineStack gap="200" blockAlign="center">
+                      <Spinner size="small" accessibilityLabel="Shopify is preparing the export" />
+                      <Text as="span">Shopify is preparing the export of your orders.</Text>
+                    </InlineStack>
+                  ) : null}
                   <Text as="p">
                     {run.rowsDone.toLocaleString("en")} rows read · {run.ordersDone.toLocaleString("en")} orders ·{" "}
                     {run.invalidRows.toLocaleString("en")} rows with errors
-                    {running ? " · waiting for Shopify's export or importing it" : ""}
                   </Text>
                   <Text as="p" tone="subdued">
                     Started {new Date(run.startedAt).toLocaleString("en")}

@@ -78,6 +78,7 @@ CREATE TABLE "history_imports" (
     "status" "ImportStatus" NOT NULL DEFAULT 'RUNNING',
     "running_shop" TEXT,
     "bulk_operation_id" TEXT,
+    "expected_rows" INTEGER,
     "rows_done" INTEGER NOT NULL DEFAULT 0,
     "orders_done" INTEGER NOT NULL DEFAULT 0,
     "invalid_rows" INTEGER NOT NULL DEFAULT 0,
