@@ -13,7 +13,6 @@ export interface VerifiedWebhook {
   shop: string;
   topic: string;
   webhookId: string;
-  apiVersion: string;
   /** The body parsed with integers beyond 2^53 kept exact (as bigint). */
   payload: unknown;
   rawBody: string;
@@ -46,7 +45,6 @@ export async function verifyWebhook(request: Request): Promise<VerifiedWebhook> 
     // The library upper-cases topics (ORDERS_CREATE); keep Shopify's own spelling.
     topic: request.headers.get("x-shopify-topic") ?? String(context.topic),
     webhookId: context.webhookId,
-    apiVersion: context.apiVersion,
     payload: parseJsonExact(rawBody),
     rawBody,
   };

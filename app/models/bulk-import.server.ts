@@ -1,6 +1,7 @@
 import prisma from "../db.server";
 import { BULK_ORDERS_QUERY } from "../domain/bulk-orders";
 import { adminQuery, type AdminGraphql } from "../lib/admin-graphql";
+import { splitLines } from "../lib/lines";
 import { logger } from "../logger.server";
 import { claimImport, failImport, importOrderHistory, type ImportSummary } from "./history-import.server";
 
@@ -78,15 +79,14 @@ async function* downloadLines(url: string): AsyncGenerator<string> {
   const response = await fetch(url);
   if (!response.ok || !response.body) throw new Error(`Downloading the export failed: HTTP ${response.status}`);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let rest = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    const parts = (rest + value).split("\n");
-    rest = parts.pop()!;
-    yield* parts;
+  async function* chunks() {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
   }
-  if (rest !== "") yield rest;
+  yield* splitLines(chunks());
 }
 
 /**

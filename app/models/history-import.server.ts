@@ -4,6 +4,7 @@ import { type BulkLineRow, BulkLineRowSchema, type BulkOrderRow, BulkOrderRowSch
 import type { OrderSnapshot } from "../domain/order-snapshot";
 import type { ImportSource, Prisma } from "../generated/prisma/client";
 import { parseJsonExact } from "../lib/json";
+import { splitLines } from "../lib/lines";
 import { ingestOrders } from "./order-ingest.server";
 import { computeRfm } from "./rfm.server";
 import { ensureShop } from "./shops.server";
@@ -231,12 +232,6 @@ export async function importOrderHistory(
  * (node:readline's async iterator was seen dropping lines here while the loop awaited
  * database writes.)
  */
-export async function* fileLines(path: string): AsyncGenerator<string> {
-  let rest = "";
-  for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 16 })) {
-    const parts = (rest + (chunk as string)).split("\n");
-    rest = parts.pop()!;
-    for (const line of parts) yield line.endsWith("\r") ? line.slice(0, -1) : line;
-  }
-  if (rest !== "") yield rest;
+export function fileLines(path: string): AsyncGenerator<string> {
+  return splitLines(createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 16 }) as AsyncIterable<string>);
 }

@@ -4,9 +4,7 @@ import { escapeHtml as e } from "../lib/html";
 import { findSurveyByToken, unsubscribeByToken } from "../models/answers.server";
 import { ProxyAuthError, verifyAppProxy } from "../proxy.server";
 import { renderMessagePage } from "../survey/page";
-
-const liquid = (body: string, status = 200) =>
-  new Response(body, { status, headers: { "Content-Type": "application/liquid; charset=utf-8" } });
+import { liquid, refused } from "../survey/responses.server";
 
 async function context(request: Request, token: string) {
   const { shop, pathPrefix } = await verifyAppProxy(request);
@@ -16,8 +14,6 @@ async function context(request: Request, token: string) {
   const action = `${pathPrefix}/unsubscribe/${encodeURIComponent(token)}`;
   return { shop, locale, shopName, action, texts: SHOPPER_TEXTS[locale] };
 }
-
-const refused = () => new Response("This page must be opened through the shop's website.", { status: 401 });
 
 // GET asks for confirmation (mail scanners follow links); the button, or a mail program's
 // one-click List-Unsubscribe POST (RFC 8058), unsubscribes.

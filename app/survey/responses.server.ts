@@ -4,8 +4,11 @@ import { ProxyAuthError, verifyAppProxy } from "../proxy.server";
 import { renderMessagePage, renderSurveyPage } from "./page";
 
 // Shopify renders application/liquid answers of the App Proxy inside the shop's theme.
-const liquid = (body: string, status: number) =>
+export const liquid = (body: string, status = 200) =>
   new Response(body, { status, headers: { "Content-Type": "application/liquid; charset=utf-8" } });
+
+/** The answer to a request that did not come signed through the shop's App Proxy. */
+export const refused = () => new Response("This page must be opened through the shop's website.", { status: 401 });
 
 export type SurveyView =
   { status: number; score: number | null; comment: string | null; error?: string; saved?: boolean } | "closed";
@@ -25,9 +28,7 @@ export async function surveyPage(
   try {
     ({ shop, pathPrefix } = await verifyAppProxy(request));
   } catch (error) {
-    if (error instanceof ProxyAuthError) {
-      return new Response("This page must be opened through the shop's website.", { status: 401 });
-    }
+    if (error instanceof ProxyAuthError) return refused();
     throw error;
   }
   const found = await findSurveyByToken(shop, token);
