@@ -11,6 +11,7 @@ import { closeDatabase, migrateDatabase, openDatabase } from "./app/db.server";
 import { env } from "./app/env.server";
 import { pollBulkImportsNow } from "./app/bulk-runner.server";
 import { drainInbox } from "./app/inbox-runner.server";
+import { enableActionRunner, productionActionDeps, runActionsSoon } from "./app/actions-runner.server";
 import { startJobs } from "./app/jobs.server";
 import { logger } from "./app/logger.server";
 
@@ -41,6 +42,15 @@ export async function startServer(options: { beforeListen?: () => Promise<void> 
     // Webhooks are applied right after they are answered; this also catches deliveries left
     // by a restart or recorded by another instance.
     const inboxTimer = setInterval(() => void drainInbox(), 5000);
+    // Alerts, customer tags and Flow triggers of answers; the timer picks up retries and digests.
+    enableActionRunner(productionActionDeps(e.PORT));
+    const actionsTimer = setInterval(() => void runActionsSoon(), 30_000);
+    cleanups.unshift(async () => {
+      clearInterval(actionsTimer);
+      await runActionsSoon();
+      enableActionRunner(null);
+    });
+    void runActionsSoon();
     const importTimer = setInterval(() => void pollBulkImportsNow().catch(() => {}), 60_000);
     cleanups.unshift(() => clearInterval(importTimer));
     cleanups.unshift(async () => {

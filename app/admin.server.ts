@@ -8,6 +8,8 @@ export interface AdminContext {
   demo: boolean;
   /** The shop's Admin API; absent in demo mode, where there is no Shopify. */
   graphql?: AdminGraphql;
+  /** Who is acting, for case notes and history: the staff member's Shopify user id. */
+  actor: string;
 }
 
 /**
@@ -15,7 +17,13 @@ export interface AdminContext {
  * Shopify login; otherwise Shopify's embedded-app authentication applies unchanged.
  */
 export async function requireAdmin(request: Request): Promise<AdminContext> {
-  if (env().DEMO_MODE) return { shop: DEMO_SHOP, demo: true };
-  const { session, admin } = await authenticate.admin(request);
-  return { shop: session.shop, demo: false, graphql: admin.graphql };
+  if (env().DEMO_MODE) return { shop: DEMO_SHOP, demo: true, actor: "Demo merchant" };
+  const result = await authenticate.admin(request);
+  const sub = (result as { sessionToken?: { sub?: string } }).sessionToken?.sub;
+  return {
+    shop: result.session.shop,
+    demo: false,
+    graphql: result.admin.graphql,
+    actor: sub ? `Staff ${sub.replace(/^gid:\/\/shopify\/User\//, "")}` : "Shop staff",
+  };
 }

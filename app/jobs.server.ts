@@ -4,6 +4,7 @@ import { env } from "./env.server";
 import prisma from "./db.server";
 import { logger } from "./logger.server";
 import { computeRfm } from "./models/rfm.server";
+import { refreshCaseOutcomes } from "./models/cases.server";
 import type { DueSend } from "./models/order-ingest.server";
 import {
   dispatchDueInvitations,
@@ -15,6 +16,7 @@ import {
 const SEND = "send-invitation";
 const SWEEP = "sweep-invitations";
 const RFM = "recompute-rfm";
+const OUTCOMES = "case-outcomes";
 
 // One queue per process, shared like the database between the server and the Remix build.
 const KEY = Symbol.for("nps.jobs");
@@ -64,6 +66,15 @@ export async function startJobs(): Promise<() => Promise<void>> {
     await recomputeAllShops();
   });
   await boss.schedule(RFM, "15 0 * * *");
+  // Follow-up outcomes (later orders, answers, segments of customers whose case was resolved)
+  // change slowly: every 15 minutes is fresh enough and keeps the work small.
+  await boss.createQueue(OUTCOMES);
+  await boss.work(OUTCOMES, async () => {
+    const updated = await refreshCaseOutcomes();
+    if (updated > 0) logger.info({ updated }, "case outcomes refreshed");
+  });
+  await boss.schedule(OUTCOMES, "*/15 * * * *");
+  await boss.send(OUTCOMES, {});
   holder[KEY] = boss;
   await sweepInvitations();
   return async () => {

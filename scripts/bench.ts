@@ -1,13 +1,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { orderPayloadForBench } from "./bench/orders";
 import { signedWebhook } from "./bench/webhooks";
 import { latencySummary, openLoop } from "./bench/load";
 import { startApp } from "./bench/app";
 
-// npm run bench -- [--rate 100] [--seconds 20] [--database-url postgres://...]
+// npm run bench -- [--only webhooks|dashboards] [--rate 100] [--seconds 20] [--database-url postgres://...]
+//                  [--dashboards-database-url postgres://...] [--reseed]
+// Dashboards: scripts/bench/dashboards.ts, run after the webhooks in a process of its own.
 // Webhook intake: signed orders/create at a steady rate on loopback (open loop: a request
 // leaves on schedule whether or not earlier ones have answered), against a baseline of the
 // same HTTP stack answering GET /healthz at the same rate; then checks that every order and
@@ -17,8 +20,25 @@ const { values } = parseArgs({
     rate: { type: "string", default: "100" },
     seconds: { type: "string", default: "20" },
     "database-url": { type: "string" },
+    "dashboards-database-url": { type: "string" },
+    reseed: { type: "boolean", default: false },
+    only: { type: "string" },
   },
 });
+if (values.only !== undefined && values.only !== "webhooks" && values.only !== "dashboards") {
+  console.error("--only must be webhooks or dashboards");
+  process.exit(2);
+}
+
+function runDashboards(): number {
+  const args = ["scripts/bench/dashboards.ts"];
+  if (values["dashboards-database-url"]) args.push("--database-url", values["dashboards-database-url"]);
+  if (values.reseed) args.push("--reseed");
+  console.log("\n== Dashboards ==\n");
+  return spawnSync(path.resolve("node_modules/.bin/tsx"), args, { stdio: "inherit" }).status ?? 1;
+}
+
+if (values.only === "dashboards") process.exit(runDashboards());
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 if (!Number.isInteger(rate) || rate < 1 || !Number.isFinite(seconds) || seconds <= 0) {
@@ -26,6 +46,7 @@ if (!Number.isInteger(rate) || rate < 1 || !Number.isFinite(seconds) || seconds 
   process.exit(2);
 }
 
+console.log("== Webhook intake ==\n");
 const SHOP = `bench-${Date.now()}.myshopify.com`;
 const dataRoot = mkdtempSync(path.join(tmpdir(), "nps-bench-"));
 const app = await startApp({ dataRoot, databaseUrl: values["database-url"] ?? process.env.BENCH_DATABASE_URL });
@@ -76,3 +97,4 @@ try {
   await app.stop();
   rmSync(dataRoot, { recursive: true, force: true });
 }
+if (values.only !== "webhooks" && runDashboards() !== 0) process.exitCode = 1;

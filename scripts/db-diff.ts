@@ -9,7 +9,7 @@ import path from "node:path";
 const args = process.argv.slice(2);
 const fromIndex = args.indexOf("--from");
 const from = fromIndex >= 0 ? args[fromIndex + 1] : "HEAD";
-const name = args.find((a, i) => !a.startsWith("--") && i !== fromIndex + 1);
+const name = args.find((a, i) => !a.startsWith("--") && (fromIndex < 0 || i !== fromIndex + 1));
 if (!from || (name !== undefined && !/^[a-z0-9_]+$/.test(name))) {
   console.error("Usage: npm run db:diff -- [name_in_snake_case] [--from <git revision>]");
   process.exit(2);

@@ -8,6 +8,8 @@ import { childEnv, freePort, runCli, type Spawned, startScript } from "./process
 import { loadSurvey, sendAnswer } from "../extensions/shared/survey-client";
 import { appProxyRequest, examplePayload, sessionToken, webhookRequest } from "./shopify";
 import { type SmtpSink, startSmtpSink } from "./smtp";
+import { hasChromium, launchChromium } from "./browser";
+import { capturePages } from "../scripts/lib/screenshots";
 
 const SHOP = "nps-demo.myshopify.com";
 
@@ -68,8 +70,78 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
     const html = await res.text();
     expect(html).toContain("Demo mode");
     expect(html).toContain(SHOP);
-    expect(html).toContain("600");
+    expect(html).toContain("Net Promoter Score");
   });
+
+  it("prints with npm run report exactly the NPS the overview shows for the same view", async () => {
+    const result = runCli(["report", "--shop", SHOP, "--by", "overall", "--range", "12m"], env);
+    expect(result.status, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      groups: Array<{ n: number; nps: number; ciLow: number; ciHigh: number }>;
+    };
+    const overall = report.groups[0]!;
+    expect(overall.n).toBeGreaterThan(0);
+    const html = await (await fetch(`${base}/app?range=12m`)).text();
+    expect(html).toContain(`>${overall.nps.toFixed(1)}<`);
+    expect(html).toContain(`95% interval <!-- -->${overall.ciLow.toFixed(1)} to ${overall.ciHigh.toFixed(1)}`);
+  });
+
+  it.skipIf(!hasChromium)(
+    "lets a merchant work a case in Chromium: status, assignee and a note, shown back as text",
+    async () => {
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        const errors: string[] = [];
+        page.on("pageerror", (e) => errors.push(e.message));
+        page.on("console", (m) => (m.type() === "error" ? errors.push(m.text()) : undefined));
+        await page.goto(`${base}/app/detractors`, { waitUntil: "networkidle" });
+        // The queue shows seeded cases; open the first, most urgent one.
+        await page.locator('a[href^="/app/cases/"]').first().click();
+        await page.waitForURL(/\/app\/cases\/\d+$/);
+        // Open cases are New or Contacted: resolving always changes the status.
+        await page.getByLabel("Status").selectOption("RESOLVED");
+        await page.getByLabel("Assignee").fill("Noor");
+        await page.getByRole("button", { name: "Save" }).click();
+        await page.getByText("Case updated.").waitFor();
+        const note = "Called her <b>today</b>: replacement sent";
+        await page.getByLabel("Add a note").fill(note);
+        await page.getByRole("button", { name: "Add note" }).click();
+        await page.getByText("Note added.").waitFor();
+        await page.reload({ waitUntil: "networkidle" });
+        expect(await page.getByText(note, { exact: true }).count()).toBe(1);
+        expect(await page.locator("b", { hasText: "today" }).count()).toBe(0);
+        const history = await page.locator("ol").innerText();
+        expect(history).toMatch(/Status: (New|Contacted) → Resolved · Demo merchant/);
+        expect(history).toContain("Assignee:");
+        expect(history).toContain("→ Noor · Demo merchant");
+        expect(await page.getByLabel("Status").inputValue()).toBe("RESOLVED");
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
+
+  it.skipIf(!hasChromium)(
+    "renders every admin page at 1280 and 390 px in Chromium without a console error",
+    async () => {
+      const shots = mkdtempSync(path.join(tmpdir(), "nps-shots-"));
+      try {
+        const { pages, errors } = await capturePages(base, shots);
+        expect(errors).toEqual([]);
+        expect(pages.map((p) => `${p.name}@${p.width}`).sort()).toEqual(
+          ["overview", "brands", "brand", "segments", "detractors", "case", "alerts", "history", "settings"]
+            .flatMap((n) => [`${n}@1280`, `${n}@390`])
+            .sort(),
+        );
+      } finally {
+        rmSync(shots, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 
   it("hands CLI commands to the running app, which holds the database folder", () => {
     const before = stats();

@@ -168,3 +168,14 @@ export async function installShop(shop: string) {
     data: { id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: "shpat_test", scope: "read_orders" },
   });
 }
+
+/** The Response a loader or action throws (a 400, a 404); fails when it returns instead. */
+export async function thrownResponse(promise: Promise<unknown>): Promise<Response> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof Response) return error;
+    throw error;
+  }
+  throw new Error("expected a thrown response");
+}

@@ -2,6 +2,10 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import prisma, { migrateDatabase } from "../db.server";
+import { AnalyticsFiltersSchema, IsoDateSchema as IsoDate } from "../domain/analytics-filters";
+import { reportToCsv } from "../domain/report-csv";
+import { csvCell } from "../lib/csv";
+import { GROUP_BYS, reportNps, UnknownShopError } from "../models/analytics.server";
 import { fileLines, ImportRunningError, importOrderHistory } from "../models/history-import.server";
 import { computeRfm, listRfm } from "../models/rfm.server";
 import { getShopStats, ShopNotFoundError } from "../models/stats.server";
@@ -31,21 +35,6 @@ async function requireShop(shop: string) {
   const found = await prisma.shop.findUnique({ where: { domain: shop }, select: { domain: true } });
   if (!found) throw new CommandError(`Unknown shop: ${shop}`);
 }
-
-const IsoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD")
-  .refine(
-    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
-    {
-      message: "is not a calendar date",
-    },
-  );
-
-const csvCell = (v: unknown) => {
-  const text = v === null || v === undefined ? "" : String(v);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
 
 /**
  * Operator commands. Each runs either in the CLI's own process or, when the app holds the
@@ -108,6 +97,33 @@ export const commands = {
       const columns = ["customer_id", "recency_days", "frequency", "monetary", "r", "f", "m", "segment"] as const;
       const lines = [columns.join(","), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(","))];
       return { text: `${lines.join("\n")}\n` };
+    },
+  },
+  report: {
+    args: z
+      .object({
+        shop: ShopDomainSchema,
+        by: z.enum(GROUP_BYS).default("overall"),
+        format: z.enum(["json", "csv"]).default("json"),
+        ...AnalyticsFiltersSchema.shape,
+      })
+      .refine((a) => !a.from || !a.to || a.from <= a.to, { message: "is after the end date (to)", path: ["from"] }),
+    run: async ({
+      shop,
+      by,
+      format,
+      ...filters
+    }: { shop: string; by: (typeof GROUP_BYS)[number]; format: "json" | "csv" } & z.infer<
+      typeof AnalyticsFiltersSchema
+    >): Promise<CommandOutput> => {
+      try {
+        // Without dates the report covers all answers; the pages default to the last 12 months.
+        const report = await reportNps(shop, by, filters, "all");
+        return format === "csv" ? { text: reportToCsv(report) } : { result: report };
+      } catch (error) {
+        if (error instanceof UnknownShopError) throw new CommandError(error.message);
+        throw error;
+      }
     },
   },
 } as const;

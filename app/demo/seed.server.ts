@@ -1,6 +1,7 @@
 import { openDatabase } from "../db.server";
 import { DEMO_SHOP } from "../env.server";
 import { computeRfm } from "../models/rfm.server";
+import { refreshCaseOutcomes } from "../models/cases.server";
 import { newShopSettings } from "../models/shops.server";
 import { SHOPPER_TEXTS } from "../domain/shopper-texts";
 import { DEMO_ASSIGNEES, DEMO_COMMENTS, DEMO_LOCALES, DEMO_VENDORS, FIRST_NAMES, LAST_NAMES } from "./content";
@@ -13,6 +14,8 @@ export interface SeedOptions {
   customers: number;
   /** Deterministic data for the same seed (PostgreSQL setseed, -1..1). */
   seed?: number;
+  /** Scales how many shoppers answer (1 = the demo's rates, about 0.6 answers per order). */
+  answerRate?: number;
 }
 
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -30,6 +33,7 @@ export function demoSeedSql({
   customers,
   seed = 0.2026,
   settings = {},
+  answerRate = 1,
 }: SeedOptions): string {
   const vendorRows = DEMO_VENDORS.map((v, i) => `(${i + 1}, ${lit(v.name)}, ${v.quality}, ${v.slowShipping})`).join(
     ",\n",
@@ -153,9 +157,9 @@ WHERE c.id = a.customer_id;
 -- (or three after fulfilment). Loyal customers answer more often.
 CREATE TEMP TABLE demo_invitations ON COMMIT DROP AS
   SELECT o.id AS order_id, o.customer_id, s.stage, o.email, o.locale, s.send_at,
-         random() < (s.base_rate + LEAST(COALESCE(c.orders_count, 1) - 1, 6) * 0.03) AS answers,
+         random() < (s.base_rate + LEAST(COALESCE(c.orders_count, 1) - 1, 6) * 0.03) * ${Number(answerRate)} AS answers,
          random() AS u_channel, random() AS u_delay, random() AS u_comment, random() AS u_noise1,
-         random() AS u_noise2, random() AS u_noise3
+         random() AS u_noise2, random() AS u_noise3, random() AS u_incident
   FROM orders o
   LEFT JOIN customers c ON c.id = o.customer_id
   CROSS JOIN LATERAL (
@@ -188,7 +192,12 @@ CREATE TEMP TABLE demo_answers ON COMMIT DROP AS
            8.1 + vq.quality + COALESCE(dc.taste, 0) + LEAST(COALESCE(c.orders_count, 1) - 1, 8) * 0.12
            + CASE WHEN si.stage = 'POST_DELIVERY' AND vq.slow THEN -1.6
                   WHEN si.stage = 'POST_DELIVERY' THEN -0.2 ELSE 0.3 END
-           + (i.u_noise1 + i.u_noise2 + i.u_noise3 - 1.5) * 2.6)))::int AS score,
+           + (i.u_noise1 + i.u_noise2 + i.u_noise3 - 1.5) * 2.6
+           -- Now and then something goes badly wrong (a lost or broken parcel), most often
+           -- after delivery from the slow-shipping brands: the furious 0-2 scores.
+           - CASE WHEN i.u_incident < CASE WHEN si.stage = 'POST_DELIVERY' AND vq.slow THEN 0.07
+                                           WHEN si.stage = 'POST_DELIVERY' THEN 0.025 ELSE 0.008 END
+                  THEN 7 ELSE 0 END)))::int AS score,
          i.u_channel, i.u_comment
   FROM demo_invitations i
   JOIN survey_invitations si ON si.order_id = i.order_id AND si.stage = i.stage
@@ -263,5 +272,6 @@ export async function seedDemoShop(options: SeedOptions): Promise<{ seeded: bool
   // seed leaves no half-made shop behind.
   await db.sql.exec(demoSeedSql({ settings: newShopSettings(), ...options }));
   await computeRfm(shop, new Date().toISOString().slice(0, 10));
+  await refreshCaseOutcomes(shop);
   return { seeded: true, ms: Math.round(performance.now() - started) };
 }

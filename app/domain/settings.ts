@@ -1,7 +1,13 @@
 import { z } from "zod";
-import { ScoreCategory } from "../generated/prisma/enums";
+import { RfmSegment, ScoreCategory } from "../generated/prisma/enums";
 import { DurationSchema } from "./duration";
 import { SHOPPER_LOCALES } from "./shopper-locales";
+
+const HoursSchema = z
+  .number({ message: "Enter a whole number of hours" })
+  .int("Enter a whole number of hours")
+  .min(1, "At least 1 hour")
+  .max(24 * 90, "At most 2,160 hours (90 days)");
 
 const QuestionText = z.string().trim().min(1, "Write a question or leave the default").max(300);
 
@@ -40,6 +46,28 @@ export const ShopSettingsSchema = z.object({
   replyTo: z.email("Enter an email address such as help@example.com").nullable().default(null),
   questions: QuestionOverridesSchema.default({}),
   includeTestOrders: z.boolean().default(false),
+  /** Passives (7–8) open a follow-up case too; detractors always do. */
+  casesForPassives: z.boolean().default(false),
+  /** Hours to answer a case: detractors of the valued segments, other critical ones (0–2), the rest. */
+  dueHours: z
+    .object({
+      valued: HoursSchema.default(4),
+      critical: HoursSchema.default(24),
+      other: HoursSchema.default(72),
+    })
+    .prefault({}),
+  valuedSegments: z
+    .array(z.enum(Object.values(RfmSegment) as [RfmSegment, ...RfmSegment[]]))
+    .default(["CHAMPIONS", "LOYAL", "AT_RISK"]),
+  /** Tag customers nps-promoter / nps-passive / nps-detractor and keep their last score in a metafield. */
+  tagCustomers: z.boolean().default(true),
+  /** Groups (a brand, a segment, a week) with fewer answers are shown but not ranked. */
+  minAnswers: z
+    .number({ message: "Enter a whole number of answers" })
+    .int("Enter a whole number of answers")
+    .min(1, "Enter 1 or more answers")
+    .max(10000, "At most 10,000 answers")
+    .default(30),
 });
 export type ShopSettings = z.infer<typeof ShopSettingsSchema>;
 

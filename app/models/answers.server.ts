@@ -5,6 +5,9 @@ import { chooseLocale, type ShopperLocale } from "../domain/shopper-locales";
 import { followUpQuestion } from "../domain/shopper-texts";
 import type { Channel, ScoreCategory, SurveyStage } from "../generated/prisma/enums";
 import { hashToken, looksLikeToken } from "../lib/tokens";
+import { runActionsSoon } from "../actions-runner.server";
+import { recordAnswerActions } from "./answer-actions.server";
+import { openCaseForAnswer } from "./cases.server";
 
 export interface OpenSurvey {
   invitationId: number;
@@ -76,7 +79,7 @@ export async function recordAnswer(input: {
 }) {
   const now = input.now ?? new Date();
   const category = categoryForScore(input.score);
-  return prisma.$transaction(async (tx) => {
+  const result = await prisma.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<
       Array<{
         id: number;
@@ -95,6 +98,8 @@ export async function recordAnswer(input: {
     const settings = readSettings((await tx.shop.findUniqueOrThrow({ where: { domain: inv.shop } })).settings);
     const question = followUpQuestion(settings, input.locale, category);
     const keepComment = input.comment === undefined;
+    const previous = await tx.$queryRaw<Array<{ score: number }>>`
+      SELECT score FROM responses WHERE order_id = ${inv.order_id} AND stage = ${inv.stage}::"SurveyStage" FOR UPDATE`;
     const response = await tx.$queryRaw<Array<{ id: number; created: boolean }>>`
       INSERT INTO responses (shop, invitation_id, order_id, customer_id, stage, score, category, follow_up_question,
                              comment, channel, locale, answered_at, updated_at)
@@ -115,8 +120,24 @@ export async function recordAnswer(input: {
       UPDATE survey_invitations SET status = 'ANSWERED', channel = COALESCE(channel, ${input.channel}::"Channel"),
              updated_at = now()
       WHERE id = ${inv.id}`;
-    return { closed: false, responseId: response[0]!.id, created: response[0]!.created, category } as const;
+    const responseId = response[0]!.id;
+    const followUp = await openCaseForAnswer(tx, {
+      responseId,
+      score: input.score,
+      previousScore: previous[0]?.score ?? null,
+    });
+    await recordAnswerActions(tx, responseId);
+    return {
+      closed: false,
+      responseId,
+      created: response[0]!.created,
+      category,
+      caseId: followUp?.caseId ?? null,
+    } as const;
   });
+  // Alerts, tags and the Flow trigger go out after the answer is safely stored.
+  if (!result.closed) void runActionsSoon();
+  return result;
 }
 
 /** The shopper behind a token asks for no more survey emails from this shop. */

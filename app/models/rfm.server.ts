@@ -24,9 +24,10 @@ const SEGMENT_VALUES = segmentTable()
  * order become Prospects. Returns how many customers were scored.
  */
 export async function computeRfm(shop: string, asOf: string): Promise<{ scored: number; prospects: number }> {
-  return prisma.$transaction(async (tx) => {
-    const scored = await tx.$executeRawUnsafe(
-      `WITH base AS (
+  return prisma.$transaction(
+    async (tx) => {
+      const scored = await tx.$executeRawUnsafe(
+        `WITH base AS (
          SELECT o.customer_id,
                 ($2::date - max((o.order_created_at AT TIME ZONE 'UTC')::date)) AS recency_days,
                 count(*)::int AS frequency,
@@ -72,10 +73,10 @@ export async function computeRfm(shop: string, asOf: string): Promise<{ scored: 
        SELECT shop, id, $2::date, r, f, m, segment FROM updated
        ON CONFLICT (customer_id, as_of) DO UPDATE SET
          r_score = EXCLUDED.r_score, f_score = EXCLUDED.f_score, m_score = EXCLUDED.m_score, segment = EXCLUDED.segment`,
-      shop,
-      asOf,
-    );
-    const prospects = await tx.$executeRaw`
+        shop,
+        asOf,
+      );
+      const prospects = await tx.$executeRaw`
       UPDATE customers c
       SET recency_days = NULL, frequency = 0, monetary = 0, r_score = NULL, f_score = NULL, m_score = NULL,
           segment = 'PROSPECTS', rfm_computed_at = now()
@@ -83,8 +84,11 @@ export async function computeRfm(shop: string, asOf: string): Promise<{ scored: 
         SELECT 1 FROM orders o
         WHERE o.customer_id = c.id AND o.cancelled_at IS NULL AND NOT o.test
           AND (o.order_created_at AT TIME ZONE 'UTC')::date <= ${asOf}::date)`;
-    return { scored, prospects };
-  });
+      return { scored, prospects };
+      // A shop with hundreds of thousands of customers takes longer than Prisma's 5 s default.
+    },
+    { timeout: 10 * 60_000, maxWait: 60_000 },
+  );
 }
 
 /** The scores as of a date, one row per scored customer, by Shopify customer id. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { knownTimeZone } from "../domain/time-zone";
 import prisma from "../db.server";
 import { adminQuery, type AdminGraphql } from "../lib/admin-graphql";
 
@@ -40,7 +41,8 @@ export async function syncShopInfo(shop: string, graphql: AdminGraphql) {
       name: data.shop.name,
       email: data.shop.email,
       currency: data.shop.currencyCode,
-      timezone: data.shop.ianaTimezone,
+      // Dashboards count days in this zone, in SQL too: a name the runtime does not know is not kept.
+      timezone: knownTimeZone(data.shop.ianaTimezone),
       primaryLocale,
     },
   });

@@ -1,70 +1,316 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link as RemixLink, useLoaderData, useLocation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { BlockStack, Card, DataTable, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
+import {
+  BlockStack,
+  Box,
+  ButtonGroup,
+  Button,
+  Card,
+  DataTable,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+} from "@shopify/polaris";
+import { TrendChart } from "../components/Charts";
+import {
+  DashboardError,
+  DifferenceBadge,
+  FilterBar,
+  formatCount,
+  formatInterval,
+  formatNps,
+  formatShare,
+  formatSigned,
+  ImportBanner,
+  NoAnswers,
+  NotEnough,
+} from "../components/Dashboard";
 import { requireAdmin } from "../admin.server";
-import { listRecentResponses } from "../models/responses.server";
-import { getShopStats } from "../models/stats.server";
+import { filtersFromUrl } from "../dashboard.server";
+import { CHANNELS } from "../domain/analytics-filters";
+import { type Granularity, loadFilterOptions, loadOverview, loadShopState } from "../models/analytics.server";
+import type { NpsGroup } from "../models/analytics.server";
+import { loadWinBack } from "../models/cases.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const [stats, recent] = await Promise.all([getShopStats(shop), listRecentResponses(shop, 10)]);
-  return { stats, recent };
+  const filters = filtersFromUrl(request);
+  const trend = new URL(request.url).searchParams.get("trend");
+  const granularity: Granularity | undefined = trend === "week" || trend === "month" ? trend : undefined;
+  const [overview, state, options, winBack] = await Promise.all([
+    loadOverview(shop, filters, granularity),
+    loadShopState(shop),
+    loadFilterOptions(shop),
+    loadWinBack(shop),
+  ]);
+  return { filters, overview, state, options, winBack: winBack.overall };
 };
 
-function Figure({ label, value }: { label: string; value: number }) {
+function Figure({ label, children, help }: { label: string; children: React.ReactNode; help?: React.ReactNode }) {
   return (
     <Card>
       <BlockStack gap="100">
         <Text as="h3" variant="headingSm" tone="subdued">
           {label}
         </Text>
-        <Text as="p" variant="heading2xl">
-          {value.toLocaleString("en")}
-        </Text>
+        {children}
+        {help}
       </BlockStack>
     </Card>
   );
 }
 
-export default function Overview() {
-  const { stats, recent } = useLoaderData<typeof loader>();
-  const answers = (s: "pre" | "post") => Object.values(stats.responses[s]).reduce((a, b) => a + b, 0);
+function NpsFigure({ group, min }: { group: NpsGroup; min: number }) {
   return (
-    <Page title="Overview">
+    <BlockStack gap="100">
+      <Text as="p" variant="heading2xl">
+        {formatNps(group.nps)}
+      </Text>
+      <Text as="p" tone="subdued">
+        95% interval {formatInterval(group.ciLow, group.ciHigh)}
+      </Text>
+      {!group.enoughAnswers && group.n > 0 && <NotEnough n={group.n} min={min} />}
+    </BlockStack>
+  );
+}
+
+function SplitBar({ group }: { group: NpsGroup }) {
+  const parts = [
+    { label: "Promoters (9–10)", share: group.promoterShare, count: group.promoters, color: "#2c6ecb" },
+    { label: "Passives (7–8)", share: group.passiveShare, count: group.passives, color: "#9ca6b5" },
+    { label: "Detractors (0–6)", share: group.detractorShare, count: group.detractors, color: "#d72c0d" },
+  ];
+  return (
+    <BlockStack gap="200">
+      <div
+        role="img"
+        aria-label={parts.map((p) => `${p.label}: ${formatShare(p.share)}`).join(", ")}
+        style={{ display: "flex", height: 16, borderRadius: 8, overflow: "hidden", background: "#f1f1f1" }}
+      >
+        {parts.map((p) => (
+          <div key={p.label} style={{ width: `${p.share * 100}%`, background: p.color }} />
+        ))}
+      </div>
+      <InlineStack gap="400" wrap>
+        {parts.map((p) => (
+          <InlineStack key={p.label} gap="100" blockAlign="center">
+            <span style={{ width: 10, height: 10, borderRadius: 5, background: p.color, display: "inline-block" }} />
+            <Text as="span">
+              {p.label}: <b>{formatShare(p.share)}</b> ({formatCount(p.count)})
+            </Text>
+          </InlineStack>
+        ))}
+      </InlineStack>
+    </BlockStack>
+  );
+}
+
+export default function Overview() {
+  const { filters, overview, state, options, winBack } = useLoaderData<typeof loader>();
+  const location = useLocation();
+  const { overall, stages, trend, rates, paired, minAnswers } = overview;
+  const pre = stages.find((s) => s.key === "pre");
+  const post = stages.find((s) => s.key === "post");
+  const trendLink = (g: Granularity) => {
+    const params = new URLSearchParams(location.search);
+    params.set("trend", g);
+    return `?${params}`;
+  };
+  return (
+    <Page title="Overview" fullWidth>
       <TitleBar title="Overview" />
-      <Layout>
-        <Layout.Section>
-          <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
-            <Figure label="Orders" value={stats.orders} />
-            <Figure label="Customers" value={stats.customers} />
-            <Figure label="Answers before delivery" value={answers("pre")} />
-            <Figure label="Answers after delivery" value={answers("post")} />
-          </InlineGrid>
-        </Layout.Section>
-        <Layout.Section>
-          <Card padding="0">
-            <BlockStack>
-              <div style={{ padding: "var(--p-space-400)" }}>
-                <Text as="h2" variant="headingMd">
-                  Latest answers
-                </Text>
-              </div>
-              <DataTable
-                columnContentTypes={["text", "text", "numeric", "text", "text"]}
-                headings={["Order", "Stage", "Score", "Comment", "Answered"]}
-                rows={recent.map((r) => [
-                  r.orderName,
-                  r.stage === "PRE_DELIVERY" ? "Before delivery" : "After delivery",
-                  r.score,
-                  r.comment ?? "",
-                  new Date(r.answeredAt).toLocaleDateString("en", { dateStyle: "medium" }),
-                ])}
-              />
-            </BlockStack>
-          </Card>
-        </Layout.Section>
-      </Layout>
+      <BlockStack gap="400">
+        <ImportBanner importing={state.importing} />
+        <FilterBar filters={filters} options={options} period={overview.period} />
+        {overall.n === 0 ? (
+          <NoAnswers anyAnswers={state.answers} importing={state.importing} />
+        ) : (
+          <Layout>
+            <Layout.Section>
+              <InlineGrid columns={{ xs: 1, sm: 2, lg: 5 }} gap="400">
+                <Figure
+                  label="Net Promoter Score"
+                  help={
+                    overall.comparison && (
+                      <InlineStack gap="100" blockAlign="center">
+                        <Text as="span" tone="subdued">
+                          vs previous period
+                        </Text>
+                        <DifferenceBadge difference={overall.comparison} />
+                      </InlineStack>
+                    )
+                  }
+                >
+                  <NpsFigure group={overall} min={minAnswers} />
+                </Figure>
+                <Figure label="Answers">
+                  <Text as="p" variant="heading2xl">
+                    {formatCount(overall.n)}
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    {formatCount(overall.promoters)} promoters · {formatCount(overall.detractors)} detractors
+                  </Text>
+                </Figure>
+                <Figure label="Response rate">
+                  <Text as="p" variant="heading2xl">
+                    {formatShare(rates.rate)}
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    {formatCount(rates.answered)} answered of {formatCount(rates.sent)} surveys sent
+                  </Text>
+                </Figure>
+                <Figure label="Won back after follow-up">
+                  <Text as="p" variant="heading2xl">
+                    {formatShare(winBack.rate)}
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    of {formatCount(winBack.n)} resolved cases · 95% interval{" "}
+                    {winBack.ciLow === null ? "–" : `${formatShare(winBack.ciLow)} to ${formatShare(winBack.ciHigh)}`}
+                  </Text>
+                  <RemixLink to="/app/detractors">Detractors</RemixLink>
+                </Figure>
+                <Figure label="After delivery vs before">
+                  <Text as="p" variant="heading2xl">
+                    {formatSigned(post?.comparison?.difference ?? null)}
+                  </Text>
+                  <DifferenceBadge difference={post?.comparison ?? null} />
+                </Figure>
+              </InlineGrid>
+            </Layout.Section>
+            <Layout.Section>
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    Promoters, passives and detractors
+                  </Text>
+                  <SplitBar group={overall} />
+                </BlockStack>
+              </Card>
+            </Layout.Section>
+            <Layout.Section>
+              <Card>
+                <BlockStack gap="300">
+                  <InlineStack align="space-between" blockAlign="center">
+                    <Text as="h2" variant="headingMd">
+                      NPS by {overview.trendBy}
+                    </Text>
+                    <ButtonGroup variant="segmented">
+                      {(["week", "month"] as const).map((g) => (
+                        <Button key={g} pressed={overview.trendBy === g} url={trendLink(g)}>
+                          {g === "week" ? "Weekly" : "Monthly"}
+                        </Button>
+                      ))}
+                    </ButtonGroup>
+                  </InlineStack>
+                  <TrendChart
+                    points={trend}
+                    label={`NPS by ${overview.trendBy} with its 95% interval as a band, ${trend.length} periods`}
+                  />
+                  <Text as="p" tone="subdued">
+                    The band is the 95% interval: the fewer the answers in a {overview.trendBy}, the wider it is.
+                    Periods with fewer than {minAnswers} answers are too noisy to compare.
+                  </Text>
+                </BlockStack>
+              </Card>
+            </Layout.Section>
+            <Layout.Section variant="oneHalf">
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    Before and after delivery
+                  </Text>
+                  <DataTable
+                    columnContentTypes={["text", "numeric", "numeric", "text"]}
+                    headings={["Stage", "Answers", "NPS", "95% interval"]}
+                    rows={[pre, post]
+                      .filter((g): g is NpsGroup => Boolean(g))
+                      .map((g) => [
+                        g.key === "pre" ? "Before delivery" : "After delivery",
+                        formatCount(g.n),
+                        formatNps(g.nps),
+                        formatInterval(g.ciLow, g.ciHigh),
+                      ])}
+                  />
+                  <InlineStack gap="200" blockAlign="center">
+                    <Text as="span">Gap after delivery:</Text>
+                    <DifferenceBadge difference={post?.comparison ?? null} />
+                  </InlineStack>
+                </BlockStack>
+              </Card>
+            </Layout.Section>
+            <Layout.Section variant="oneHalf">
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    Response rate by channel
+                  </Text>
+                  <DataTable
+                    columnContentTypes={["text", "numeric", "numeric"]}
+                    headings={["Answered through", "Answers", "Of surveys sent"]}
+                    rows={rates.channels.map((c) => [
+                      CHANNELS[c.channel as keyof typeof CHANNELS],
+                      formatCount(c.answers),
+                      formatShare(c.rate),
+                    ])}
+                  />
+                  <Text as="p" tone="subdued">
+                    Surveys sent in the period, by when they went out; only the date and stage filters apply.
+                  </Text>
+                </BlockStack>
+              </Card>
+            </Layout.Section>
+            <Layout.Section>
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    Did delivery keep the promise?
+                  </Text>
+                  <Text as="p">
+                    Of <b>{formatCount(paired.total.pairs)}</b> orders answered both before and after delivery,{" "}
+                    <b>{formatCount(paired.total.down)}</b> ({formatShare(paired.total.downShare)}) moved down a
+                    category after delivery and {formatCount(paired.total.up)} moved up.
+                  </Text>
+                  <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+                    <PairedTable title="By brand" rows={paired.byVendor.slice(0, 8)} />
+                    <PairedTable title="By shipping country" rows={paired.byCountry.slice(0, 8)} />
+                  </InlineGrid>
+                  <Box>
+                    <RemixLink to={`/app/brands${location.search}`}>All brands</RemixLink>
+                  </Box>
+                </BlockStack>
+              </Card>
+            </Layout.Section>
+          </Layout>
+        )}
+      </BlockStack>
     </Page>
   );
+}
+
+function PairedTable({
+  title,
+  rows,
+}: {
+  title: string;
+  rows: Array<{ key: string; pairs: number; down: number; downShare: number | null }>;
+}) {
+  return (
+    <BlockStack gap="200">
+      <Text as="h3" variant="headingSm">
+        {title}
+      </Text>
+      <DataTable
+        columnContentTypes={["text", "numeric", "numeric", "numeric"]}
+        headings={["", "Orders", "Moved down", "Share"]}
+        rows={rows.map((r) => [r.key, formatCount(r.pairs), formatCount(r.down), formatShare(r.downShare)])}
+      />
+    </BlockStack>
+  );
+}
+
+export function ErrorBoundary() {
+  return <DashboardError title="Overview" />;
 }

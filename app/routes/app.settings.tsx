@@ -22,7 +22,8 @@ import { type DelayUnit, delayIso, delayParts } from "../domain/duration";
 import type { ShopSettings } from "../domain/settings";
 import { SHOPPER_LOCALES, type ShopperLocale } from "../domain/shopper-locales";
 import { fill, SHOPPER_TEXTS } from "../domain/shopper-texts";
-import type { ScoreCategory } from "../generated/prisma/enums";
+import { RfmSegment, type ScoreCategory } from "../generated/prisma/enums";
+import { SEGMENT_NAMES } from "../domain/rfm";
 import { findShop, getShopSettings, saveShopSettings } from "../models/shops.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -166,7 +167,8 @@ export default function Settings() {
       else forLocale[category] = text;
       return { ...s, questions: { ...s.questions, [locale]: forLocale } };
     });
-  const numberField = (key: "throttleDays" | "expiryDays", text: string) => set(key, text === "" ? NaN : Number(text));
+  const numberField = (key: "throttleDays" | "expiryDays" | "minAnswers", text: string) =>
+    set(key, text === "" ? NaN : Number(text));
   const dirty = useMemo(
     () => JSON.stringify(settings) !== JSON.stringify(loaded.settings),
     [settings, loaded.settings],
@@ -246,6 +248,84 @@ export default function Settings() {
                 onChange={(v) => set("includeTestOrders", v)}
               />
             </FormLayout>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          title="Follow-up"
+          description="Every detractor's answer opens a case, due within these hours. Customers of the valued segments come first."
+        >
+          <Card>
+            <FormLayout>
+              <FormLayout.Group>
+                {(
+                  [
+                    ["valued", "Valued segments' detractors"],
+                    ["critical", "Other scores 0–2"],
+                    ["other", "All other cases"],
+                  ] as const
+                ).map(([key, label]) => (
+                  <TextField
+                    key={key}
+                    label={label}
+                    type="number"
+                    suffix="hours"
+                    min={1}
+                    value={Number.isNaN(settings.dueHours[key]) ? "" : String(settings.dueHours[key])}
+                    onChange={(v) => set("dueHours", { ...settings.dueHours, [key]: v === "" ? NaN : Number(v) })}
+                    error={errors[`dueHours.${key}`]}
+                    autoComplete="off"
+                  />
+                ))}
+              </FormLayout.Group>
+              <BlockStack gap="100">
+                <Text as="p">Valued segments</Text>
+                <InlineStack gap="300" wrap>
+                  {Object.values(RfmSegment).map((segment) => (
+                    <Checkbox
+                      key={segment}
+                      label={SEGMENT_NAMES[segment]}
+                      checked={settings.valuedSegments.includes(segment)}
+                      onChange={(v) =>
+                        set(
+                          "valuedSegments",
+                          v
+                            ? [...settings.valuedSegments, segment]
+                            : settings.valuedSegments.filter((x) => x !== segment),
+                        )
+                      }
+                    />
+                  ))}
+                </InlineStack>
+              </BlockStack>
+              <Checkbox
+                label="Open cases for passives (7–8) too"
+                checked={settings.casesForPassives}
+                onChange={(v) => set("casesForPassives", v)}
+              />
+              <Checkbox
+                label="Tag customers in Shopify (nps-promoter, nps-passive, nps-detractor) and keep their last score"
+                checked={settings.tagCustomers}
+                onChange={(v) => set("tagCustomers", v)}
+              />
+            </FormLayout>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          title="Reports"
+          description="Small groups give noisy scores: they are shown with their interval but left out of rankings."
+        >
+          <Card>
+            <TextField
+              label="Rank a group from"
+              type="number"
+              suffix="answers"
+              min={1}
+              value={Number.isNaN(settings.minAnswers) ? "" : String(settings.minAnswers)}
+              onChange={(v) => numberField("minAnswers", v)}
+              error={errors.minAnswers}
+              helpText="Brands, segments and periods with fewer answers are marked “not enough answers”."
+              autoComplete="off"
+            />
           </Card>
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection

@@ -1,14 +1,30 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
-import { Banner, Box, InlineStack, Link as PolarisLink, Text } from "@shopify/polaris";
+import {
+  Banner,
+  Box,
+  InlineStack,
+  Layout,
+  Link as PolarisLink,
+  SkeletonBodyText,
+  SkeletonDisplayText,
+  SkeletonPage,
+  Card,
+  Text,
+} from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { requireAdmin } from "../admin.server";
+import { useDashboardSearch } from "../components/Dashboard";
 import { env } from "../env.server";
 
-export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+export const links = () => [
+  { rel: "stylesheet", href: polarisStyles },
+  { rel: "stylesheet", href: polarisVizStyles },
+];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, demo } = await requireAdmin(request);
@@ -16,13 +32,45 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 const NAV = [
-  { to: "/app", label: "Overview" },
-  { to: "/app/history", label: "Order history" },
-  { to: "/app/settings", label: "Settings" },
+  { to: "/app", label: "Overview", dashboard: true },
+  { to: "/app/brands", label: "Brands", dashboard: true },
+  { to: "/app/segments", label: "Segments", dashboard: true },
+  { to: "/app/detractors", label: "Detractors", dashboard: true },
+  { to: "/app/alerts", label: "Alerts", dashboard: false },
+  { to: "/app/history", label: "Order history", dashboard: false },
+  { to: "/app/settings", label: "Settings", dashboard: false },
 ];
+
+// While the next page loads, its shape stands in for it.
+function LoadingPage() {
+  return (
+    <SkeletonPage primaryAction fullWidth>
+      <Layout>
+        <Layout.Section>
+          <Card>
+            <SkeletonDisplayText size="small" />
+            <Box paddingBlockStart="300">
+              <SkeletonBodyText lines={2} />
+            </Box>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <SkeletonBodyText lines={8} />
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </SkeletonPage>
+  );
+}
 
 export default function AppLayout() {
   const { apiKey, shop, demo } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const search = useDashboardSearch();
+  // Dashboard links keep the current filters, so a brand or segment is seen in the same view.
+  const href = (item: (typeof NAV)[number]) => (item.dashboard ? `${item.to}${search}` : item.to);
+  const changingPage = navigation.state === "loading" && navigation.location.pathname !== globalThis.location?.pathname;
 
   // The demo runs outside Shopify's admin, so App Bridge (loaded from Shopify's CDN) is not
   // used there; navigation and the "demo" label are drawn by the app itself.
@@ -39,7 +87,7 @@ export default function AppLayout() {
           <Box paddingBlockStart="300">
             <InlineStack gap="400">
               {NAV.map((item) => (
-                <PolarisLink key={item.to} url={item.to}>
+                <PolarisLink key={item.to} url={href(item)}>
                   <Text as="span" variant="bodyMd" fontWeight="semibold">
                     {item.label}
                   </Text>
@@ -51,13 +99,13 @@ export default function AppLayout() {
       ) : (
         <NavMenu>
           {NAV.map((item) => (
-            <Link key={item.to} to={item.to} rel={item.to === "/app" ? "home" : undefined}>
+            <Link key={item.to} to={href(item)} rel={item.to === "/app" ? "home" : undefined}>
               {item.label}
             </Link>
           ))}
         </NavMenu>
       )}
-      <Outlet />
+      {changingPage ? <LoadingPage /> : <Outlet />}
     </AppProvider>
   );
 }

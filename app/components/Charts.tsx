@@ -1,0 +1,86 @@
+import { LineChartRelational, PolarisVizProvider, SparkLineChart } from "@shopify/polaris-viz";
+import { SkeletonBodyText } from "@shopify/polaris";
+import { useEffect, useState, type ReactNode } from "react";
+
+// Charts measure their container, which exists only in the browser: the server renders
+// a placeholder of the same height and the chart replaces it once the page is live.
+function ClientOnly({ height, children }: { height: number; children: () => ReactNode }) {
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  return (
+    <div style={{ height }}>
+      {mounted ? (
+        <PolarisVizProvider themes={{ Light: { chartContainer: { backgroundColor: "transparent", padding: "0" } } }}>
+          {children()}
+        </PolarisVizProvider>
+      ) : (
+        <SkeletonBodyText lines={4} />
+      )}
+    </div>
+  );
+}
+
+export interface TrendPoint {
+  key: string;
+  nps: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+}
+
+const BAND = "rgba(44, 110, 203, 0.18)";
+
+/** NPS per period as a line, its 95 % interval as a band around it. */
+export function TrendChart({ points, label }: { points: TrendPoint[]; label: string }) {
+  const series = (name: string, pick: (p: TrendPoint) => number | null) => ({
+    name,
+    data: points.map((p) => ({ key: p.key, value: pick(p) })),
+  });
+  return (
+    <div role="img" aria-label={label}>
+      <ClientOnly height={280}>
+        {() => (
+          <LineChartRelational
+            theme="Light"
+            isAnimated={false}
+            showLegend
+            data={[
+              {
+                ...series("NPS", (p) => p.nps),
+                color: "rgba(44, 110, 203, 1)",
+                styleOverride: { line: { hasArea: false } },
+              },
+              {
+                ...series("Upper 95% limit", (p) => p.ciHigh),
+                color: BAND,
+                metadata: { relatedIndex: 0, areaColor: BAND, legendLabel: "95% interval" },
+              },
+              {
+                ...series("Lower 95% limit", (p) => p.ciLow),
+                color: BAND,
+                metadata: { relatedIndex: 0, areaColor: BAND, legendLabel: "95% interval" },
+              },
+            ]}
+            yAxisOptions={{ labelFormatter: (v) => `${v}` }}
+          />
+        )}
+      </ClientOnly>
+    </div>
+  );
+}
+
+/** A small NPS-per-month line for a table row. */
+export function Sparkline({ points, label }: { points: Array<{ month: string; nps: number | null }>; label: string }) {
+  return (
+    <div role="img" aria-label={label} style={{ width: 120 }}>
+      <ClientOnly height={32}>
+        {() => (
+          <SparkLineChart
+            theme="Light"
+            isAnimated={false}
+            data={[{ data: points.map((p) => ({ key: p.month, value: p.nps })), color: "rgba(44, 110, 203, 1)" }]}
+          />
+        )}
+      </ClientOnly>
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { launchChromium } from "./chromium";
+
+export const SCREENSHOT_WIDTHS = [1280, 390] as const;
+
+export interface CapturedPage {
+  name: string;
+  url: string;
+  width: number;
+  file: string;
+}
+
+export interface Capture {
+  pages: CapturedPage[];
+  /** Console errors and uncaught exceptions, with the page they came from. */
+  errors: string[];
+}
+
+/**
+ * Opens every admin page of the demo in headless Chromium at each width, waits until it has
+ * drawn its charts, and saves a full-page screenshot; collects every console error.
+ */
+export async function capturePages(baseUrl: string, outDir: string): Promise<Capture> {
+  mkdirSync(outDir, { recursive: true });
+  const browser = await launchChromium();
+  const pages: CapturedPage[] = [];
+  const errors: string[] = [];
+  try {
+    for (const width of SCREENSHOT_WIDTHS) {
+      const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+      const page = await context.newPage();
+      let current = "";
+      page.on("console", (message) => {
+        if (message.type() === "error") errors.push(`${current} (${width}px): ${message.text()}`);
+      });
+      page.on("pageerror", (error) => errors.push(`${current} (${width}px): ${error.message}`));
+      const shoot = async (name: string, url: string) => {
+        current = url;
+        await page.goto(`${baseUrl}${url}`, { waitUntil: "networkidle" });
+        // Charts draw after hydration; give them their first frame.
+        await page.waitForTimeout(300);
+        const file = path.join(outDir, `${name}-${width}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        pages.push({ name, url, width, file });
+      };
+      await shoot("overview", "/app");
+      await shoot("brands", "/app/brands");
+      const first = await page.locator('a[href^="/app/brands/"]').first().getAttribute("href");
+      if (first) await shoot("brand", first);
+      await shoot("segments", "/app/segments");
+      await shoot("detractors", "/app/detractors");
+      const firstCase = await page.locator('a[href^="/app/cases/"]').first().getAttribute("href");
+      if (firstCase) await shoot("case", firstCase);
+      await shoot("alerts", "/app/alerts");
+      await shoot("history", "/app/history");
+      await shoot("settings", "/app/settings");
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  return { pages, errors };
+}
