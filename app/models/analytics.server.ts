@@ -126,24 +126,18 @@ export class SqlParams {
   };
 }
 
-const COUNTS = `count(*)::int AS n,
-  count(*) FILTER (WHERE b.category = 'PROMOTER')::int AS promoters,
-  count(*) FILTER (WHERE b.category = 'PASSIVE')::int AS passives,
-  count(*) FILTER (WHERE b.category = 'DETRACTOR')::int AS detractors`;
+/** A group's counts from facts rows `b` (see factsCte). */
+const COUNTS = `COALESCE(sum(b.promoters + b.passives + b.detractors), 0)::int AS n,
+  COALESCE(sum(b.promoters), 0)::int AS promoters,
+  COALESCE(sum(b.passives), 0)::int AS passives,
+  COALESCE(sum(b.detractors), 0)::int AS detractors`;
 
 const STAGE_ENUM = { pre: "PRE_DELIVERY", post: "POST_DELIVERY" } as const;
 
-interface ScopeOptions {
-  /** Leave out the stage filter (pre against post needs both). */
-  anyStage?: boolean;
-  /** Join the customers for their segment even when no filter asks for it. */
-  withSegment?: boolean;
-}
-
 /**
- * The SQL conditions on answers (`r`, and `c` for customers when a segment is asked for) that
- * select a view: the shop, the period in the shop's days (stored on each answer by a
- * trigger), stage, channel, brand, country and segment. Every query of a view uses these,
+ * The SQL conditions on answers (`r`) that select a view: the shop, the period in the shop's
+ * days, stage, channel, brand, country and the customer's segment (all stored on each answer
+ * by triggers). Every query of a view uses these,
  * whether it counts (the dashboards) or lists (the queue, the exports).
  */
 export function answerConditions(
@@ -152,7 +146,7 @@ export function answerConditions(
   filters: AnalyticsFilters,
   period: Period,
   options: { anyStage?: boolean } = {},
-): { conditions: string[]; needsCustomers: boolean } {
+): { conditions: string[] } {
   const conditions = [`r.shop = ${p(shop)}`];
   if (period.from) conditions.push(`r.answered_day >= ${p(period.from)}::date`);
   conditions.push(`r.answered_day <= ${p(period.to)}::date`);
@@ -160,52 +154,145 @@ export function answerConditions(
   if (filters.channel) conditions.push(`r.channel = ${p(filters.channel.toUpperCase())}::"Channel"`);
   if (filters.vendor) conditions.push(`r.vendors @> ARRAY[${p(filters.vendor)}::text]`);
   if (filters.country) conditions.push(`r.country_code = ${p(filters.country)}`);
-  if (filters.segment === "none") conditions.push("c.segment IS NULL");
-  else if (filters.segment) conditions.push(`c.segment = ${p(filters.segment.toUpperCase())}::"RfmSegment"`);
-  return { conditions, needsCustomers: Boolean(filters.segment) };
+  if (filters.segment === "none") conditions.push("r.segment IS NULL");
+  else if (filters.segment) conditions.push(`r.segment = ${p(filters.segment.toUpperCase())}::"RfmSegment"`);
+  return { conditions };
 }
 
+/** The answers a view covers, as a CTE named `base` (for lists: a brand's comments). */
+function baseCte(q: SqlParams, ctx: ShopContext, filters: AnalyticsFilters, period: Period) {
+  const { conditions } = answerConditions(q.p, ctx.shop, filters, period);
+  return `base AS NOT MATERIALIZED (SELECT r.id FROM responses r WHERE ${conditions.join(" AND ")})`;
+}
+
+const addDays = (iso: string, days: number) =>
+  new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const monthStart = (iso: string) => `${iso.slice(0, 7)}-01`;
+const nextMonth = (iso: string) => {
+  const d = new Date(`${monthStart(iso)}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + 1);
+  return d.toISOString().slice(0, 10);
+};
+
 /**
- * The answers a view covers, as a CTE named `base`, inlined wherever it is used (NOT
- * MATERIALIZED): each use reads the (shop, answered_day) index and joins customers only
- * when a segment is asked for.
+ * The calendar months a period covers whole, as [from, to) month starts (from null: every month
+ * before `to`), and the days at its edges outside them. No whole month: null, all days raw.
  */
-function baseCte(
+export function splitPeriod(period: Period): {
+  months: { from: string | null; to: string } | null;
+  edges: Period[];
+} {
+  const from = period.from === null ? null : period.from.endsWith("-01") ? period.from : nextMonth(period.from);
+  const to = addDays(period.to, 1).endsWith("-01") ? addDays(period.to, 1) : monthStart(period.to);
+  if (from !== null && from >= to) return { months: null, edges: [period] };
+  const edges: Period[] = [];
+  if (period.from !== null && period.from < from!) edges.push({ from: period.from, to: addDays(from!, -1) });
+  if (to <= period.to) edges.push({ from: to, to: period.to });
+  return { months: { from, to }, edges };
+}
+
+interface FactsOptions {
+  /** Leave out the stage filter (pre against post needs both). */
+  anyStage?: boolean;
+  /** One row per vendor of each answer (the brand rule), with a `vendor` column. */
+  perVendor?: boolean;
+  /** Grouped by week: needs each answer's day, so no monthly rollup. */
+  daily?: boolean;
+  /** Grouped by these, which the vendor rollup does not hold. */
+  channelOrCountry?: boolean;
+  /** Count every answer, never the rollups (tests compare the two). */
+  raw?: boolean;
+}
+
+let forceRaw = false;
+/** Tests: count from the answers only, to compare with the rollups. */
+export function countFromAnswersOnly(raw: boolean) {
+  forceRaw = raw;
+}
+
+const categoryRank = (c: string) => `CASE ${c} WHEN 'PROMOTER' THEN 2 WHEN 'PASSIVE' THEN 1 WHEN 'DETRACTOR' THEN 0 END`;
+
+/**
+ * The view's counts as a CTE `name` with one row per group of answers: whole months from the
+ * rollups (answer_months, or vendor_months when counting per brand or filtering by one), the
+ * days at the period's edges from the answers themselves, one row per answer. Columns: vendor
+ * (per brand), month, day, stage, channel, country_code ('' none), segment ('' none),
+ * promoters, passives, detractors and paired down/same/up.
+ */
+function factsCte(
+  name: string,
   q: SqlParams,
   ctx: ShopContext,
   filters: AnalyticsFilters,
   period: Period,
-  options: ScopeOptions = {},
+  options: FactsOptions = {},
 ) {
-  const { conditions, needsCustomers } = answerConditions(q.p, ctx.shop, filters, period, options);
-  const segment = needsCustomers || Boolean(options.withSegment);
-  return {
-    sql: `base AS NOT MATERIALIZED (
-      SELECT r.id, r.order_id, r.stage, r.category, r.channel, r.answered_day, r.vendors, r.country_code,
-             ${segment ? "c.segment" : 'NULL::"RfmSegment" AS segment'}
-      FROM responses r ${segment ? "LEFT JOIN customers c ON c.id = r.customer_id" : ""}
-      WHERE ${conditions.join(" AND ")})`,
-  };
+  const split = splitPeriod(period);
+  // The vendor rollup holds neither channel nor country, and a brand filter on per-brand rows
+  // would mean "brands bought with it", which only the answers can say.
+  const vendorRollup = options.perVendor || Boolean(filters.vendor);
+  const rollupHolds = !vendorRollup || (!filters.channel && !filters.country && !options.channelOrCountry);
+  const useRollup =
+    split.months !== null &&
+    !options.daily &&
+    !options.raw &&
+    !forceRaw &&
+    rollupHolds &&
+    !(options.perVendor && filters.vendor);
+  const parts: string[] = [];
+  const edges = useRollup ? split.edges : [period];
+  for (const edge of edges) {
+    const { conditions } = answerConditions(q.p, ctx.shop, filters, edge, options);
+    parts.push(`SELECT ${options.perVendor ? "v.vendor," : ""} date_trunc('month', r.answered_day)::date AS month,
+        r.answered_day AS day, r.stage, r.channel, COALESCE(r.country_code, '') AS country_code,
+        COALESCE(r.segment::text, '') AS segment,
+        (r.category = 'PROMOTER')::int AS promoters, (r.category = 'PASSIVE')::int AS passives,
+        (r.category = 'DETRACTOR')::int AS detractors,
+        COALESCE(${categoryRank("r.category")} < ${categoryRank("r.pre_category")}, false)::int AS down,
+        COALESCE(${categoryRank("r.category")} = ${categoryRank("r.pre_category")}, false)::int AS same,
+        COALESCE(${categoryRank("r.category")} > ${categoryRank("r.pre_category")}, false)::int AS up
+      FROM responses r ${options.perVendor ? "CROSS JOIN LATERAL unnest(r.vendors) AS v(vendor)" : ""}
+      WHERE ${conditions.join(" AND ")}`);
+  }
+  if (useRollup) {
+    const months = split.months!;
+    const where = [`m.shop = ${q.p(ctx.shop)}`, `m.month < ${q.p(months.to)}::date`];
+    if (months.from) where.push(`m.month >= ${q.p(months.from)}::date`);
+    if (filters.stage && !options.anyStage) where.push(`m.stage = ${q.p(STAGE_ENUM[filters.stage])}::"SurveyStage"`);
+    if (filters.segment)
+      where.push(`m.segment = ${q.p(filters.segment === "none" ? "" : filters.segment.toUpperCase())}`);
+    if (vendorRollup) {
+      if (filters.vendor) where.push(`m.vendor = ${q.p(filters.vendor)}`);
+    } else {
+      if (filters.channel) where.push(`m.channel = ${q.p(filters.channel.toUpperCase())}::"Channel"`);
+      if (filters.country) where.push(`m.country_code = ${q.p(filters.country)}`);
+    }
+    parts.push(`SELECT ${options.perVendor ? "m.vendor," : ""} m.month, m.month AS day, m.stage,
+        ${vendorRollup ? "NULL::\"Channel\" AS channel, '' AS country_code" : "m.channel, m.country_code"},
+        m.segment, m.promoters, m.passives, m.detractors, m.paired_down, m.paired_same, m.paired_up
+      FROM ${vendorRollup ? "vendor_months" : "answer_months"} m WHERE ${where.join(" AND ")}`);
+  }
+  return `${name} AS NOT MATERIALIZED (${parts.join("\n UNION ALL\n")})`;
 }
 
-function keyExpression(by: GroupBy): { key: string; from: string } {
+function keyExpression(by: GroupBy): string {
   switch (by) {
     case "overall":
-      return { key: "'all'", from: "base b" };
+      return "'all'";
     case "stage":
-      return { key: "CASE b.stage WHEN 'PRE_DELIVERY' THEN 'pre' ELSE 'post' END", from: "base b" };
+      return "CASE b.stage WHEN 'PRE_DELIVERY' THEN 'pre' ELSE 'post' END";
     case "vendor":
-      return { key: "v.vendor", from: "base b CROSS JOIN LATERAL unnest(b.vendors) AS v(vendor)" };
+      return "b.vendor";
     case "segment":
-      return { key: "COALESCE(lower(b.segment::text), 'none')", from: "base b" };
+      return "COALESCE(lower(NULLIF(b.segment, '')), 'none')";
     case "week":
-      return { key: "to_char(date_trunc('week', b.answered_day), 'YYYY-MM-DD')", from: "base b" };
+      return "to_char(date_trunc('week', b.day), 'YYYY-MM-DD')";
     case "month":
-      return { key: "to_char(date_trunc('month', b.answered_day), 'YYYY-MM')", from: "base b" };
+      return "to_char(b.month, 'YYYY-MM')";
     case "country":
-      return { key: "COALESCE(b.country_code, 'unknown')", from: "base b" };
+      return "COALESCE(NULLIF(b.country_code, ''), 'unknown')";
     case "channel":
-      return { key: "lower(b.channel::text)", from: "base b" };
+      return "lower(b.channel::text)";
   }
 }
 
@@ -221,24 +308,26 @@ async function countBy(
   by: GroupBy,
   filters: AnalyticsFilters,
   period: Period,
-  options?: ScopeOptions,
+  options: { anyStage?: boolean } = {},
 ) {
   const q = new SqlParams();
-  const base = baseCte(q, ctx, filters, period, { ...options, withSegment: by === "segment" });
-  const k = keyExpression(by);
+  const key = keyExpression(by);
+  const factOptions = { ...options, daily: by === "week", channelOrCountry: by === "channel" || by === "country" };
+  const facts = factsCte("facts", q, ctx, filters, period, factOptions);
   // A brand counts an answer once per vendor, so the whole view is counted apart; any other
   // grouping gets both from one pass.
   const text =
     by === "overall"
-      ? `WITH ${base.sql} SELECT NULL AS key, ${COUNTS} FROM base b`
+      ? `WITH ${facts} SELECT NULL AS key, ${COUNTS} FROM facts b`
       : by === "vendor"
-        ? `WITH ${base.sql}
-         SELECT ${k.key} AS key, ${COUNTS} FROM ${k.from} GROUP BY 1
+        ? `WITH ${facts}, ${factsCte("vfacts", q, ctx, filters, period, { ...factOptions, perVendor: true })}
+         SELECT ${key} AS key, ${COUNTS} FROM vfacts b GROUP BY 1 HAVING sum(b.promoters + b.passives + b.detractors) > 0
          UNION ALL
-         SELECT NULL, ${COUNTS} FROM base b`
-        : `WITH ${base.sql}
-         SELECT CASE WHEN GROUPING(${k.key}) = 0 THEN ${k.key} END AS key, ${COUNTS}
-         FROM ${k.from} GROUP BY GROUPING SETS ((${k.key}), ())`;
+         SELECT NULL, ${COUNTS} FROM facts b`
+        : `WITH ${facts}
+         SELECT CASE WHEN GROUPING(${key}) = 0 THEN ${key} END AS key, ${COUNTS}
+         FROM facts b GROUP BY GROUPING SETS ((${key}), ())
+         HAVING GROUPING(${key}) = 1 OR sum(b.promoters + b.passives + b.detractors) > 0`;
   const rows = await query<CountRow>(q, text);
   const total = rows.find((r) => r.key === null) ?? { key: null, n: 0, promoters: 0, passives: 0, detractors: 0 };
   if (by === "overall") return { groups: total.n > 0 ? [{ ...total, key: "all" }] : [], total };
@@ -358,23 +447,20 @@ export interface PairedRow {
  */
 async function pairedView(ctx: ShopContext, filters: AnalyticsFilters, period: Period) {
   const q = new SqlParams();
-  const base = baseCte(q, ctx, { ...filters, stage: "post" }, period);
-  const rank = (c: string) => `CASE ${c} WHEN 'PROMOTER' THEN 2 WHEN 'PASSIVE' THEN 1 ELSE 0 END`;
-  const counts = `count(*)::int AS pairs,
-    count(*) FILTER (WHERE p.post_rank < p.pre_rank)::int AS down,
-    count(*) FILTER (WHERE p.post_rank = p.pre_rank)::int AS same,
-    count(*) FILTER (WHERE p.post_rank > p.pre_rank)::int AS up`;
+  const post = { ...filters, stage: "post" as const };
+  const facts = factsCte("facts", q, ctx, post, period, { channelOrCountry: true });
+  const vfacts = factsCte("vfacts", q, ctx, post, period, { perVendor: true });
+  const counts = `COALESCE(sum(b.down + b.same + b.up), 0)::int AS pairs, COALESCE(sum(b.down), 0)::int AS down,
+    COALESCE(sum(b.same), 0)::int AS same, COALESCE(sum(b.up), 0)::int AS up`;
+  const paired = "HAVING sum(b.down + b.same + b.up) > 0";
   const rows = await query<{ dim: string; key: string } & Omit<PairedRow, "downShare" | "key">>(
     q,
-    `WITH ${base.sql},
-     paired AS (
-       SELECT b.vendors, b.country_code, ${rank("b.category")} AS post_rank, ${rank("pre.category")} AS pre_rank
-       FROM base b JOIN responses pre ON pre.order_id = b.order_id AND pre.stage = 'PRE_DELIVERY')
-     SELECT 'all' AS dim, 'all' AS key, ${counts} FROM paired p
+    `WITH ${facts}, ${vfacts}
+     SELECT 'all' AS dim, 'all' AS key, ${counts} FROM facts b
      UNION ALL
-     SELECT 'vendor', v.vendor, ${counts} FROM paired p CROSS JOIN LATERAL unnest(p.vendors) AS v(vendor) GROUP BY 2
+     SELECT 'vendor', b.vendor, ${counts} FROM vfacts b GROUP BY 2 ${paired}
      UNION ALL
-     SELECT 'country', COALESCE(p.country_code, 'unknown'), ${counts} FROM paired p GROUP BY 2`,
+     SELECT 'country', COALESCE(NULLIF(b.country_code, ''), 'unknown'), ${counts} FROM facts b GROUP BY 2 ${paired}`,
   );
   const shape = (r: (typeof rows)[number]): PairedRow => ({
     key: r.key,
@@ -450,18 +536,17 @@ export async function loadBrands(
   const ctx = await shopContext(shop);
   const period = resolvePeriod(filters, ctx.today);
   const q = new SqlParams();
-  const base = baseCte(q, ctx, filters, period);
+  const facts = factsCte("facts", q, ctx, filters, period);
+  const vfacts = factsCte("vfacts", q, ctx, filters, period, { perVendor: true });
   const rows = await query<CountRow & { vendor: string | null; stage: string | null; month: string | null }>(
     q,
-    `WITH ${base.sql},
-     lines AS (
-       SELECT v.vendor, CASE b.stage WHEN 'PRE_DELIVERY' THEN 'pre' ELSE 'post' END AS stage,
-              to_char(date_trunc('month', b.answered_day), 'YYYY-MM') AS month, b.category
-       FROM base b CROSS JOIN LATERAL unnest(b.vendors) AS v(vendor))
-     SELECT b.vendor, b.stage, b.month, ${COUNTS}
-     FROM lines b GROUP BY GROUPING SETS ((b.vendor), (b.vendor, b.stage), (b.vendor, b.month))
+    `WITH ${facts}, ${vfacts}
+     SELECT b.vendor, CASE b.stage WHEN 'PRE_DELIVERY' THEN 'pre' WHEN 'POST_DELIVERY' THEN 'post' END AS stage,
+            to_char(b.month, 'YYYY-MM') AS month, ${COUNTS}
+     FROM vfacts b GROUP BY GROUPING SETS ((b.vendor), (b.vendor, b.stage), (b.vendor, b.month))
+     HAVING sum(b.promoters + b.passives + b.detractors) > 0
      UNION ALL
-     SELECT NULL, NULL, NULL, ${COUNTS} FROM base b`,
+     SELECT NULL, NULL, NULL, ${COUNTS} FROM facts b`,
   );
   const total = rows.find((r) => r.vendor === null)!;
   const months = [...new Set(rows.filter((r) => r.month).map((r) => r.month!))].sort();
@@ -560,7 +645,7 @@ export async function loadBrand(shop: string, vendor: string, filters: Analytics
   const offset = q.p((Math.max(1, page) - 1) * pageSize);
   const comments = await query<CommentRow>(
     q,
-    `WITH ${base.sql}
+    `WITH ${base}
      SELECT r.id, o.name AS "orderName", CASE r.stage WHEN 'PRE_DELIVERY' THEN 'pre' ELSE 'post' END AS stage,
             r.score, r.category::text AS category, r.comment, to_char(r.answered_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "answeredAt"
      FROM base b JOIN responses r ON r.id = b.id JOIN orders o ON o.id = r.order_id
@@ -586,22 +671,22 @@ export async function loadSegments(shop: string, filters: AnalyticsFilters) {
   const ctx = await shopContext(shop);
   const period = resolvePeriod(filters, ctx.today);
   const q = new SqlParams();
-  const base = baseCte(q, ctx, filters, period, { withSegment: true });
+  const vfacts = factsCte("vfacts", q, ctx, filters, period, { perVendor: true });
   const [segments, customers, cells] = await Promise.all([
     reportFor(ctx, "segment", filters, period),
+    // Kept per segment by triggers on customers (the dashboard_rollups migration).
     openDatabase()
       .sql.query<{ segment: string; customers: number; revenue: string }>(
-        `SELECT COALESCE(lower(segment::text), 'none') AS segment, count(*)::int AS customers,
-                COALESCE(sum(total_spent), 0)::text AS revenue
-         FROM customers WHERE shop = $1 AND redacted_at IS NULL GROUP BY 1`,
+        `SELECT COALESCE(lower(NULLIF(segment, '')), 'none') AS segment, customers, revenue::text AS revenue
+         FROM segment_totals WHERE shop = $1 AND customers > 0`,
         [ctx.shop],
       )
       .then((r) => r.rows),
     query<CountRow & { vendor: string; segment: string }>(
       q,
-      `WITH ${base.sql}
-       SELECT v.vendor, COALESCE(lower(b.segment::text), 'none') AS segment, ${COUNTS}
-       FROM base b CROSS JOIN LATERAL unnest(b.vendors) AS v(vendor) GROUP BY 1, 2`,
+      `WITH ${vfacts}
+       SELECT b.vendor, COALESCE(lower(NULLIF(b.segment, '')), 'none') AS segment, ${COUNTS}
+       FROM vfacts b GROUP BY 1, 2 HAVING sum(b.promoters + b.passives + b.detractors) > 0 ORDER BY 1, 2`,
     ),
   ]);
   const totalCustomers = customers.reduce((s, c) => s + c.customers, 0);

@@ -1,0 +1,223 @@
+-- AlterTable
+ALTER TABLE "responses" ADD COLUMN     "pre_category" "ScoreCategory",
+ADD COLUMN     "segment" "RfmSegment";
+
+-- CreateTable
+CREATE TABLE "answer_months" (
+    "shop" TEXT NOT NULL,
+    "month" DATE NOT NULL,
+    "stage" "SurveyStage" NOT NULL,
+    "channel" "Channel" NOT NULL,
+    "country_code" TEXT NOT NULL,
+    "segment" TEXT NOT NULL,
+    "promoters" INTEGER NOT NULL DEFAULT 0,
+    "passives" INTEGER NOT NULL DEFAULT 0,
+    "detractors" INTEGER NOT NULL DEFAULT 0,
+    "paired_down" INTEGER NOT NULL DEFAULT 0,
+    "paired_same" INTEGER NOT NULL DEFAULT 0,
+    "paired_up" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "answer_months_pkey" PRIMARY KEY ("shop","month","stage","channel","country_code","segment")
+);
+
+-- CreateTable
+CREATE TABLE "vendor_months" (
+    "shop" TEXT NOT NULL,
+    "vendor" TEXT NOT NULL,
+    "month" DATE NOT NULL,
+    "stage" "SurveyStage" NOT NULL,
+    "segment" TEXT NOT NULL,
+    "promoters" INTEGER NOT NULL DEFAULT 0,
+    "passives" INTEGER NOT NULL DEFAULT 0,
+    "detractors" INTEGER NOT NULL DEFAULT 0,
+    "paired_down" INTEGER NOT NULL DEFAULT 0,
+    "paired_same" INTEGER NOT NULL DEFAULT 0,
+    "paired_up" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "vendor_months_pkey" PRIMARY KEY ("shop","vendor","month","stage","segment")
+);
+
+-- CreateTable
+CREATE TABLE "segment_totals" (
+    "shop" TEXT NOT NULL,
+    "segment" TEXT NOT NULL,
+    "customers" INTEGER NOT NULL DEFAULT 0,
+    "revenue" DECIMAL(16,2) NOT NULL DEFAULT 0,
+
+    CONSTRAINT "segment_totals_pkey" PRIMARY KEY ("shop","segment")
+);
+
+-- AddForeignKey
+ALTER TABLE "answer_months" ADD CONSTRAINT "answer_months_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shops"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "vendor_months" ADD CONSTRAINT "vendor_months_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shops"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "segment_totals" ADD CONSTRAINT "segment_totals_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shops"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Hand-written: dashboards count whole months from rollups kept by the triggers below, so a
+-- year of a large shop is a few thousand rows rather than every answer.
+
+-- The new columns for what is already stored, before the triggers below exist.
+UPDATE "responses" r SET "segment" = c."segment" FROM "customers" c WHERE c."id" = r."customer_id";
+UPDATE "responses" post SET "pre_category" = p."category"
+FROM "responses" p WHERE p."order_id" = post."order_id" AND p."stage" = 'PRE_DELIVERY' AND post."stage" = 'POST_DELIVERY';
+
+-- Each answer carries its customer's current segment, set when the answer is written or its
+-- customer changes, and copied again when customers' segments change (RFM runs, redaction).
+-- An after-delivery answer carries the category of its order's before-delivery answer.
+CREATE FUNCTION "responses_copy_answer_facts"() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' OR NEW."customer_id" IS DISTINCT FROM OLD."customer_id" THEN
+    NEW."segment" := (SELECT c."segment" FROM "customers" c WHERE c."id" = NEW."customer_id");
+  END IF;
+  IF NEW."stage" <> 'POST_DELIVERY' THEN
+    NEW."pre_category" := NULL;
+  ELSIF TG_OP = 'INSERT' OR NEW."order_id" IS DISTINCT FROM OLD."order_id" OR NEW."stage" IS DISTINCT FROM OLD."stage" THEN
+    NEW."pre_category" := (SELECT p."category" FROM "responses" p
+                           WHERE p."order_id" = NEW."order_id" AND p."stage" = 'PRE_DELIVERY');
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER "responses_copy_answer_facts" BEFORE INSERT OR UPDATE ON "responses"
+  FOR EACH ROW EXECUTE FUNCTION "responses_copy_answer_facts"();
+
+-- Before-delivery answers written, changed or deleted: their orders' after-delivery answers
+-- take the new category. Guarded, since an UPDATE of no rows fires statement triggers too.
+CREATE FUNCTION "responses_pre_category_sync"("p_order_ids" INTEGER[]) RETURNS VOID LANGUAGE sql AS $$
+  UPDATE "responses" post
+  SET "pre_category" = (SELECT p."category" FROM "responses" p
+                        WHERE p."order_id" = post."order_id" AND p."stage" = 'PRE_DELIVERY')
+  WHERE post."order_id" = ANY ("p_order_ids") AND post."stage" = 'POST_DELIVERY'
+    AND post."pre_category" IS DISTINCT FROM (SELECT p."category" FROM "responses" p
+                                             WHERE p."order_id" = post."order_id" AND p."stage" = 'PRE_DELIVERY')
+$$;
+
+-- Rollups: what the statement's old rows counted is taken away and what its new rows count is
+-- added, in one upsert per table; rows whose counts did not change are left alone.
+CREATE FUNCTION "answer_rollups_apply"("p_old" "responses"[], "p_new" "responses"[]) RETURNS VOID LANGUAGE sql AS $$
+  WITH "facts" AS (
+    SELECT r."shop", date_trunc('month', r."answered_day")::date AS "month", r."stage", r."channel",
+           COALESCE(r."country_code", '') AS "country_code", COALESCE(r."segment"::text, '') AS "segment",
+           r."vendors", r."category", r."pre_category", r."sign"
+    FROM (SELECT o.*, -1 AS "sign" FROM unnest("p_old") o UNION ALL SELECT n.*, 1 FROM unnest("p_new") n) r
+    WHERE r."answered_day" IS NOT NULL AND EXISTS (SELECT 1 FROM "shops" x WHERE x."domain" = r."shop")
+  ),
+  "ranked" AS (
+    SELECT f.*,
+           CASE f."category" WHEN 'PROMOTER' THEN 2 WHEN 'PASSIVE' THEN 1 ELSE 0 END AS "now_rank",
+           CASE f."pre_category" WHEN 'PROMOTER' THEN 2 WHEN 'PASSIVE' THEN 1 WHEN 'DETRACTOR' THEN 0 END AS "pre_rank"
+    FROM "facts" f
+  ),
+  "by_answer" AS (
+    INSERT INTO "answer_months" AS m ("shop", "month", "stage", "channel", "country_code", "segment", "promoters",
+                                      "passives", "detractors", "paired_down", "paired_same", "paired_up")
+    SELECT * FROM (
+      SELECT "shop", "month", "stage", "channel", "country_code", "segment",
+             COALESCE(sum("sign") FILTER (WHERE "category" = 'PROMOTER'), 0)::int AS p,
+             COALESCE(sum("sign") FILTER (WHERE "category" = 'PASSIVE'), 0)::int AS pa,
+             COALESCE(sum("sign") FILTER (WHERE "category" = 'DETRACTOR'), 0)::int AS d,
+             COALESCE(sum("sign") FILTER (WHERE "now_rank" < "pre_rank"), 0)::int AS dn,
+             COALESCE(sum("sign") FILTER (WHERE "now_rank" = "pre_rank"), 0)::int AS sm,
+             COALESCE(sum("sign") FILTER (WHERE "now_rank" > "pre_rank"), 0)::int AS up
+      FROM "ranked" GROUP BY 1, 2, 3, 4, 5, 6) c
+    WHERE (c.p, c.pa, c.d, c.dn, c.sm, c.up) <> (0, 0, 0, 0, 0, 0)
+    ON CONFLICT ("shop", "month", "stage", "channel", "country_code", "segment") DO UPDATE SET
+      "promoters" = m."promoters" + EXCLUDED."promoters", "passives" = m."passives" + EXCLUDED."passives",
+      "detractors" = m."detractors" + EXCLUDED."detractors", "paired_down" = m."paired_down" + EXCLUDED."paired_down",
+      "paired_same" = m."paired_same" + EXCLUDED."paired_same", "paired_up" = m."paired_up" + EXCLUDED."paired_up"
+    RETURNING 1
+  )
+  INSERT INTO "vendor_months" AS m ("shop", "vendor", "month", "stage", "segment", "promoters", "passives",
+                                    "detractors", "paired_down", "paired_same", "paired_up")
+  SELECT * FROM (
+    SELECT r."shop", v."vendor", r."month", r."stage", r."segment",
+           COALESCE(sum(r."sign") FILTER (WHERE r."category" = 'PROMOTER'), 0)::int AS p,
+           COALESCE(sum(r."sign") FILTER (WHERE r."category" = 'PASSIVE'), 0)::int AS pa,
+           COALESCE(sum(r."sign") FILTER (WHERE r."category" = 'DETRACTOR'), 0)::int AS d,
+           COALESCE(sum(r."sign") FILTER (WHERE r."now_rank" < r."pre_rank"), 0)::int AS dn,
+           COALESCE(sum(r."sign") FILTER (WHERE r."now_rank" = r."pre_rank"), 0)::int AS sm,
+           COALESCE(sum(r."sign") FILTER (WHERE r."now_rank" > r."pre_rank"), 0)::int AS up
+    FROM "ranked" r CROSS JOIN LATERAL unnest(r."vendors") AS v("vendor") GROUP BY 1, 2, 3, 4, 5) c
+  WHERE (c.p, c.pa, c.d, c.dn, c.sm, c.up) <> (0, 0, 0, 0, 0, 0)
+  ON CONFLICT ("shop", "vendor", "month", "stage", "segment") DO UPDATE SET
+    "promoters" = m."promoters" + EXCLUDED."promoters", "passives" = m."passives" + EXCLUDED."passives",
+    "detractors" = m."detractors" + EXCLUDED."detractors", "paired_down" = m."paired_down" + EXCLUDED."paired_down",
+    "paired_same" = m."paired_same" + EXCLUDED."paired_same", "paired_up" = m."paired_up" + EXCLUDED."paired_up"
+$$;
+
+-- A trigger may only name the transition tables its event has; each branch names its own.
+CREATE FUNCTION "responses_changed"() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM "answer_rollups_apply"('{}', ARRAY(SELECT ROW(n.*)::"responses" FROM "new_rows" n));
+    IF EXISTS (SELECT 1 FROM "new_rows" n WHERE n."stage" = 'PRE_DELIVERY') THEN
+      PERFORM "responses_pre_category_sync"(ARRAY(SELECT n."order_id" FROM "new_rows" n WHERE n."stage" = 'PRE_DELIVERY'));
+    END IF;
+  ELSIF TG_OP = 'UPDATE' THEN
+    PERFORM "answer_rollups_apply"(ARRAY(SELECT ROW(o.*)::"responses" FROM "old_rows" o),
+                                   ARRAY(SELECT ROW(n.*)::"responses" FROM "new_rows" n));
+    IF EXISTS (SELECT 1 FROM "new_rows" n JOIN "old_rows" o ON o."id" = n."id"
+               WHERE (n."stage" = 'PRE_DELIVERY' OR o."stage" = 'PRE_DELIVERY')
+                 AND (n."category", n."order_id", n."stage") IS DISTINCT FROM (o."category", o."order_id", o."stage")) THEN
+      PERFORM "responses_pre_category_sync"(ARRAY(
+        SELECT n."order_id" FROM "new_rows" n UNION SELECT o."order_id" FROM "old_rows" o));
+    END IF;
+  ELSE
+    PERFORM "answer_rollups_apply"(ARRAY(SELECT ROW(o.*)::"responses" FROM "old_rows" o), '{}');
+    IF EXISTS (SELECT 1 FROM "old_rows" o WHERE o."stage" = 'PRE_DELIVERY') THEN
+      PERFORM "responses_pre_category_sync"(ARRAY(SELECT o."order_id" FROM "old_rows" o WHERE o."stage" = 'PRE_DELIVERY'));
+    END IF;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER "responses_inserted" AFTER INSERT ON "responses"
+  REFERENCING NEW TABLE AS "new_rows" FOR EACH STATEMENT EXECUTE FUNCTION "responses_changed"();
+CREATE TRIGGER "responses_updated" AFTER UPDATE ON "responses"
+  REFERENCING OLD TABLE AS "old_rows" NEW TABLE AS "new_rows" FOR EACH STATEMENT EXECUTE FUNCTION "responses_changed"();
+CREATE TRIGGER "responses_deleted" AFTER DELETE ON "responses"
+  REFERENCING OLD TABLE AS "old_rows" FOR EACH STATEMENT EXECUTE FUNCTION "responses_changed"();
+
+-- Customers per segment, and their segments copied onto their answers.
+CREATE FUNCTION "segment_totals_apply"("p_old" "customers"[], "p_new" "customers"[]) RETURNS VOID LANGUAGE sql AS $$
+  INSERT INTO "segment_totals" AS t ("shop", "segment", "customers", "revenue")
+  SELECT * FROM (
+    SELECT c."shop", COALESCE(c."segment"::text, '') AS "segment", sum(c."sign")::int AS n,
+           sum(c."sign" * c."total_spent") AS revenue
+    FROM (SELECT o.*, -1 AS "sign" FROM unnest("p_old") o UNION ALL SELECT n.*, 1 FROM unnest("p_new") n) c
+    WHERE c."redacted_at" IS NULL AND EXISTS (SELECT 1 FROM "shops" x WHERE x."domain" = c."shop")
+    GROUP BY 1, 2) d
+  WHERE (d.n, d.revenue) <> (0, 0)
+  ON CONFLICT ("shop", "segment") DO UPDATE SET
+    "customers" = t."customers" + EXCLUDED."customers", "revenue" = t."revenue" + EXCLUDED."revenue"
+$$;
+
+CREATE FUNCTION "customers_changed"() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM "segment_totals_apply"('{}', ARRAY(SELECT ROW(n.*)::"customers" FROM "new_rows" n));
+  ELSIF TG_OP = 'UPDATE' THEN
+    PERFORM "segment_totals_apply"(
+      ARRAY(SELECT ROW(o.*)::"customers" FROM "old_rows" o JOIN "new_rows" n ON n."id" = o."id"
+            WHERE (o."segment", o."total_spent", o."redacted_at" IS NULL) IS DISTINCT FROM (n."segment", n."total_spent", n."redacted_at" IS NULL)),
+      ARRAY(SELECT ROW(n.*)::"customers" FROM "new_rows" n JOIN "old_rows" o ON o."id" = n."id"
+            WHERE (o."segment", o."total_spent", o."redacted_at" IS NULL) IS DISTINCT FROM (n."segment", n."total_spent", n."redacted_at" IS NULL)));
+    UPDATE "responses" r SET "segment" = n."segment"
+    FROM "new_rows" n JOIN "old_rows" o ON o."id" = n."id"
+    WHERE n."segment" IS DISTINCT FROM o."segment" AND r."customer_id" = n."id" AND r."segment" IS DISTINCT FROM n."segment";
+  ELSE
+    PERFORM "segment_totals_apply"(ARRAY(SELECT ROW(o.*)::"customers" FROM "old_rows" o), '{}');
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER "customers_inserted" AFTER INSERT ON "customers"
+  REFERENCING NEW TABLE AS "new_rows" FOR EACH STATEMENT EXECUTE FUNCTION "customers_changed"();
+CREATE TRIGGER "customers_updated" AFTER UPDATE ON "customers"
+  REFERENCING OLD TABLE AS "old_rows" NEW TABLE AS "new_rows" FOR EACH STATEMENT EXECUTE FUNCTION "customers_changed"();
+CREATE TRIGGER "customers_deleted" AFTER DELETE ON "customers"
+  REFERENCING OLD TABLE AS "old_rows" FOR EACH STATEMENT EXECUTE FUNCTION "customers_changed"();
+
+-- The rollups of what is already stored.
+SELECT "answer_rollups_apply"('{}', ARRAY(SELECT r FROM "responses" r));
+SELECT "segment_totals_apply"('{}', ARRAY(SELECT c FROM "customers" c));
