@@ -159,12 +159,6 @@ export function answerConditions(
   return { conditions };
 }
 
-/** The answers a view covers, as a CTE named `base` (for lists: a brand's comments). */
-function baseCte(q: SqlParams, ctx: ShopContext, filters: AnalyticsFilters, period: Period) {
-  const { conditions } = answerConditions(q.p, ctx.shop, filters, period);
-  return `base AS NOT MATERIALIZED (SELECT r.id FROM responses r WHERE ${conditions.join(" AND ")})`;
-}
-
 const addDays = (iso: string, days: number) =>
   new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const monthStart = (iso: string) => `${iso.slice(0, 7)}-01`;
@@ -196,7 +190,7 @@ interface FactsOptions {
   anyStage?: boolean;
   /** One row per vendor of each answer (the brand rule), with a `vendor` column. */
   perVendor?: boolean;
-  /** Grouped by week: needs each answer's day, so no monthly rollup. */
+  /** Grouped by week: needs days, so the daily rollups only. */
   daily?: boolean;
   /** Grouped by these, which the vendor rollup does not hold. */
   channelOrCountry?: boolean;
@@ -210,7 +204,8 @@ export function countFromAnswersOnly(raw: boolean) {
   forceRaw = raw;
 }
 
-const categoryRank = (c: string) => `CASE ${c} WHEN 'PROMOTER' THEN 2 WHEN 'PASSIVE' THEN 1 WHEN 'DETRACTOR' THEN 0 END`;
+const categoryRank = (c: string) =>
+  `CASE ${c} WHEN 'PROMOTER' THEN 2 WHEN 'PASSIVE' THEN 1 WHEN 'DETRACTOR' THEN 0 END`;
 
 /**
  * The view's counts as a CTE `name` with one row per group of answers: whole months from the
@@ -227,52 +222,72 @@ function factsCte(
   period: Period,
   options: FactsOptions = {},
 ) {
-  const split = splitPeriod(period);
-  // The vendor rollup holds neither channel nor country, and a brand filter on per-brand rows
+  // The vendor rollups hold neither channel nor country, and a brand filter on per-brand rows
   // would mean "brands bought with it", which only the answers can say.
   const vendorRollup = options.perVendor || Boolean(filters.vendor);
-  const rollupHolds = !vendorRollup || (!filters.channel && !filters.country && !options.channelOrCountry);
-  const useRollup =
-    split.months !== null &&
-    !options.daily &&
-    !options.raw &&
-    !forceRaw &&
-    rollupHolds &&
+  const rollupsHold =
+    (!vendorRollup || (!filters.channel && !filters.country && !options.channelOrCountry)) &&
     !(options.perVendor && filters.vendor);
-  const parts: string[] = [];
-  const edges = useRollup ? split.edges : [period];
-  for (const edge of edges) {
-    const { conditions } = answerConditions(q.p, ctx.shop, filters, edge, options);
-    parts.push(`SELECT ${options.perVendor ? "v.vendor," : ""} date_trunc('month', r.answered_day)::date AS month,
-        r.answered_day AS day, r.stage, r.channel, COALESCE(r.country_code, '') AS country_code,
-        COALESCE(r.segment::text, '') AS segment,
-        (r.category = 'PROMOTER')::int AS promoters, (r.category = 'PASSIVE')::int AS passives,
-        (r.category = 'DETRACTOR')::int AS detractors,
-        COALESCE(${categoryRank("r.category")} < ${categoryRank("r.pre_category")}, false)::int AS down,
-        COALESCE(${categoryRank("r.category")} = ${categoryRank("r.pre_category")}, false)::int AS same,
-        COALESCE(${categoryRank("r.category")} > ${categoryRank("r.pre_category")}, false)::int AS up
-      FROM responses r ${options.perVendor ? "CROSS JOIN LATERAL unnest(r.vendors) AS v(vendor)" : ""}
-      WHERE ${conditions.join(" AND ")}`);
-  }
-  if (useRollup) {
-    const months = split.months!;
-    const where = [`m.shop = ${q.p(ctx.shop)}`, `m.month < ${q.p(months.to)}::date`];
-    if (months.from) where.push(`m.month >= ${q.p(months.from)}::date`);
-    if (filters.stage && !options.anyStage) where.push(`m.stage = ${q.p(STAGE_ENUM[filters.stage])}::"SurveyStage"`);
-    if (filters.segment)
-      where.push(`m.segment = ${q.p(filters.segment === "none" ? "" : filters.segment.toUpperCase())}`);
-    if (vendorRollup) {
-      if (filters.vendor) where.push(`m.vendor = ${q.p(filters.vendor)}`);
-    } else {
-      if (filters.channel) where.push(`m.channel = ${q.p(filters.channel.toUpperCase())}::"Channel"`);
-      if (filters.country) where.push(`m.country_code = ${q.p(filters.country)}`);
-    }
-    parts.push(`SELECT ${options.perVendor ? "m.vendor," : ""} m.month, m.month AS day, m.stage,
-        ${vendorRollup ? "NULL::\"Channel\" AS channel, '' AS country_code" : "m.channel, m.country_code"},
-        m.segment, m.promoters, m.passives, m.detractors, m.paired_down, m.paired_same, m.paired_up
-      FROM ${vendorRollup ? "vendor_months" : "answer_months"} m WHERE ${where.join(" AND ")}`);
-  }
+  if (options.raw || forceRaw || !rollupsHold)
+    return `${name} AS NOT MATERIALIZED (${rawFacts(q, ctx, filters, period, options)})`;
+  const split = splitPeriod(period);
+  const parts =
+    options.daily || !split.months
+      ? [rollupFacts(q, ctx, filters, "days", period, options)]
+      : [
+          rollupFacts(q, ctx, filters, "months", split.months, options),
+          ...split.edges.map((edge) => rollupFacts(q, ctx, filters, "days", edge, options)),
+        ];
   return `${name} AS NOT MATERIALIZED (${parts.join("\n UNION ALL\n")})`;
+}
+
+/** Facts rows counted from the answers themselves, one per answer (per vendor of it). */
+function rawFacts(q: SqlParams, ctx: ShopContext, filters: AnalyticsFilters, period: Period, options: FactsOptions) {
+  const { conditions } = answerConditions(q.p, ctx.shop, filters, period, options);
+  return `SELECT ${options.perVendor ? "v.vendor," : ""} date_trunc('month', r.answered_day)::date AS month,
+      r.answered_day AS day, r.stage, r.channel, COALESCE(r.country_code, '') AS country_code,
+      COALESCE(r.segment::text, '') AS segment,
+      (r.category = 'PROMOTER')::int AS promoters, (r.category = 'PASSIVE')::int AS passives,
+      (r.category = 'DETRACTOR')::int AS detractors,
+      COALESCE(${categoryRank("r.category")} < ${categoryRank("r.pre_category")}, false)::int AS down,
+      COALESCE(${categoryRank("r.category")} = ${categoryRank("r.pre_category")}, false)::int AS same,
+      COALESCE(${categoryRank("r.category")} > ${categoryRank("r.pre_category")}, false)::int AS up
+    FROM responses r ${options.perVendor ? "CROSS JOIN LATERAL unnest(r.vendors) AS v(vendor)" : ""}
+    WHERE ${conditions.join(" AND ")}`;
+}
+
+/**
+ * Facts rows from a rollup: `months` for the month starts in [from, to), `days` for the days
+ * in [from, to] (both ends included, as a period's are).
+ */
+function rollupFacts(
+  q: SqlParams,
+  ctx: ShopContext,
+  filters: AnalyticsFilters,
+  grain: "months" | "days",
+  range: { from: string | null; to: string },
+  options: FactsOptions,
+) {
+  const vendorRollup = options.perVendor || Boolean(filters.vendor);
+  const table = `${vendorRollup ? "vendor" : "answer"}_${grain}`;
+  const at = grain === "months" ? "m.month" : "m.day";
+  const where = [`m.shop = ${q.p(ctx.shop)}`, `${at} ${grain === "months" ? "<" : "<="} ${q.p(range.to)}::date`];
+  if (range.from) where.push(`${at} >= ${q.p(range.from)}::date`);
+  if (filters.stage && !options.anyStage) where.push(`m.stage = ${q.p(STAGE_ENUM[filters.stage])}::"SurveyStage"`);
+  if (filters.segment)
+    where.push(`m.segment = ${q.p(filters.segment === "none" ? "" : filters.segment.toUpperCase())}`);
+  if (vendorRollup) {
+    if (filters.vendor) where.push(`m.vendor = ${q.p(filters.vendor)}`);
+  } else {
+    if (filters.channel) where.push(`m.channel = ${q.p(filters.channel.toUpperCase())}::"Channel"`);
+    if (filters.country) where.push(`m.country_code = ${q.p(filters.country)}`);
+  }
+  return `SELECT ${options.perVendor ? "m.vendor," : ""}
+      ${grain === "months" ? "m.month, m.month AS day" : "date_trunc('month', m.day)::date AS month, m.day"}, m.stage,
+      ${vendorRollup ? "NULL::\"Channel\" AS channel, '' AS country_code" : "m.channel, m.country_code"},
+      m.segment, m.promoters, m.passives, m.detractors,
+      m.paired_down AS down, m.paired_same AS same, m.paired_up AS up
+    FROM ${table} m WHERE ${where.join(" AND ")}`;
 }
 
 function keyExpression(by: GroupBy): string {
@@ -470,7 +485,7 @@ async function pairedView(ctx: ShopContext, filters: AnalyticsFilters, period: P
     up: r.up,
     downShare: r.pairs ? r.down / r.pairs : null,
   });
-  const byShare = (a: PairedRow, b: PairedRow) => b.down - a.down || b.pairs - a.pairs;
+  const byShare = (a: PairedRow, b: PairedRow) => b.down - a.down || b.pairs - a.pairs || a.key.localeCompare(b.key);
   return {
     total: shape(rows.find((r) => r.dim === "all")!),
     byVendor: rows
@@ -640,16 +655,16 @@ export async function loadBrand(shop: string, vendor: string, filters: Analytics
         }
       : null;
   const q = new SqlParams();
-  const base = baseCte(q, ctx, scoped, period);
+  const { conditions } = answerConditions(q.p, ctx.shop, scoped, period);
   const limit = q.p(pageSize + 1);
   const offset = q.p((Math.max(1, page) - 1) * pageSize);
+  // Newest first, so the (shop, answered_at) index is walked back until a page is found.
   const comments = await query<CommentRow>(
     q,
-    `WITH ${base}
-     SELECT r.id, o.name AS "orderName", CASE r.stage WHEN 'PRE_DELIVERY' THEN 'pre' ELSE 'post' END AS stage,
+    `SELECT r.id, o.name AS "orderName", CASE r.stage WHEN 'PRE_DELIVERY' THEN 'pre' ELSE 'post' END AS stage,
             r.score, r.category::text AS category, r.comment, to_char(r.answered_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "answeredAt"
-     FROM base b JOIN responses r ON r.id = b.id JOIN orders o ON o.id = r.order_id
-     WHERE r.comment IS NOT NULL AND r.comment <> ''
+     FROM responses r JOIN orders o ON o.id = r.order_id
+     WHERE ${conditions.join(" AND ")} AND r.comment IS NOT NULL AND r.comment <> ''
      ORDER BY r.answered_at DESC, r.id DESC LIMIT ${limit} OFFSET ${offset}`,
   );
   return {

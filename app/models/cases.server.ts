@@ -115,7 +115,6 @@ function queueWhere(
 }
 
 const QUEUE_FROM = `responses r
-  JOIN orders o ON o.id = r.order_id
   LEFT JOIN customers c ON c.id = r.customer_id
   LEFT JOIN follow_up_cases fc ON fc.response_id = r.id`;
 
@@ -127,37 +126,50 @@ export async function listQueue(shop: string, filters: AnalyticsFilters, options
   const page = Math.max(1, options.page ?? 1);
   const limit = q.p(pageSize);
   const offset = q.p((page - 1) * pageSize);
-  const db = openDatabase();
-  const [rows, total] = await Promise.all([
-    db.sql.query<QueueRow>(
-      `SELECT r.id AS "responseId", fc.id AS "caseId", r.score,
+  // One pass: the page of rows and, by window, how many match and how many are overdue.
+  const { rows } = await openDatabase().sql.query<
+    QueueRow & { total: number; overdueTotal: number; order_id: number; answered_at: Date }
+  >(
+    // Orders are joined for the page's rows only, after sorting and counting.
+    `SELECT q.*, o.name AS "orderName", o.shopify_id::text AS "orderShopifyId"
+     FROM (
+       SELECT r.id AS "responseId", fc.id AS "caseId", r.score, r.order_id, r.answered_at,
               CASE r.stage WHEN 'PRE_DELIVERY' THEN 'pre' ELSE 'post' END AS stage, r.comment,
               to_char(r.answered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "answeredAt",
               floor(extract(epoch FROM now() - r.answered_at) / 86400)::int AS "ageDays",
-              o.name AS "orderName", o.shopify_id::text AS "orderShopifyId",
               NULLIF(trim(concat_ws(' ', c.first_name, c.last_name)), '') AS "customerName", c.email AS "customerEmail",
               c.segment, c.total_spent::text AS "totalSpent", c.orders_count AS "ordersCount", r.vendors,
               fc.status, fc.assignee,
               to_char(fc.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "dueAt",
               COALESCE(fc.status IN ('NEW', 'CONTACTED') AND fc.due_at < now(), false) AS overdue,
-              ${PRIORITY_SQL} AS priority
+              ${PRIORITY_SQL} AS priority,
+              count(*) OVER ()::int AS total,
+              (count(*) FILTER (WHERE fc.status IN ('NEW', 'CONTACTED') AND fc.due_at < now()) OVER ())::int AS "overdueTotal"
        FROM ${QUEUE_FROM}
        WHERE ${q.where}
        ORDER BY priority DESC, r.answered_at DESC, r.id DESC
-       LIMIT ${limit} OFFSET ${offset}`,
-      q.params,
-    ),
-    db.sql.query<{ n: number; overdue: number }>(
-      `SELECT count(*)::int AS n,
-              count(*) FILTER (WHERE fc.status IN ('NEW', 'CONTACTED') AND fc.due_at < now())::int AS overdue
-       FROM ${QUEUE_FROM} WHERE ${q.where}`,
-      q.params.slice(0, q.params.length - 2),
-    ),
-  ]);
-  const count = total.rows[0]!;
+       LIMIT ${limit} OFFSET ${offset}) q
+     JOIN orders o ON o.id = q.order_id
+     ORDER BY q.priority DESC, q.answered_at DESC, q."responseId" DESC`,
+    q.params,
+  );
+  // A page past the end has no row to carry the totals: count them apart then.
+  const count =
+    rows[0] !== undefined
+      ? { n: rows[0].total, overdue: rows[0].overdueTotal }
+      : page === 1
+        ? { n: 0, overdue: 0 }
+        : (
+            await openDatabase().sql.query<{ n: number; overdue: number }>(
+              `SELECT count(*)::int AS n,
+                      count(*) FILTER (WHERE fc.status IN ('NEW', 'CONTACTED') AND fc.due_at < now())::int AS overdue
+               FROM ${QUEUE_FROM} WHERE ${q.where}`,
+              q.params.slice(0, q.params.length - 2),
+            )
+          ).rows[0]!;
   return {
     period: q.period,
-    rows: rows.rows,
+    rows: rows.map(({ total: _t, overdueTotal: _o, order_id: _id, answered_at: _at, ...row }) => row),
     total: count.n,
     overdue: count.overdue,
     page,
@@ -341,17 +353,17 @@ export async function loadWinBack(shop: string) {
     n: number;
     won: number;
   }>(
+    // The customer's current segment is copied onto each case (dashboard_rollups migration).
     `WITH counted AS (
-       SELECT fc.assignee, c.segment, (fc.reordered OR fc.rescored OR fc.moved_up) AS won
-       FROM follow_up_cases fc JOIN responses r ON r.id = fc.response_id LEFT JOIN customers c ON c.id = r.customer_id
+       SELECT fc.assignee, fc.segment, (fc.reordered OR fc.rescored OR fc.moved_up) AS won
+       FROM follow_up_cases fc
        WHERE fc.shop = $1 AND fc.status IN ('RESOLVED', 'WON_BACK', 'CLOSED') AND fc.reordered IS NOT NULL
          AND (fc.resolved_at + interval '90 days' <= now() OR fc.reordered OR fc.rescored OR fc.moved_up))
-     SELECT 'all' AS dim, NULL AS key, count(*)::int AS n, count(*) FILTER (WHERE won)::int AS won FROM counted
-     UNION ALL
-     SELECT 'assignee', COALESCE(assignee, 'Unassigned'), count(*)::int, count(*) FILTER (WHERE won)::int FROM counted GROUP BY 2
-     UNION ALL
-     SELECT 'segment', COALESCE(lower(segment::text), 'none'), count(*)::int, count(*) FILTER (WHERE won)::int
-     FROM counted GROUP BY 2`,
+     SELECT CASE WHEN GROUPING(assignee) = 0 THEN 'assignee' WHEN GROUPING(segment) = 0 THEN 'segment' ELSE 'all' END AS dim,
+            CASE WHEN GROUPING(assignee) = 0 THEN COALESCE(assignee, 'Unassigned')
+                 WHEN GROUPING(segment) = 0 THEN COALESCE(lower(segment::text), 'none') END AS key,
+            count(*)::int AS n, count(*) FILTER (WHERE won)::int AS won
+     FROM counted GROUP BY GROUPING SETS ((assignee), (segment), ())`,
     [shop],
   );
   const shape = (r: (typeof rows)[number]) => ({ key: r.key ?? "all", ...estimateProportion(r.won, r.n) });

@@ -2,6 +2,9 @@
 ALTER TABLE "responses" ADD COLUMN     "pre_category" "ScoreCategory",
 ADD COLUMN     "segment" "RfmSegment";
 
+-- AlterTable
+ALTER TABLE "follow_up_cases" ADD COLUMN     "segment" "RfmSegment";
+
 -- CreateTable
 CREATE TABLE "answer_months" (
     "shop" TEXT NOT NULL,
@@ -34,7 +37,42 @@ CREATE TABLE "vendor_months" (
     "paired_same" INTEGER NOT NULL DEFAULT 0,
     "paired_up" INTEGER NOT NULL DEFAULT 0,
 
-    CONSTRAINT "vendor_months_pkey" PRIMARY KEY ("shop","vendor","month","stage","segment")
+    CONSTRAINT "vendor_months_pkey" PRIMARY KEY ("shop","month","vendor","stage","segment")
+);
+
+-- CreateTable
+CREATE TABLE "answer_days" (
+    "shop" TEXT NOT NULL,
+    "day" DATE NOT NULL,
+    "stage" "SurveyStage" NOT NULL,
+    "channel" "Channel" NOT NULL,
+    "country_code" TEXT NOT NULL,
+    "segment" TEXT NOT NULL,
+    "promoters" INTEGER NOT NULL DEFAULT 0,
+    "passives" INTEGER NOT NULL DEFAULT 0,
+    "detractors" INTEGER NOT NULL DEFAULT 0,
+    "paired_down" INTEGER NOT NULL DEFAULT 0,
+    "paired_same" INTEGER NOT NULL DEFAULT 0,
+    "paired_up" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "answer_days_pkey" PRIMARY KEY ("shop","day","stage","channel","country_code","segment")
+);
+
+-- CreateTable
+CREATE TABLE "vendor_days" (
+    "shop" TEXT NOT NULL,
+    "vendor" TEXT NOT NULL,
+    "day" DATE NOT NULL,
+    "stage" "SurveyStage" NOT NULL,
+    "segment" TEXT NOT NULL,
+    "promoters" INTEGER NOT NULL DEFAULT 0,
+    "passives" INTEGER NOT NULL DEFAULT 0,
+    "detractors" INTEGER NOT NULL DEFAULT 0,
+    "paired_down" INTEGER NOT NULL DEFAULT 0,
+    "paired_same" INTEGER NOT NULL DEFAULT 0,
+    "paired_up" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "vendor_days_pkey" PRIMARY KEY ("shop","day","vendor","stage","segment")
 );
 
 -- CreateTable
@@ -47,11 +85,20 @@ CREATE TABLE "segment_totals" (
     CONSTRAINT "segment_totals_pkey" PRIMARY KEY ("shop","segment")
 );
 
+-- CreateIndex
+CREATE INDEX "responses_shop_category_answered_day_idx" ON "responses"("shop", "category", "answered_day");
+
 -- AddForeignKey
 ALTER TABLE "answer_months" ADD CONSTRAINT "answer_months_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shops"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "vendor_months" ADD CONSTRAINT "vendor_months_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shops"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "answer_days" ADD CONSTRAINT "answer_days_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shops"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "vendor_days" ADD CONSTRAINT "vendor_days_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shops"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "segment_totals" ADD CONSTRAINT "segment_totals_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shops"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
@@ -61,6 +108,7 @@ ALTER TABLE "segment_totals" ADD CONSTRAINT "segment_totals_shop_fkey" FOREIGN K
 
 -- The new columns for what is already stored, before the triggers below exist.
 UPDATE "responses" r SET "segment" = c."segment" FROM "customers" c WHERE c."id" = r."customer_id";
+UPDATE "follow_up_cases" fc SET "segment" = r."segment" FROM "responses" r WHERE r."id" = fc."response_id";
 UPDATE "responses" post SET "pre_category" = p."category"
 FROM "responses" p WHERE p."order_id" = post."order_id" AND p."stage" = 'PRE_DELIVERY' AND post."stage" = 'POST_DELIVERY';
 
@@ -83,6 +131,15 @@ END $$;
 CREATE TRIGGER "responses_copy_answer_facts" BEFORE INSERT OR UPDATE ON "responses"
   FOR EACH ROW EXECUTE FUNCTION "responses_copy_answer_facts"();
 
+-- A case carries its answer's segment too (win-back by segment counts cases only).
+CREATE FUNCTION "follow_up_cases_copy_segment"() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+  NEW."segment" := (SELECT r."segment" FROM "responses" r WHERE r."id" = NEW."response_id");
+  RETURN NEW;
+END $$;
+CREATE TRIGGER "follow_up_cases_copy_segment" BEFORE INSERT OR UPDATE OF "response_id" ON "follow_up_cases"
+  FOR EACH ROW EXECUTE FUNCTION "follow_up_cases_copy_segment"();
+
 -- Before-delivery answers written, changed or deleted: their orders' after-delivery answers
 -- take the new category. Guarded, since an UPDATE of no rows fires statement triggers too.
 CREATE FUNCTION "responses_pre_category_sync"("p_order_ids" INTEGER[]) RETURNS VOID LANGUAGE sql AS $$
@@ -94,57 +151,91 @@ CREATE FUNCTION "responses_pre_category_sync"("p_order_ids" INTEGER[]) RETURNS V
                                              WHERE p."order_id" = post."order_id" AND p."stage" = 'PRE_DELIVERY')
 $$;
 
--- Rollups: what the statement's old rows counted is taken away and what its new rows count is
--- added, in one upsert per table; rows whose counts did not change are left alone.
+-- Rollups by day and by month, for every answer and per vendor of its order: what the
+-- statement's old rows counted is taken away and what its new rows count is added, in one
+-- upsert per table; rows whose counts did not change are left alone.
 CREATE FUNCTION "answer_rollups_apply"("p_old" "responses"[], "p_new" "responses"[]) RETURNS VOID LANGUAGE sql AS $$
-  WITH "facts" AS (
-    SELECT r."shop", date_trunc('month', r."answered_day")::date AS "month", r."stage", r."channel",
+  WITH "facts" AS MATERIALIZED (
+    SELECT r."shop", r."answered_day" AS "day", r."stage", r."channel",
            COALESCE(r."country_code", '') AS "country_code", COALESCE(r."segment"::text, '') AS "segment",
-           r."vendors", r."category", r."pre_category", r."sign"
+           r."vendors", r."category", r."sign",
+           CASE r."category" WHEN 'PROMOTER' THEN 2 WHEN 'PASSIVE' THEN 1 ELSE 0 END AS "now_rank",
+           CASE r."pre_category" WHEN 'PROMOTER' THEN 2 WHEN 'PASSIVE' THEN 1 WHEN 'DETRACTOR' THEN 0 END AS "pre_rank"
     FROM (SELECT o.*, -1 AS "sign" FROM unnest("p_old") o UNION ALL SELECT n.*, 1 FROM unnest("p_new") n) r
     WHERE r."answered_day" IS NOT NULL AND EXISTS (SELECT 1 FROM "shops" x WHERE x."domain" = r."shop")
   ),
-  "ranked" AS (
-    SELECT f.*,
-           CASE f."category" WHEN 'PROMOTER' THEN 2 WHEN 'PASSIVE' THEN 1 ELSE 0 END AS "now_rank",
-           CASE f."pre_category" WHEN 'PROMOTER' THEN 2 WHEN 'PASSIVE' THEN 1 WHEN 'DETRACTOR' THEN 0 END AS "pre_rank"
-    FROM "facts" f
+  "by_vendor" AS MATERIALIZED (
+    SELECT f.*, v."vendor" FROM "facts" f CROSS JOIN LATERAL unnest(f."vendors") AS v("vendor")
   ),
-  "by_answer" AS (
-    INSERT INTO "answer_months" AS m ("shop", "month", "stage", "channel", "country_code", "segment", "promoters",
-                                      "passives", "detractors", "paired_down", "paired_same", "paired_up")
-    SELECT * FROM (
-      SELECT "shop", "month", "stage", "channel", "country_code", "segment",
-             COALESCE(sum("sign") FILTER (WHERE "category" = 'PROMOTER'), 0)::int AS p,
-             COALESCE(sum("sign") FILTER (WHERE "category" = 'PASSIVE'), 0)::int AS pa,
-             COALESCE(sum("sign") FILTER (WHERE "category" = 'DETRACTOR'), 0)::int AS d,
-             COALESCE(sum("sign") FILTER (WHERE "now_rank" < "pre_rank"), 0)::int AS dn,
-             COALESCE(sum("sign") FILTER (WHERE "now_rank" = "pre_rank"), 0)::int AS sm,
-             COALESCE(sum("sign") FILTER (WHERE "now_rank" > "pre_rank"), 0)::int AS up
-      FROM "ranked" GROUP BY 1, 2, 3, 4, 5, 6) c
-    WHERE (c.p, c.pa, c.d, c.dn, c.sm, c.up) <> (0, 0, 0, 0, 0, 0)
-    ON CONFLICT ("shop", "month", "stage", "channel", "country_code", "segment") DO UPDATE SET
-      "promoters" = m."promoters" + EXCLUDED."promoters", "passives" = m."passives" + EXCLUDED."passives",
-      "detractors" = m."detractors" + EXCLUDED."detractors", "paired_down" = m."paired_down" + EXCLUDED."paired_down",
-      "paired_same" = m."paired_same" + EXCLUDED."paired_same", "paired_up" = m."paired_up" + EXCLUDED."paired_up"
+  "days" AS (
+  INSERT INTO "answer_days" AS t ("shop", "day", "stage", "channel", "country_code", "segment", "promoters", "passives", "detractors", "paired_down", "paired_same", "paired_up")
+  SELECT * FROM (
+    SELECT "shop", "day", "stage", "channel", "country_code", "segment",
+           COALESCE(sum("sign") FILTER (WHERE "category" = 'PROMOTER'), 0)::int AS p,
+           COALESCE(sum("sign") FILTER (WHERE "category" = 'PASSIVE'), 0)::int AS pa,
+           COALESCE(sum("sign") FILTER (WHERE "category" = 'DETRACTOR'), 0)::int AS d,
+           COALESCE(sum("sign") FILTER (WHERE "now_rank" < "pre_rank"), 0)::int AS dn,
+           COALESCE(sum("sign") FILTER (WHERE "now_rank" = "pre_rank"), 0)::int AS sm,
+           COALESCE(sum("sign") FILTER (WHERE "now_rank" > "pre_rank"), 0)::int AS up
+    FROM "facts" GROUP BY 1, 2, 3, 4, 5, 6) c
+  WHERE (c.p, c.pa, c.d, c.dn, c.sm, c.up) <> (0, 0, 0, 0, 0, 0)
+  ON CONFLICT ("shop", "day", "stage", "channel", "country_code", "segment") DO UPDATE SET
+    "promoters" = t."promoters" + EXCLUDED."promoters", "passives" = t."passives" + EXCLUDED."passives",
+    "detractors" = t."detractors" + EXCLUDED."detractors", "paired_down" = t."paired_down" + EXCLUDED."paired_down",
+    "paired_same" = t."paired_same" + EXCLUDED."paired_same", "paired_up" = t."paired_up" + EXCLUDED."paired_up"
+    RETURNING 1
+  ),
+  "months" AS (
+  INSERT INTO "answer_months" AS t ("shop", "month", "stage", "channel", "country_code", "segment", "promoters", "passives", "detractors", "paired_down", "paired_same", "paired_up")
+  SELECT * FROM (
+    SELECT "shop", date_trunc('month', "day")::date, "stage", "channel", "country_code", "segment",
+           COALESCE(sum("sign") FILTER (WHERE "category" = 'PROMOTER'), 0)::int AS p,
+           COALESCE(sum("sign") FILTER (WHERE "category" = 'PASSIVE'), 0)::int AS pa,
+           COALESCE(sum("sign") FILTER (WHERE "category" = 'DETRACTOR'), 0)::int AS d,
+           COALESCE(sum("sign") FILTER (WHERE "now_rank" < "pre_rank"), 0)::int AS dn,
+           COALESCE(sum("sign") FILTER (WHERE "now_rank" = "pre_rank"), 0)::int AS sm,
+           COALESCE(sum("sign") FILTER (WHERE "now_rank" > "pre_rank"), 0)::int AS up
+    FROM "facts" GROUP BY 1, 2, 3, 4, 5, 6) c
+  WHERE (c.p, c.pa, c.d, c.dn, c.sm, c.up) <> (0, 0, 0, 0, 0, 0)
+  ON CONFLICT ("shop", "month", "stage", "channel", "country_code", "segment") DO UPDATE SET
+    "promoters" = t."promoters" + EXCLUDED."promoters", "passives" = t."passives" + EXCLUDED."passives",
+    "detractors" = t."detractors" + EXCLUDED."detractors", "paired_down" = t."paired_down" + EXCLUDED."paired_down",
+    "paired_same" = t."paired_same" + EXCLUDED."paired_same", "paired_up" = t."paired_up" + EXCLUDED."paired_up"
+    RETURNING 1
+  ),
+  "vendor_days" AS (
+  INSERT INTO "vendor_days" AS t ("shop", "vendor", "day", "stage", "segment", "promoters", "passives", "detractors", "paired_down", "paired_same", "paired_up")
+  SELECT * FROM (
+    SELECT "shop", "vendor", "day", "stage", "segment",
+           COALESCE(sum("sign") FILTER (WHERE "category" = 'PROMOTER'), 0)::int AS p,
+           COALESCE(sum("sign") FILTER (WHERE "category" = 'PASSIVE'), 0)::int AS pa,
+           COALESCE(sum("sign") FILTER (WHERE "category" = 'DETRACTOR'), 0)::int AS d,
+           COALESCE(sum("sign") FILTER (WHERE "now_rank" < "pre_rank"), 0)::int AS dn,
+           COALESCE(sum("sign") FILTER (WHERE "now_rank" = "pre_rank"), 0)::int AS sm,
+           COALESCE(sum("sign") FILTER (WHERE "now_rank" > "pre_rank"), 0)::int AS up
+    FROM "by_vendor" GROUP BY 1, 2, 3, 4, 5) c
+  WHERE (c.p, c.pa, c.d, c.dn, c.sm, c.up) <> (0, 0, 0, 0, 0, 0)
+  ON CONFLICT ("shop", "vendor", "day", "stage", "segment") DO UPDATE SET
+    "promoters" = t."promoters" + EXCLUDED."promoters", "passives" = t."passives" + EXCLUDED."passives",
+    "detractors" = t."detractors" + EXCLUDED."detractors", "paired_down" = t."paired_down" + EXCLUDED."paired_down",
+    "paired_same" = t."paired_same" + EXCLUDED."paired_same", "paired_up" = t."paired_up" + EXCLUDED."paired_up"
     RETURNING 1
   )
-  INSERT INTO "vendor_months" AS m ("shop", "vendor", "month", "stage", "segment", "promoters", "passives",
-                                    "detractors", "paired_down", "paired_same", "paired_up")
+  INSERT INTO "vendor_months" AS t ("shop", "vendor", "month", "stage", "segment", "promoters", "passives", "detractors", "paired_down", "paired_same", "paired_up")
   SELECT * FROM (
-    SELECT r."shop", v."vendor", r."month", r."stage", r."segment",
-           COALESCE(sum(r."sign") FILTER (WHERE r."category" = 'PROMOTER'), 0)::int AS p,
-           COALESCE(sum(r."sign") FILTER (WHERE r."category" = 'PASSIVE'), 0)::int AS pa,
-           COALESCE(sum(r."sign") FILTER (WHERE r."category" = 'DETRACTOR'), 0)::int AS d,
-           COALESCE(sum(r."sign") FILTER (WHERE r."now_rank" < r."pre_rank"), 0)::int AS dn,
-           COALESCE(sum(r."sign") FILTER (WHERE r."now_rank" = r."pre_rank"), 0)::int AS sm,
-           COALESCE(sum(r."sign") FILTER (WHERE r."now_rank" > r."pre_rank"), 0)::int AS up
-    FROM "ranked" r CROSS JOIN LATERAL unnest(r."vendors") AS v("vendor") GROUP BY 1, 2, 3, 4, 5) c
+    SELECT "shop", "vendor", date_trunc('month', "day")::date, "stage", "segment",
+           COALESCE(sum("sign") FILTER (WHERE "category" = 'PROMOTER'), 0)::int AS p,
+           COALESCE(sum("sign") FILTER (WHERE "category" = 'PASSIVE'), 0)::int AS pa,
+           COALESCE(sum("sign") FILTER (WHERE "category" = 'DETRACTOR'), 0)::int AS d,
+           COALESCE(sum("sign") FILTER (WHERE "now_rank" < "pre_rank"), 0)::int AS dn,
+           COALESCE(sum("sign") FILTER (WHERE "now_rank" = "pre_rank"), 0)::int AS sm,
+           COALESCE(sum("sign") FILTER (WHERE "now_rank" > "pre_rank"), 0)::int AS up
+    FROM "by_vendor" GROUP BY 1, 2, 3, 4, 5) c
   WHERE (c.p, c.pa, c.d, c.dn, c.sm, c.up) <> (0, 0, 0, 0, 0, 0)
   ON CONFLICT ("shop", "vendor", "month", "stage", "segment") DO UPDATE SET
-    "promoters" = m."promoters" + EXCLUDED."promoters", "passives" = m."passives" + EXCLUDED."passives",
-    "detractors" = m."detractors" + EXCLUDED."detractors", "paired_down" = m."paired_down" + EXCLUDED."paired_down",
-    "paired_same" = m."paired_same" + EXCLUDED."paired_same", "paired_up" = m."paired_up" + EXCLUDED."paired_up"
+    "promoters" = t."promoters" + EXCLUDED."promoters", "passives" = t."passives" + EXCLUDED."passives",
+    "detractors" = t."detractors" + EXCLUDED."detractors", "paired_down" = t."paired_down" + EXCLUDED."paired_down",
+    "paired_same" = t."paired_same" + EXCLUDED."paired_same", "paired_up" = t."paired_up" + EXCLUDED."paired_up"
 $$;
 
 -- A trigger may only name the transition tables its event has; each branch names its own.
@@ -158,6 +249,9 @@ BEGIN
   ELSIF TG_OP = 'UPDATE' THEN
     PERFORM "answer_rollups_apply"(ARRAY(SELECT ROW(o.*)::"responses" FROM "old_rows" o),
                                    ARRAY(SELECT ROW(n.*)::"responses" FROM "new_rows" n));
+    UPDATE "follow_up_cases" fc SET "segment" = n."segment"
+    FROM "new_rows" n JOIN "old_rows" o ON o."id" = n."id"
+    WHERE fc."response_id" = n."id" AND n."segment" IS DISTINCT FROM o."segment" AND fc."segment" IS DISTINCT FROM n."segment";
     IF EXISTS (SELECT 1 FROM "new_rows" n JOIN "old_rows" o ON o."id" = n."id"
                WHERE (n."stage" = 'PRE_DELIVERY' OR o."stage" = 'PRE_DELIVERY')
                  AND (n."category", n."order_id", n."stage") IS DISTINCT FROM (o."category", o."order_id", o."stage")) THEN
