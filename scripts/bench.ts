@@ -9,7 +9,7 @@ import { latencySummary, openLoop } from "./bench/load";
 import { startApp } from "./bench/app";
 
 // npm run bench -- [--only webhooks|dashboards] [--rate 100] [--seconds 20] [--database-url postgres://...]
-//                  [--dashboards-database-url postgres://...] [--reseed]
+//                  [--dashboards-database-url postgres://...] [--reseed] [--runs 40] [--statements]
 // Dashboards: scripts/bench/dashboards.ts, run after the webhooks in a process of its own.
 // Webhook intake: signed orders/create at a steady rate on loopback (open loop: a request
 // leaves on schedule whether or not earlier ones have answered), against a baseline of the
@@ -22,6 +22,8 @@ const { values } = parseArgs({
     "database-url": { type: "string" },
     "dashboards-database-url": { type: "string" },
     reseed: { type: "boolean", default: false },
+    runs: { type: "string" },
+    statements: { type: "boolean", default: false },
     only: { type: "string" },
   },
 });
@@ -34,6 +36,8 @@ function runDashboards(): number {
   const args = ["scripts/bench/dashboards.ts"];
   if (values["dashboards-database-url"]) args.push("--database-url", values["dashboards-database-url"]);
   if (values.reseed) args.push("--reseed");
+  if (values.runs) args.push("--runs", values.runs);
+  if (values.statements) args.push("--statements");
   console.log("\n== Dashboards ==\n");
   return spawnSync(path.resolve("node_modules/.bin/tsx"), args, { stdio: "inherit" }).status ?? 1;
 }
