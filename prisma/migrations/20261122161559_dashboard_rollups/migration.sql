@@ -155,7 +155,7 @@ $$;
 -- statement's old rows counted is taken away and what its new rows count is added, in one
 -- upsert per table; rows whose counts did not change are left alone.
 CREATE FUNCTION "answer_rollups_apply"("p_old" "responses"[], "p_new" "responses"[]) RETURNS VOID LANGUAGE sql AS $$
-  WITH "facts" AS MATERIALIZED (
+  WITH "facts" AS (
     SELECT r."shop", r."answered_day" AS "day", r."stage", r."channel",
            COALESCE(r."country_code", '') AS "country_code", COALESCE(r."segment"::text, '') AS "segment",
            r."vendors", r."category", r."sign",
@@ -164,78 +164,56 @@ CREATE FUNCTION "answer_rollups_apply"("p_old" "responses"[], "p_new" "responses
     FROM (SELECT o.*, -1 AS "sign" FROM unnest("p_old") o UNION ALL SELECT n.*, 1 FROM unnest("p_new") n) r
     WHERE r."answered_day" IS NOT NULL AND EXISTS (SELECT 1 FROM "shops" x WHERE x."domain" = r."shop")
   ),
-  "by_vendor" AS MATERIALIZED (
-    SELECT f.*, v."vendor" FROM "facts" f CROSS JOIN LATERAL unnest(f."vendors") AS v("vendor")
+  -- The change per day: once for the answer (vendor NULL) and once per vendor of its order.
+  "deltas" AS MATERIALIZED (
+    SELECT f."shop", v."vendor", f."day", date_trunc('month', f."day")::date AS "month", f."stage", f."channel",
+           f."country_code", f."segment",
+           COALESCE(sum(f."sign") FILTER (WHERE f."category" = 'PROMOTER'), 0) AS "p",
+           COALESCE(sum(f."sign") FILTER (WHERE f."category" = 'PASSIVE'), 0) AS "pa",
+           COALESCE(sum(f."sign") FILTER (WHERE f."category" = 'DETRACTOR'), 0) AS "d",
+           COALESCE(sum(f."sign") FILTER (WHERE f."now_rank" < f."pre_rank"), 0) AS "dn",
+           COALESCE(sum(f."sign") FILTER (WHERE f."now_rank" = f."pre_rank"), 0) AS "sm",
+           COALESCE(sum(f."sign") FILTER (WHERE f."now_rank" > f."pre_rank"), 0) AS "up"
+    FROM "facts" f CROSS JOIN LATERAL (SELECT NULL::text UNION ALL SELECT unnest(f."vendors")) AS v("vendor")
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
   ),
-  "days" AS (
-  INSERT INTO "answer_days" AS t ("shop", "day", "stage", "channel", "country_code", "segment", "promoters", "passives", "detractors", "paired_down", "paired_same", "paired_up")
-  SELECT * FROM (
-    SELECT "shop", "day", "stage", "channel", "country_code", "segment",
-           COALESCE(sum("sign") FILTER (WHERE "category" = 'PROMOTER'), 0)::int AS p,
-           COALESCE(sum("sign") FILTER (WHERE "category" = 'PASSIVE'), 0)::int AS pa,
-           COALESCE(sum("sign") FILTER (WHERE "category" = 'DETRACTOR'), 0)::int AS d,
-           COALESCE(sum("sign") FILTER (WHERE "now_rank" < "pre_rank"), 0)::int AS dn,
-           COALESCE(sum("sign") FILTER (WHERE "now_rank" = "pre_rank"), 0)::int AS sm,
-           COALESCE(sum("sign") FILTER (WHERE "now_rank" > "pre_rank"), 0)::int AS up
-    FROM "facts" GROUP BY 1, 2, 3, 4, 5, 6) c
-  WHERE (c.p, c.pa, c.d, c.dn, c.sm, c.up) <> (0, 0, 0, 0, 0, 0)
-  ON CONFLICT ("shop", "day", "stage", "channel", "country_code", "segment") DO UPDATE SET
-    "promoters" = t."promoters" + EXCLUDED."promoters", "passives" = t."passives" + EXCLUDED."passives",
-    "detractors" = t."detractors" + EXCLUDED."detractors", "paired_down" = t."paired_down" + EXCLUDED."paired_down",
-    "paired_same" = t."paired_same" + EXCLUDED."paired_same", "paired_up" = t."paired_up" + EXCLUDED."paired_up"
+  "day_counts" AS (
+    INSERT INTO "answer_days" AS t ("shop", "day", "stage", "channel", "country_code", "segment", "promoters", "passives", "detractors", "paired_down", "paired_same", "paired_up")
+    SELECT d."shop", d."day", d."stage", d."channel", d."country_code", d."segment", sum(d."p")::int, sum(d."pa")::int, sum(d."d")::int, sum(d."dn")::int, sum(d."sm")::int, sum(d."up")::int
+    FROM "deltas" d WHERE d."vendor" IS NULL GROUP BY d."shop", d."day", d."stage", d."channel", d."country_code", d."segment" HAVING (sum(d."p"), sum(d."pa"), sum(d."d"), sum(d."dn"), sum(d."sm"), sum(d."up")) <> (0, 0, 0, 0, 0, 0)
+    ON CONFLICT ("shop", "day", "stage", "channel", "country_code", "segment") DO UPDATE SET
+      "promoters" = t."promoters" + EXCLUDED."promoters", "passives" = t."passives" + EXCLUDED."passives",
+      "detractors" = t."detractors" + EXCLUDED."detractors", "paired_down" = t."paired_down" + EXCLUDED."paired_down",
+      "paired_same" = t."paired_same" + EXCLUDED."paired_same", "paired_up" = t."paired_up" + EXCLUDED."paired_up"
     RETURNING 1
   ),
-  "months" AS (
-  INSERT INTO "answer_months" AS t ("shop", "month", "stage", "channel", "country_code", "segment", "promoters", "passives", "detractors", "paired_down", "paired_same", "paired_up")
-  SELECT * FROM (
-    SELECT "shop", date_trunc('month', "day")::date, "stage", "channel", "country_code", "segment",
-           COALESCE(sum("sign") FILTER (WHERE "category" = 'PROMOTER'), 0)::int AS p,
-           COALESCE(sum("sign") FILTER (WHERE "category" = 'PASSIVE'), 0)::int AS pa,
-           COALESCE(sum("sign") FILTER (WHERE "category" = 'DETRACTOR'), 0)::int AS d,
-           COALESCE(sum("sign") FILTER (WHERE "now_rank" < "pre_rank"), 0)::int AS dn,
-           COALESCE(sum("sign") FILTER (WHERE "now_rank" = "pre_rank"), 0)::int AS sm,
-           COALESCE(sum("sign") FILTER (WHERE "now_rank" > "pre_rank"), 0)::int AS up
-    FROM "facts" GROUP BY 1, 2, 3, 4, 5, 6) c
-  WHERE (c.p, c.pa, c.d, c.dn, c.sm, c.up) <> (0, 0, 0, 0, 0, 0)
-  ON CONFLICT ("shop", "month", "stage", "channel", "country_code", "segment") DO UPDATE SET
-    "promoters" = t."promoters" + EXCLUDED."promoters", "passives" = t."passives" + EXCLUDED."passives",
-    "detractors" = t."detractors" + EXCLUDED."detractors", "paired_down" = t."paired_down" + EXCLUDED."paired_down",
-    "paired_same" = t."paired_same" + EXCLUDED."paired_same", "paired_up" = t."paired_up" + EXCLUDED."paired_up"
+  "month_counts" AS (
+    INSERT INTO "answer_months" AS t ("shop", "month", "stage", "channel", "country_code", "segment", "promoters", "passives", "detractors", "paired_down", "paired_same", "paired_up")
+    SELECT d."shop", d."month", d."stage", d."channel", d."country_code", d."segment", sum(d."p")::int, sum(d."pa")::int, sum(d."d")::int, sum(d."dn")::int, sum(d."sm")::int, sum(d."up")::int
+    FROM "deltas" d WHERE d."vendor" IS NULL GROUP BY d."shop", d."month", d."stage", d."channel", d."country_code", d."segment" HAVING (sum(d."p"), sum(d."pa"), sum(d."d"), sum(d."dn"), sum(d."sm"), sum(d."up")) <> (0, 0, 0, 0, 0, 0)
+    ON CONFLICT ("shop", "month", "stage", "channel", "country_code", "segment") DO UPDATE SET
+      "promoters" = t."promoters" + EXCLUDED."promoters", "passives" = t."passives" + EXCLUDED."passives",
+      "detractors" = t."detractors" + EXCLUDED."detractors", "paired_down" = t."paired_down" + EXCLUDED."paired_down",
+      "paired_same" = t."paired_same" + EXCLUDED."paired_same", "paired_up" = t."paired_up" + EXCLUDED."paired_up"
     RETURNING 1
   ),
-  "vendor_days" AS (
-  INSERT INTO "vendor_days" AS t ("shop", "vendor", "day", "stage", "segment", "promoters", "passives", "detractors", "paired_down", "paired_same", "paired_up")
-  SELECT * FROM (
-    SELECT "shop", "vendor", "day", "stage", "segment",
-           COALESCE(sum("sign") FILTER (WHERE "category" = 'PROMOTER'), 0)::int AS p,
-           COALESCE(sum("sign") FILTER (WHERE "category" = 'PASSIVE'), 0)::int AS pa,
-           COALESCE(sum("sign") FILTER (WHERE "category" = 'DETRACTOR'), 0)::int AS d,
-           COALESCE(sum("sign") FILTER (WHERE "now_rank" < "pre_rank"), 0)::int AS dn,
-           COALESCE(sum("sign") FILTER (WHERE "now_rank" = "pre_rank"), 0)::int AS sm,
-           COALESCE(sum("sign") FILTER (WHERE "now_rank" > "pre_rank"), 0)::int AS up
-    FROM "by_vendor" GROUP BY 1, 2, 3, 4, 5) c
-  WHERE (c.p, c.pa, c.d, c.dn, c.sm, c.up) <> (0, 0, 0, 0, 0, 0)
-  ON CONFLICT ("shop", "vendor", "day", "stage", "segment") DO UPDATE SET
-    "promoters" = t."promoters" + EXCLUDED."promoters", "passives" = t."passives" + EXCLUDED."passives",
-    "detractors" = t."detractors" + EXCLUDED."detractors", "paired_down" = t."paired_down" + EXCLUDED."paired_down",
-    "paired_same" = t."paired_same" + EXCLUDED."paired_same", "paired_up" = t."paired_up" + EXCLUDED."paired_up"
+  "vendor_day_counts" AS (
+    INSERT INTO "vendor_days" AS t ("shop", "day", "vendor", "stage", "segment", "promoters", "passives", "detractors", "paired_down", "paired_same", "paired_up")
+    SELECT d."shop", d."day", d."vendor", d."stage", d."segment", sum(d."p")::int, sum(d."pa")::int, sum(d."d")::int, sum(d."dn")::int, sum(d."sm")::int, sum(d."up")::int
+    FROM "deltas" d WHERE d."vendor" IS NOT NULL GROUP BY d."shop", d."day", d."vendor", d."stage", d."segment" HAVING (sum(d."p"), sum(d."pa"), sum(d."d"), sum(d."dn"), sum(d."sm"), sum(d."up")) <> (0, 0, 0, 0, 0, 0)
+    ON CONFLICT ("shop", "day", "vendor", "stage", "segment") DO UPDATE SET
+      "promoters" = t."promoters" + EXCLUDED."promoters", "passives" = t."passives" + EXCLUDED."passives",
+      "detractors" = t."detractors" + EXCLUDED."detractors", "paired_down" = t."paired_down" + EXCLUDED."paired_down",
+      "paired_same" = t."paired_same" + EXCLUDED."paired_same", "paired_up" = t."paired_up" + EXCLUDED."paired_up"
     RETURNING 1
   )
-  INSERT INTO "vendor_months" AS t ("shop", "vendor", "month", "stage", "segment", "promoters", "passives", "detractors", "paired_down", "paired_same", "paired_up")
-  SELECT * FROM (
-    SELECT "shop", "vendor", date_trunc('month', "day")::date, "stage", "segment",
-           COALESCE(sum("sign") FILTER (WHERE "category" = 'PROMOTER'), 0)::int AS p,
-           COALESCE(sum("sign") FILTER (WHERE "category" = 'PASSIVE'), 0)::int AS pa,
-           COALESCE(sum("sign") FILTER (WHERE "category" = 'DETRACTOR'), 0)::int AS d,
-           COALESCE(sum("sign") FILTER (WHERE "now_rank" < "pre_rank"), 0)::int AS dn,
-           COALESCE(sum("sign") FILTER (WHERE "now_rank" = "pre_rank"), 0)::int AS sm,
-           COALESCE(sum("sign") FILTER (WHERE "now_rank" > "pre_rank"), 0)::int AS up
-    FROM "by_vendor" GROUP BY 1, 2, 3, 4, 5) c
-  WHERE (c.p, c.pa, c.d, c.dn, c.sm, c.up) <> (0, 0, 0, 0, 0, 0)
-  ON CONFLICT ("shop", "vendor", "month", "stage", "segment") DO UPDATE SET
-    "promoters" = t."promoters" + EXCLUDED."promoters", "passives" = t."passives" + EXCLUDED."passives",
-    "detractors" = t."detractors" + EXCLUDED."detractors", "paired_down" = t."paired_down" + EXCLUDED."paired_down",
-    "paired_same" = t."paired_same" + EXCLUDED."paired_same", "paired_up" = t."paired_up" + EXCLUDED."paired_up"
+  INSERT INTO "vendor_months" AS t ("shop", "month", "vendor", "stage", "segment", "promoters", "passives", "detractors", "paired_down", "paired_same", "paired_up")
+    SELECT d."shop", d."month", d."vendor", d."stage", d."segment", sum(d."p")::int, sum(d."pa")::int, sum(d."d")::int, sum(d."dn")::int, sum(d."sm")::int, sum(d."up")::int
+    FROM "deltas" d WHERE d."vendor" IS NOT NULL GROUP BY d."shop", d."month", d."vendor", d."stage", d."segment" HAVING (sum(d."p"), sum(d."pa"), sum(d."d"), sum(d."dn"), sum(d."sm"), sum(d."up")) <> (0, 0, 0, 0, 0, 0)
+    ON CONFLICT ("shop", "month", "vendor", "stage", "segment") DO UPDATE SET
+      "promoters" = t."promoters" + EXCLUDED."promoters", "passives" = t."passives" + EXCLUDED."passives",
+      "detractors" = t."detractors" + EXCLUDED."detractors", "paired_down" = t."paired_down" + EXCLUDED."paired_down",
+      "paired_same" = t."paired_same" + EXCLUDED."paired_same", "paired_up" = t."paired_up" + EXCLUDED."paired_up"
 $$;
 
 -- A trigger may only name the transition tables its event has; each branch names its own.
