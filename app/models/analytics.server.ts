@@ -13,8 +13,9 @@ import { knownTimeZone } from "../domain/time-zone";
 
 /**
  * Every figure of the dashboards, the CSV export and `npm run report`. Answers are counted
- * by SQL aggregates; JavaScript only turns each group's counts into NPS and its interval
- * (app/domain/nps.ts), so a number is computed in one place whoever shows it.
+ * by SQL aggregates, mostly over rollups that triggers keep (see factsCte); JavaScript only
+ * turns each group's counts into NPS and its interval (app/domain/nps.ts), so a number is
+ * computed in one place whoever shows it.
  *
  * Brand rule: an answer counts once for every distinct vendor in its order (the vendors are
  * copied onto the response by database triggers, see the dashboard_facts migration).
@@ -170,7 +171,7 @@ const nextMonth = (iso: string) => {
 
 /**
  * The calendar months a period covers whole, as [from, to) month starts (from null: every month
- * before `to`), and the days at its edges outside them. No whole month: null, all days raw.
+ * before `to`), and the days at its edges outside them. No whole month: null, every day an edge.
  */
 export function splitPeriod(period: Period): {
   months: { from: string | null; to: string } | null;
@@ -194,8 +195,6 @@ interface FactsOptions {
   daily?: boolean;
   /** Grouped by these, which the vendor rollup does not hold. */
   channelOrCountry?: boolean;
-  /** Count every answer, never the rollups (tests compare the two). */
-  raw?: boolean;
 }
 
 let forceRaw = false;
@@ -208,11 +207,12 @@ const categoryRank = (c: string) =>
   `CASE ${c} WHEN 'PROMOTER' THEN 2 WHEN 'PASSIVE' THEN 1 WHEN 'DETRACTOR' THEN 0 END`;
 
 /**
- * The view's counts as a CTE `name` with one row per group of answers: whole months from the
- * rollups (answer_months, or vendor_months when counting per brand or filtering by one), the
- * days at the period's edges from the answers themselves, one row per answer. Columns: vendor
- * (per brand), month, day, stage, channel, country_code ('' none), segment ('' none),
- * promoters, passives, detractors and paired down/same/up.
+ * The view's counts as a CTE `name`: whole months from the monthly rollups and the days at the
+ * period's edges (or every day, for weekly trends) from the daily ones, kept by triggers (the
+ * dashboard_rollups migration, docs/analytics.md); answer_* rollups, or vendor_* when counting
+ * per brand or filtering by one. What the rollups do not hold is counted from the answers,
+ * one row per answer. Columns: vendor (per brand), month, day, stage, channel, country_code
+ * ('' none), segment ('' none), promoters, passives, detractors and paired down/same/up.
  */
 function factsCte(
   name: string,
@@ -228,8 +228,7 @@ function factsCte(
   const rollupsHold =
     (!vendorRollup || (!filters.channel && !filters.country && !options.channelOrCountry)) &&
     !(options.perVendor && filters.vendor);
-  if (options.raw || forceRaw || !rollupsHold)
-    return `${name} AS NOT MATERIALIZED (${rawFacts(q, ctx, filters, period, options)})`;
+  if (forceRaw || !rollupsHold) return `${name} AS NOT MATERIALIZED (${rawFacts(q, ctx, filters, period, options)})`;
   const split = splitPeriod(period);
   const parts =
     options.daily || !split.months
