@@ -164,10 +164,12 @@ CREATE FUNCTION "answer_rollups_apply"("p_old" "responses"[], "p_new" "responses
     FROM (SELECT o.*, -1 AS "sign" FROM unnest("p_old") o UNION ALL SELECT n.*, 1 FROM unnest("p_new") n) r
     WHERE r."answered_day" IS NOT NULL AND EXISTS (SELECT 1 FROM "shops" x WHERE x."domain" = r."shop")
   ),
-  -- The change per day: once for the answer (vendor NULL) and once per vendor of its order.
+  -- The change per day: once for the answer (vendor NULL) and once per vendor of its order
+  -- (the vendor rollups hold neither channel nor country).
   "deltas" AS MATERIALIZED (
-    SELECT f."shop", v."vendor", f."day", date_trunc('month', f."day")::date AS "month", f."stage", f."channel",
-           f."country_code", f."segment",
+    SELECT f."shop", v."vendor", f."day", date_trunc('month', f."day")::date AS "month", f."stage",
+           CASE WHEN v."vendor" IS NULL THEN f."channel" END AS "channel",
+           CASE WHEN v."vendor" IS NULL THEN f."country_code" END AS "country_code", f."segment",
            COALESCE(sum(f."sign") FILTER (WHERE f."category" = 'PROMOTER'), 0) AS "p",
            COALESCE(sum(f."sign") FILTER (WHERE f."category" = 'PASSIVE'), 0) AS "pa",
            COALESCE(sum(f."sign") FILTER (WHERE f."category" = 'DETRACTOR'), 0) AS "d",
@@ -218,29 +220,32 @@ $$;
 
 -- A trigger may only name the transition tables its event has; each branch names its own.
 CREATE FUNCTION "responses_changed"() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+DECLARE
+  "pre_orders" INTEGER[];
 BEGIN
+  -- Transition tables have no indexes: nothing here joins one with the other.
   IF TG_OP = 'INSERT' THEN
     PERFORM "answer_rollups_apply"('{}', ARRAY(SELECT ROW(n.*)::"responses" FROM "new_rows" n));
-    IF EXISTS (SELECT 1 FROM "new_rows" n WHERE n."stage" = 'PRE_DELIVERY') THEN
-      PERFORM "responses_pre_category_sync"(ARRAY(SELECT n."order_id" FROM "new_rows" n WHERE n."stage" = 'PRE_DELIVERY'));
-    END IF;
+    "pre_orders" := ARRAY(SELECT n."order_id" FROM "new_rows" n WHERE n."stage" = 'PRE_DELIVERY');
   ELSIF TG_OP = 'UPDATE' THEN
     PERFORM "answer_rollups_apply"(ARRAY(SELECT ROW(o.*)::"responses" FROM "old_rows" o),
                                    ARRAY(SELECT ROW(n.*)::"responses" FROM "new_rows" n));
     UPDATE "follow_up_cases" fc SET "segment" = n."segment"
-    FROM "new_rows" n JOIN "old_rows" o ON o."id" = n."id"
-    WHERE fc."response_id" = n."id" AND n."segment" IS DISTINCT FROM o."segment" AND fc."segment" IS DISTINCT FROM n."segment";
-    IF EXISTS (SELECT 1 FROM "new_rows" n JOIN "old_rows" o ON o."id" = n."id"
-               WHERE (n."stage" = 'PRE_DELIVERY' OR o."stage" = 'PRE_DELIVERY')
-                 AND (n."category", n."order_id", n."stage") IS DISTINCT FROM (o."category", o."order_id", o."stage")) THEN
-      PERFORM "responses_pre_category_sync"(ARRAY(
-        SELECT n."order_id" FROM "new_rows" n UNION SELECT o."order_id" FROM "old_rows" o));
-    END IF;
+    FROM "new_rows" n WHERE fc."response_id" = n."id" AND fc."segment" IS DISTINCT FROM n."segment";
+    -- Orders whose before-delivery answer appeared, went, or changed category.
+    "pre_orders" := ARRAY(
+      SELECT c."order_id" FROM (
+        (SELECT n."order_id", n."category" FROM "new_rows" n WHERE n."stage" = 'PRE_DELIVERY'
+         EXCEPT SELECT o."order_id", o."category" FROM "old_rows" o WHERE o."stage" = 'PRE_DELIVERY')
+        UNION
+        (SELECT o."order_id", o."category" FROM "old_rows" o WHERE o."stage" = 'PRE_DELIVERY'
+         EXCEPT SELECT n."order_id", n."category" FROM "new_rows" n WHERE n."stage" = 'PRE_DELIVERY')) c);
   ELSE
     PERFORM "answer_rollups_apply"(ARRAY(SELECT ROW(o.*)::"responses" FROM "old_rows" o), '{}');
-    IF EXISTS (SELECT 1 FROM "old_rows" o WHERE o."stage" = 'PRE_DELIVERY') THEN
-      PERFORM "responses_pre_category_sync"(ARRAY(SELECT o."order_id" FROM "old_rows" o WHERE o."stage" = 'PRE_DELIVERY'));
-    END IF;
+    "pre_orders" := ARRAY(SELECT o."order_id" FROM "old_rows" o WHERE o."stage" = 'PRE_DELIVERY');
+  END IF;
+  IF cardinality("pre_orders") > 0 THEN
+    PERFORM "responses_pre_category_sync"("pre_orders");
   END IF;
   RETURN NULL;
 END $$;
@@ -267,17 +272,14 @@ $$;
 
 CREATE FUNCTION "customers_changed"() RETURNS TRIGGER LANGUAGE plpgsql AS $$
 BEGIN
+  -- All old rows out, all new rows in: unchanged ones cancel out in the sums.
   IF TG_OP = 'INSERT' THEN
     PERFORM "segment_totals_apply"('{}', ARRAY(SELECT ROW(n.*)::"customers" FROM "new_rows" n));
   ELSIF TG_OP = 'UPDATE' THEN
-    PERFORM "segment_totals_apply"(
-      ARRAY(SELECT ROW(o.*)::"customers" FROM "old_rows" o JOIN "new_rows" n ON n."id" = o."id"
-            WHERE (o."segment", o."total_spent", o."redacted_at" IS NULL) IS DISTINCT FROM (n."segment", n."total_spent", n."redacted_at" IS NULL)),
-      ARRAY(SELECT ROW(n.*)::"customers" FROM "new_rows" n JOIN "old_rows" o ON o."id" = n."id"
-            WHERE (o."segment", o."total_spent", o."redacted_at" IS NULL) IS DISTINCT FROM (n."segment", n."total_spent", n."redacted_at" IS NULL)));
+    PERFORM "segment_totals_apply"(ARRAY(SELECT ROW(o.*)::"customers" FROM "old_rows" o),
+                                   ARRAY(SELECT ROW(n.*)::"customers" FROM "new_rows" n));
     UPDATE "responses" r SET "segment" = n."segment"
-    FROM "new_rows" n JOIN "old_rows" o ON o."id" = n."id"
-    WHERE n."segment" IS DISTINCT FROM o."segment" AND r."customer_id" = n."id" AND r."segment" IS DISTINCT FROM n."segment";
+    FROM "new_rows" n WHERE r."shop" = n."shop" AND r."customer_id" = n."id" AND r."segment" IS DISTINCT FROM n."segment";
   ELSE
     PERFORM "segment_totals_apply"(ARRAY(SELECT ROW(o.*)::"customers" FROM "old_rows" o), '{}');
   END IF;
