@@ -153,7 +153,8 @@ $$;
 
 -- Rollups by day and by month, for every answer and per vendor of its order: what the
 -- statement's old rows counted is taken away and what its new rows count is added, in one
--- upsert per table; rows whose counts did not change are left alone.
+-- upsert per table; rows whose counts did not change are left alone. Rows are upserted in
+-- key order, so two answers written at once lock shared rows in the same order.
 CREATE FUNCTION "answer_rollups_apply"("p_old" "responses"[], "p_new" "responses"[]) RETURNS VOID LANGUAGE sql AS $$
   WITH "facts" AS (
     SELECT r."shop", r."answered_day" AS "day", r."stage", r."channel",
@@ -183,6 +184,7 @@ CREATE FUNCTION "answer_rollups_apply"("p_old" "responses"[], "p_new" "responses
     INSERT INTO "answer_days" AS t ("shop", "day", "stage", "channel", "country_code", "segment", "promoters", "passives", "detractors", "paired_down", "paired_same", "paired_up")
     SELECT d."shop", d."day", d."stage", d."channel", d."country_code", d."segment", sum(d."p")::int, sum(d."pa")::int, sum(d."d")::int, sum(d."dn")::int, sum(d."sm")::int, sum(d."up")::int
     FROM "deltas" d WHERE d."vendor" IS NULL GROUP BY d."shop", d."day", d."stage", d."channel", d."country_code", d."segment" HAVING (sum(d."p"), sum(d."pa"), sum(d."d"), sum(d."dn"), sum(d."sm"), sum(d."up")) <> (0, 0, 0, 0, 0, 0)
+    ORDER BY d."shop", d."day", d."stage", d."channel", d."country_code", d."segment"
     ON CONFLICT ("shop", "day", "stage", "channel", "country_code", "segment") DO UPDATE SET
       "promoters" = t."promoters" + EXCLUDED."promoters", "passives" = t."passives" + EXCLUDED."passives",
       "detractors" = t."detractors" + EXCLUDED."detractors", "paired_down" = t."paired_down" + EXCLUDED."paired_down",
@@ -193,6 +195,7 @@ CREATE FUNCTION "answer_rollups_apply"("p_old" "responses"[], "p_new" "responses
     INSERT INTO "answer_months" AS t ("shop", "month", "stage", "channel", "country_code", "segment", "promoters", "passives", "detractors", "paired_down", "paired_same", "paired_up")
     SELECT d."shop", d."month", d."stage", d."channel", d."country_code", d."segment", sum(d."p")::int, sum(d."pa")::int, sum(d."d")::int, sum(d."dn")::int, sum(d."sm")::int, sum(d."up")::int
     FROM "deltas" d WHERE d."vendor" IS NULL GROUP BY d."shop", d."month", d."stage", d."channel", d."country_code", d."segment" HAVING (sum(d."p"), sum(d."pa"), sum(d."d"), sum(d."dn"), sum(d."sm"), sum(d."up")) <> (0, 0, 0, 0, 0, 0)
+    ORDER BY d."shop", d."month", d."stage", d."channel", d."country_code", d."segment"
     ON CONFLICT ("shop", "month", "stage", "channel", "country_code", "segment") DO UPDATE SET
       "promoters" = t."promoters" + EXCLUDED."promoters", "passives" = t."passives" + EXCLUDED."passives",
       "detractors" = t."detractors" + EXCLUDED."detractors", "paired_down" = t."paired_down" + EXCLUDED."paired_down",
@@ -203,6 +206,7 @@ CREATE FUNCTION "answer_rollups_apply"("p_old" "responses"[], "p_new" "responses
     INSERT INTO "vendor_days" AS t ("shop", "day", "vendor", "stage", "segment", "promoters", "passives", "detractors", "paired_down", "paired_same", "paired_up")
     SELECT d."shop", d."day", d."vendor", d."stage", d."segment", sum(d."p")::int, sum(d."pa")::int, sum(d."d")::int, sum(d."dn")::int, sum(d."sm")::int, sum(d."up")::int
     FROM "deltas" d WHERE d."vendor" IS NOT NULL GROUP BY d."shop", d."day", d."vendor", d."stage", d."segment" HAVING (sum(d."p"), sum(d."pa"), sum(d."d"), sum(d."dn"), sum(d."sm"), sum(d."up")) <> (0, 0, 0, 0, 0, 0)
+    ORDER BY d."shop", d."day", d."vendor", d."stage", d."segment"
     ON CONFLICT ("shop", "day", "vendor", "stage", "segment") DO UPDATE SET
       "promoters" = t."promoters" + EXCLUDED."promoters", "passives" = t."passives" + EXCLUDED."passives",
       "detractors" = t."detractors" + EXCLUDED."detractors", "paired_down" = t."paired_down" + EXCLUDED."paired_down",
@@ -212,6 +216,7 @@ CREATE FUNCTION "answer_rollups_apply"("p_old" "responses"[], "p_new" "responses
   INSERT INTO "vendor_months" AS t ("shop", "month", "vendor", "stage", "segment", "promoters", "passives", "detractors", "paired_down", "paired_same", "paired_up")
     SELECT d."shop", d."month", d."vendor", d."stage", d."segment", sum(d."p")::int, sum(d."pa")::int, sum(d."d")::int, sum(d."dn")::int, sum(d."sm")::int, sum(d."up")::int
     FROM "deltas" d WHERE d."vendor" IS NOT NULL GROUP BY d."shop", d."month", d."vendor", d."stage", d."segment" HAVING (sum(d."p"), sum(d."pa"), sum(d."d"), sum(d."dn"), sum(d."sm"), sum(d."up")) <> (0, 0, 0, 0, 0, 0)
+    ORDER BY d."shop", d."month", d."vendor", d."stage", d."segment"
     ON CONFLICT ("shop", "month", "vendor", "stage", "segment") DO UPDATE SET
       "promoters" = t."promoters" + EXCLUDED."promoters", "passives" = t."passives" + EXCLUDED."passives",
       "detractors" = t."detractors" + EXCLUDED."detractors", "paired_down" = t."paired_down" + EXCLUDED."paired_down",
@@ -266,6 +271,7 @@ CREATE FUNCTION "segment_totals_apply"("p_old" "customers"[], "p_new" "customers
     WHERE c."redacted_at" IS NULL AND EXISTS (SELECT 1 FROM "shops" x WHERE x."domain" = c."shop")
     GROUP BY 1, 2) d
   WHERE (d.n, d.revenue) <> (0, 0)
+  ORDER BY 1, 2
   ON CONFLICT ("shop", "segment") DO UPDATE SET
     "customers" = t."customers" + EXCLUDED."customers", "revenue" = t."revenue" + EXCLUDED."revenue"
 $$;
