@@ -210,7 +210,7 @@ describe("dashboard rollups", () => {
     expect(await bySegment()).not.toEqual(before);
     const stale = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM responses r JOIN customers c ON c.id = r.customer_id
-       WHERE r.shop = $1 AND r.segment IS DISTINCT FROM c.segment`,
+       WHERE r.shop = $1 AND (r.segment, r.m_score) IS DISTINCT FROM (c.segment, c.m_score)`,
       [shop],
     );
     expect(stale.rows[0]!.n).toBe(0);

@@ -90,8 +90,10 @@ export interface QueueRow {
 const SEGMENT_RANK_SQL = `CASE c.segment ${Object.entries(SEGMENT_RANK)
   .map(([s, rank]) => `WHEN '${s}' THEN ${rank}`)
   .join(" ")} ELSE 0 END`;
+// The customer's segment and monetary score are copied onto each answer (dashboard_rollups
+// migration), so the queue sorts without joining customers.
 const PRIORITY_SQL = `(CASE WHEN r.score <= 2 THEN 3000 WHEN r.score <= 4 THEN 2000 WHEN r.score <= 6 THEN 1000 ELSE 0 END
-  + 6 * ${SEGMENT_RANK_SQL} + 8 * COALESCE(c.m_score, 0)
+  + 6 * ${SEGMENT_RANK_SQL.replaceAll("c.segment", "r.segment")} + 8 * COALESCE(r.m_score, 0)
   - LEAST(30, GREATEST(0, floor(extract(epoch FROM now() - r.answered_at) / 86400)))::int)`;
 
 /** The where-clause of the queue: the dashboards' filters and the case filters. */
@@ -101,6 +103,11 @@ function queueWhere(
   options: QueueOptions,
 ) {
   const { params, p } = new SqlParams();
+  // The shop's cases are hashed once rather than looked up per answer: most answers of a large
+  // shop have none, or a closed one (OFFSET 0 keeps the planner from looking them up one by one).
+  const from = `responses r
+    LEFT JOIN (SELECT id, response_id, status, assignee, due_at FROM follow_up_cases WHERE shop = ${p(ctx.shop)} OFFSET 0) fc
+      ON fc.response_id = r.id`;
   const period = resolvePeriod(filters, ctx.today, "all");
   const where = [
     ...answerConditions(p, ctx.shop, filters, period).conditions,
@@ -111,12 +118,8 @@ function queueWhere(
   else if (status !== "all") where.push(`fc.status = ${p(status)}::"CaseStatus"`);
   if (options.overdue) where.push(`fc.status IN ('NEW', 'CONTACTED') AND fc.due_at < now()`);
   if (options.assignee) where.push(`fc.assignee = ${p(options.assignee)}`);
-  return { where: where.join(" AND "), params, p, period };
+  return { from, where: where.join(" AND "), params, p, period };
 }
-
-const QUEUE_FROM = `responses r
-  LEFT JOIN customers c ON c.id = r.customer_id
-  LEFT JOIN follow_up_cases fc ON fc.response_id = r.id`;
 
 /** Detractors (or passives) with their case, customer value and age, by priority. */
 export async function listQueue(shop: string, filters: AnalyticsFilters, options: QueueOptions) {
@@ -127,29 +130,30 @@ export async function listQueue(shop: string, filters: AnalyticsFilters, options
   const limit = q.p(pageSize);
   const offset = q.p((page - 1) * pageSize);
   // One pass: the page of rows and, by window, how many match and how many are overdue.
-  const { rows } = await openDatabase().sql.query<
-    QueueRow & { total: number; overdueTotal: number; order_id: number; answered_at: Date }
-  >(
-    // Orders are joined for the page's rows only, after sorting and counting.
-    `SELECT q.*, o.name AS "orderName", o.shopify_id::text AS "orderShopifyId"
+  const { rows } = await openDatabase().sql.query<QueueRow & { total: number; overdueTotal: number }>(
+    // Sorted and counted from the queue index and the cases alone; the page's rows then fetch
+    // their answer, order and customer.
+    `SELECT q."responseId", q."caseId", r.score, CASE r.stage WHEN 'PRE_DELIVERY' THEN 'pre' ELSE 'post' END AS stage,
+            r.comment, to_char(r.answered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "answeredAt",
+            floor(extract(epoch FROM now() - r.answered_at) / 86400)::int AS "ageDays",
+            o.name AS "orderName", o.shopify_id::text AS "orderShopifyId",
+            NULLIF(trim(concat_ws(' ', c.first_name, c.last_name)), '') AS "customerName", c.email AS "customerEmail",
+            c.segment, c.total_spent::text AS "totalSpent", c.orders_count AS "ordersCount", r.vendors,
+            q.status, q.assignee, to_char(q.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "dueAt",
+            COALESCE(q.status IN ('NEW', 'CONTACTED') AND q.due_at < now(), false) AS overdue,
+            q.priority, q.total, q."overdueTotal"
      FROM (
-       SELECT r.id AS "responseId", fc.id AS "caseId", r.score, r.order_id, r.answered_at,
-              CASE r.stage WHEN 'PRE_DELIVERY' THEN 'pre' ELSE 'post' END AS stage, r.comment,
-              to_char(r.answered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "answeredAt",
-              floor(extract(epoch FROM now() - r.answered_at) / 86400)::int AS "ageDays",
-              NULLIF(trim(concat_ws(' ', c.first_name, c.last_name)), '') AS "customerName", c.email AS "customerEmail",
-              c.segment, c.total_spent::text AS "totalSpent", c.orders_count AS "ordersCount", r.vendors,
-              fc.status, fc.assignee,
-              to_char(fc.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "dueAt",
-              COALESCE(fc.status IN ('NEW', 'CONTACTED') AND fc.due_at < now(), false) AS overdue,
+       SELECT r.id AS "responseId", fc.id AS "caseId", fc.status, fc.assignee, fc.due_at, r.answered_at,
               ${PRIORITY_SQL} AS priority,
               count(*) OVER ()::int AS total,
               (count(*) FILTER (WHERE fc.status IN ('NEW', 'CONTACTED') AND fc.due_at < now()) OVER ())::int AS "overdueTotal"
-       FROM ${QUEUE_FROM}
+       FROM ${q.from}
        WHERE ${q.where}
        ORDER BY priority DESC, r.answered_at DESC, r.id DESC
        LIMIT ${limit} OFFSET ${offset}) q
-     JOIN orders o ON o.id = q.order_id
+     JOIN responses r ON r.id = q."responseId"
+     JOIN orders o ON o.id = r.order_id
+     LEFT JOIN customers c ON c.id = r.customer_id
      ORDER BY q.priority DESC, q.answered_at DESC, q."responseId" DESC`,
     q.params,
   );
@@ -163,13 +167,13 @@ export async function listQueue(shop: string, filters: AnalyticsFilters, options
             await openDatabase().sql.query<{ n: number; overdue: number }>(
               `SELECT count(*)::int AS n,
                       count(*) FILTER (WHERE fc.status IN ('NEW', 'CONTACTED') AND fc.due_at < now())::int AS overdue
-               FROM ${QUEUE_FROM} WHERE ${q.where}`,
+               FROM ${q.from} WHERE ${q.where}`,
               q.params.slice(0, q.params.length - 2),
             )
           ).rows[0]!;
   return {
     period: q.period,
-    rows: rows.map(({ total: _t, overdueTotal: _o, order_id: _id, answered_at: _at, ...row }) => row),
+    rows: rows.map(({ total: _t, overdueTotal: _o, ...row }) => row),
     total: count.n,
     overdue: count.overdue,
     page,

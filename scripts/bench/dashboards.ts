@@ -96,6 +96,8 @@ const pages: Array<{ name: string; path: string; loader: Loader; params?: Record
   { name: "Segments", path: "/app/segments", loader: segments.loader as Loader },
   { name: "Overview, filtered", path: "/app?stage=post&segment=champions", loader: overview.loader as Loader },
   { name: "Detractors", path: "/app/detractors", loader: detractors.loader as Loader },
+  { name: "Passives", path: "/app/detractors?tab=passives", loader: detractors.loader as Loader },
+  { name: "Brands, one channel", path: "/app/brands?channel=email", loader: brands.loader as Loader },
 ];
 
 // The statements a loader sends, captured by wrapping the app's query function once.

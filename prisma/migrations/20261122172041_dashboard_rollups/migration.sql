@@ -1,5 +1,6 @@
 -- AlterTable
-ALTER TABLE "responses" ADD COLUMN     "pre_category" "ScoreCategory",
+ALTER TABLE "responses" ADD COLUMN     "m_score" SMALLINT,
+ADD COLUMN     "pre_category" "ScoreCategory",
 ADD COLUMN     "segment" "RfmSegment";
 
 -- AlterTable
@@ -86,7 +87,7 @@ CREATE TABLE "segment_totals" (
 );
 
 -- CreateIndex
-CREATE INDEX "responses_shop_category_answered_day_idx" ON "responses"("shop", "category", "answered_day");
+CREATE INDEX "responses_queue_idx" ON "responses"("shop", "category", "answered_day", "score", "segment", "m_score", "answered_at", "id");
 
 -- AddForeignKey
 ALTER TABLE "answer_months" ADD CONSTRAINT "answer_months_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shops"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
@@ -107,18 +108,19 @@ ALTER TABLE "segment_totals" ADD CONSTRAINT "segment_totals_shop_fkey" FOREIGN K
 -- year of a large shop is a few thousand rows rather than every answer.
 
 -- The new columns for what is already stored, before the triggers below exist.
-UPDATE "responses" r SET "segment" = c."segment" FROM "customers" c WHERE c."id" = r."customer_id";
+UPDATE "responses" r SET "segment" = c."segment", "m_score" = c."m_score" FROM "customers" c WHERE c."id" = r."customer_id";
 UPDATE "follow_up_cases" fc SET "segment" = r."segment" FROM "responses" r WHERE r."id" = fc."response_id";
 UPDATE "responses" post SET "pre_category" = p."category"
 FROM "responses" p WHERE p."order_id" = post."order_id" AND p."stage" = 'PRE_DELIVERY' AND post."stage" = 'POST_DELIVERY';
 
--- Each answer carries its customer's current segment, set when the answer is written or its
--- customer changes, and copied again when customers' segments change (RFM runs, redaction).
+-- Each answer carries its customer's current segment and monetary score, set when the answer
+-- is written or its customer changes, and copied again when customers' scores change (RFM
+-- runs, redaction).
 -- An after-delivery answer carries the category of its order's before-delivery answer.
 CREATE FUNCTION "responses_copy_answer_facts"() RETURNS TRIGGER LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' OR NEW."customer_id" IS DISTINCT FROM OLD."customer_id" THEN
-    NEW."segment" := (SELECT c."segment" FROM "customers" c WHERE c."id" = NEW."customer_id");
+    SELECT c."segment", c."m_score" INTO NEW."segment", NEW."m_score" FROM "customers" c WHERE c."id" = NEW."customer_id";
   END IF;
   IF NEW."stage" <> 'POST_DELIVERY' THEN
     NEW."pre_category" := NULL;
@@ -261,7 +263,7 @@ CREATE TRIGGER "responses_updated" AFTER UPDATE ON "responses"
 CREATE TRIGGER "responses_deleted" AFTER DELETE ON "responses"
   REFERENCING OLD TABLE AS "old_rows" FOR EACH STATEMENT EXECUTE FUNCTION "responses_changed"();
 
--- Customers per segment, and their segments copied onto their answers.
+-- Customers per segment, and their segments and monetary scores copied onto their answers.
 CREATE FUNCTION "segment_totals_apply"("p_old" "customers"[], "p_new" "customers"[]) RETURNS VOID LANGUAGE sql AS $$
   INSERT INTO "segment_totals" AS t ("shop", "segment", "customers", "revenue")
   SELECT * FROM (
@@ -284,8 +286,9 @@ BEGIN
   ELSIF TG_OP = 'UPDATE' THEN
     PERFORM "segment_totals_apply"(ARRAY(SELECT ROW(o.*)::"customers" FROM "old_rows" o),
                                    ARRAY(SELECT ROW(n.*)::"customers" FROM "new_rows" n));
-    UPDATE "responses" r SET "segment" = n."segment"
-    FROM "new_rows" n WHERE r."shop" = n."shop" AND r."customer_id" = n."id" AND r."segment" IS DISTINCT FROM n."segment";
+    UPDATE "responses" r SET "segment" = n."segment", "m_score" = n."m_score"
+    FROM "new_rows" n
+    WHERE r."shop" = n."shop" AND r."customer_id" = n."id" AND (r."segment", r."m_score") IS DISTINCT FROM (n."segment", n."m_score");
   ELSE
     PERFORM "segment_totals_apply"(ARRAY(SELECT ROW(o.*)::"customers" FROM "old_rows" o), '{}');
   END IF;
