@@ -129,51 +129,44 @@ export async function listQueue(shop: string, filters: AnalyticsFilters, options
   const page = Math.max(1, options.page ?? 1);
   const limit = q.p(pageSize);
   const offset = q.p((page - 1) * pageSize);
-  // One pass: the page of rows and, by window, how many match and how many are overdue.
-  const { rows } = await openDatabase().sql.query<QueueRow & { total: number; overdueTotal: number }>(
-    // Sorted and counted from the queue index and the cases alone; the page's rows then fetch
-    // their answer, order and customer.
-    `SELECT q."responseId", q."caseId", r.score, CASE r.stage WHEN 'PRE_DELIVERY' THEN 'pre' ELSE 'post' END AS stage,
-            r.comment, to_char(r.answered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "answeredAt",
-            floor(extract(epoch FROM now() - r.answered_at) / 86400)::int AS "ageDays",
-            o.name AS "orderName", o.shopify_id::text AS "orderShopifyId",
-            NULLIF(trim(concat_ws(' ', c.first_name, c.last_name)), '') AS "customerName", c.email AS "customerEmail",
-            c.segment, c.total_spent::text AS "totalSpent", c.orders_count AS "ordersCount", r.vendors,
-            q.status, q.assignee, to_char(q.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "dueAt",
-            COALESCE(q.status IN ('NEW', 'CONTACTED') AND q.due_at < now(), false) AS overdue,
-            q.priority, q.total, q."overdueTotal"
-     FROM (
-       SELECT r.id AS "responseId", fc.id AS "caseId", fc.status, fc.assignee, fc.due_at, r.answered_at,
-              ${PRIORITY_SQL} AS priority,
-              count(*) OVER ()::int AS total,
-              (count(*) FILTER (WHERE fc.status IN ('NEW', 'CONTACTED') AND fc.due_at < now()) OVER ())::int AS "overdueTotal"
-       FROM ${q.from}
-       WHERE ${q.where}
-       ORDER BY priority DESC, r.answered_at DESC, r.id DESC
-       LIMIT ${limit} OFFSET ${offset}) q
-     JOIN responses r ON r.id = q."responseId"
-     JOIN orders o ON o.id = r.order_id
-     LEFT JOIN customers c ON c.id = r.customer_id
-     ORDER BY q.priority DESC, q.answered_at DESC, q."responseId" DESC`,
-    q.params,
-  );
-  // A page past the end has no row to carry the totals: count them apart then.
-  const count =
-    rows[0] !== undefined
-      ? { n: rows[0].total, overdue: rows[0].overdueTotal }
-      : page === 1
-        ? { n: 0, overdue: 0 }
-        : (
-            await openDatabase().sql.query<{ n: number; overdue: number }>(
-              `SELECT count(*)::int AS n,
-                      count(*) FILTER (WHERE fc.status IN ('NEW', 'CONTACTED') AND fc.due_at < now())::int AS overdue
-               FROM ${q.from} WHERE ${q.where}`,
-              q.params.slice(0, q.params.length - 2),
-            )
-          ).rows[0]!;
+  const db = openDatabase();
+  // The page (a top-N sort) and the counts, side by side: both read the queue index only.
+  const [{ rows }, total] = await Promise.all([
+    db.sql.query<QueueRow>(
+      // Sorted from the queue index and the cases alone; the page's rows then fetch their
+      // answer, order and customer.
+      `SELECT q."responseId", q."caseId", r.score, CASE r.stage WHEN 'PRE_DELIVERY' THEN 'pre' ELSE 'post' END AS stage,
+              r.comment, to_char(r.answered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "answeredAt",
+              floor(extract(epoch FROM now() - r.answered_at) / 86400)::int AS "ageDays",
+              o.name AS "orderName", o.shopify_id::text AS "orderShopifyId",
+              NULLIF(trim(concat_ws(' ', c.first_name, c.last_name)), '') AS "customerName", c.email AS "customerEmail",
+              c.segment, c.total_spent::text AS "totalSpent", c.orders_count AS "ordersCount", r.vendors,
+              q.status, q.assignee, to_char(q.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "dueAt",
+              COALESCE(q.status IN ('NEW', 'CONTACTED') AND q.due_at < now(), false) AS overdue, q.priority
+       FROM (
+         SELECT r.id AS "responseId", fc.id AS "caseId", fc.status, fc.assignee, fc.due_at, r.answered_at,
+                ${PRIORITY_SQL} AS priority
+         FROM ${q.from}
+         WHERE ${q.where}
+         ORDER BY priority DESC, r.answered_at DESC, r.id DESC
+         LIMIT ${limit} OFFSET ${offset}) q
+       JOIN responses r ON r.id = q."responseId"
+       JOIN orders o ON o.id = r.order_id
+       LEFT JOIN customers c ON c.id = r.customer_id
+       ORDER BY q.priority DESC, q.answered_at DESC, q."responseId" DESC`,
+      q.params,
+    ),
+    db.sql.query<{ n: number; overdue: number }>(
+      `SELECT count(*)::int AS n,
+              count(*) FILTER (WHERE fc.status IN ('NEW', 'CONTACTED') AND fc.due_at < now())::int AS overdue
+       FROM ${q.from} WHERE ${q.where}`,
+      q.params.slice(0, q.params.length - 2),
+    ),
+  ]);
+  const count = total.rows[0]!;
   return {
     period: q.period,
-    rows: rows.map(({ total: _t, overdueTotal: _o, ...row }) => row),
+    rows,
     total: count.n,
     overdue: count.overdue,
     page,
