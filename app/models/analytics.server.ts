@@ -222,21 +222,20 @@ function factsCte(
   period: Period,
   options: FactsOptions = {},
 ) {
-  // The vendor rollups hold neither channel nor country, and a brand filter on per-brand rows
-  // would mean "brands bought with it", which only the answers can say.
+  // The vendor rollups hold no country (vendor_days no channel either), and a brand filter on
+  // per-brand rows would mean "brands bought with it", which only the answers can say.
   const vendorRollup = options.perVendor || Boolean(filters.vendor);
   const rollupsHold =
-    (!vendorRollup || (!filters.channel && !filters.country && !options.channelOrCountry)) &&
-    !(options.perVendor && filters.vendor);
+    (!vendorRollup || (!filters.country && !options.channelOrCountry)) && !(options.perVendor && filters.vendor);
   if (forceRaw || !rollupsHold) return `${name} AS NOT MATERIALIZED (${rawFacts(q, ctx, filters, period, options)})`;
+  const daysHold = !(vendorRollup && filters.channel);
+  const days = (range: Period) =>
+    daysHold ? rollupFacts(q, ctx, filters, "days", range, options) : rawFacts(q, ctx, filters, range, options);
   const split = splitPeriod(period);
   const parts =
     options.daily || !split.months
-      ? [rollupFacts(q, ctx, filters, "days", period, options)]
-      : [
-          rollupFacts(q, ctx, filters, "months", split.months, options),
-          ...split.edges.map((edge) => rollupFacts(q, ctx, filters, "days", edge, options)),
-        ];
+      ? [days(period)]
+      : [rollupFacts(q, ctx, filters, "months", split.months, options), ...split.edges.map(days)];
   return `${name} AS NOT MATERIALIZED (${parts.join("\n UNION ALL\n")})`;
 }
 
@@ -277,13 +276,15 @@ function rollupFacts(
     where.push(`m.segment = ${q.p(filters.segment === "none" ? "" : filters.segment.toUpperCase())}`);
   if (vendorRollup) {
     if (filters.vendor) where.push(`m.vendor = ${q.p(filters.vendor)}`);
+    // Only vendor_months holds the channel (factsCte reads days from the answers then).
+    if (filters.channel) where.push(`m.channel = ${q.p(filters.channel.toUpperCase())}::"Channel"`);
   } else {
     if (filters.channel) where.push(`m.channel = ${q.p(filters.channel.toUpperCase())}::"Channel"`);
     if (filters.country) where.push(`m.country_code = ${q.p(filters.country)}`);
   }
   return `SELECT ${options.perVendor ? "m.vendor," : ""}
       ${grain === "months" ? "m.month, m.month AS day" : "date_trunc('month', m.day)::date AS month, m.day"}, m.stage,
-      ${vendorRollup ? "NULL::\"Channel\" AS channel, '' AS country_code" : "m.channel, m.country_code"},
+      ${vendorRollup ? `${grain === "months" ? "m.channel" : 'NULL::"Channel"'} AS channel, '' AS country_code` : "m.channel, m.country_code"},
       m.segment, m.promoters, m.passives, m.detractors,
       m.paired_down AS down, m.paired_same AS same, m.paired_up AS up
     FROM ${table} m WHERE ${where.join(" AND ")}`;

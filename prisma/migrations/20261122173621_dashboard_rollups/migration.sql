@@ -31,6 +31,7 @@ CREATE TABLE "vendor_months" (
     "month" DATE NOT NULL,
     "stage" "SurveyStage" NOT NULL,
     "segment" TEXT NOT NULL,
+    "channel" "Channel" NOT NULL,
     "promoters" INTEGER NOT NULL DEFAULT 0,
     "passives" INTEGER NOT NULL DEFAULT 0,
     "detractors" INTEGER NOT NULL DEFAULT 0,
@@ -38,7 +39,7 @@ CREATE TABLE "vendor_months" (
     "paired_same" INTEGER NOT NULL DEFAULT 0,
     "paired_up" INTEGER NOT NULL DEFAULT 0,
 
-    CONSTRAINT "vendor_months_pkey" PRIMARY KEY ("shop","month","vendor","stage","segment")
+    CONSTRAINT "vendor_months_pkey" PRIMARY KEY ("shop","month","vendor","stage","segment","channel")
 );
 
 -- CreateTable
@@ -168,11 +169,10 @@ CREATE FUNCTION "answer_rollups_apply"("p_old" "responses"[], "p_new" "responses
     WHERE r."answered_day" IS NOT NULL AND EXISTS (SELECT 1 FROM "shops" x WHERE x."domain" = r."shop")
   ),
   -- The change per day: once for the answer (vendor NULL) and once per vendor of its order
-  -- (the vendor rollups hold neither channel nor country).
+  -- (the vendor rollups hold no country; vendor_months holds the channel, vendor_days not).
   "deltas" AS MATERIALIZED (
     SELECT f."shop", v."vendor", f."day", date_trunc('month', f."day")::date AS "month", f."stage",
-           CASE WHEN v."vendor" IS NULL THEN f."channel" END AS "channel",
-           CASE WHEN v."vendor" IS NULL THEN f."country_code" END AS "country_code", f."segment",
+           f."channel", CASE WHEN v."vendor" IS NULL THEN f."country_code" END AS "country_code", f."segment",
            COALESCE(sum(f."sign") FILTER (WHERE f."category" = 'PROMOTER'), 0) AS "p",
            COALESCE(sum(f."sign") FILTER (WHERE f."category" = 'PASSIVE'), 0) AS "pa",
            COALESCE(sum(f."sign") FILTER (WHERE f."category" = 'DETRACTOR'), 0) AS "d",
@@ -215,11 +215,11 @@ CREATE FUNCTION "answer_rollups_apply"("p_old" "responses"[], "p_new" "responses
       "paired_same" = t."paired_same" + EXCLUDED."paired_same", "paired_up" = t."paired_up" + EXCLUDED."paired_up"
     RETURNING 1
   )
-  INSERT INTO "vendor_months" AS t ("shop", "month", "vendor", "stage", "segment", "promoters", "passives", "detractors", "paired_down", "paired_same", "paired_up")
-    SELECT d."shop", d."month", d."vendor", d."stage", d."segment", sum(d."p")::int, sum(d."pa")::int, sum(d."d")::int, sum(d."dn")::int, sum(d."sm")::int, sum(d."up")::int
-    FROM "deltas" d WHERE d."vendor" IS NOT NULL GROUP BY d."shop", d."month", d."vendor", d."stage", d."segment" HAVING (sum(d."p"), sum(d."pa"), sum(d."d"), sum(d."dn"), sum(d."sm"), sum(d."up")) <> (0, 0, 0, 0, 0, 0)
-    ORDER BY d."shop", d."month", d."vendor", d."stage", d."segment"
-    ON CONFLICT ("shop", "month", "vendor", "stage", "segment") DO UPDATE SET
+  INSERT INTO "vendor_months" AS t ("shop", "month", "vendor", "stage", "segment", "channel", "promoters", "passives", "detractors", "paired_down", "paired_same", "paired_up")
+    SELECT d."shop", d."month", d."vendor", d."stage", d."segment", d."channel", sum(d."p")::int, sum(d."pa")::int, sum(d."d")::int, sum(d."dn")::int, sum(d."sm")::int, sum(d."up")::int
+    FROM "deltas" d WHERE d."vendor" IS NOT NULL GROUP BY d."shop", d."month", d."vendor", d."stage", d."segment", d."channel" HAVING (sum(d."p"), sum(d."pa"), sum(d."d"), sum(d."dn"), sum(d."sm"), sum(d."up")) <> (0, 0, 0, 0, 0, 0)
+    ORDER BY d."shop", d."month", d."vendor", d."stage", d."segment", d."channel"
+    ON CONFLICT ("shop", "month", "vendor", "stage", "segment", "channel") DO UPDATE SET
       "promoters" = t."promoters" + EXCLUDED."promoters", "passives" = t."passives" + EXCLUDED."passives",
       "detractors" = t."detractors" + EXCLUDED."detractors", "paired_down" = t."paired_down" + EXCLUDED."paired_down",
       "paired_same" = t."paired_same" + EXCLUDED."paired_same", "paired_up" = t."paired_up" + EXCLUDED."paired_up"
