@@ -26,9 +26,8 @@ export async function openCaseForAnswer(
   const rows = await tx.$queryRaw<
     Array<{ shop: string; answered_at: Date; segment: RfmSegment | null; settings: unknown; case_id: number | null }>
   >`
-    SELECT r.shop, r.answered_at, c.segment, s.settings, fc.id AS case_id
+    SELECT r.shop, r.answered_at, r.segment, s.settings, fc.id AS case_id
     FROM responses r JOIN shops s ON s.domain = r.shop
-    LEFT JOIN customers c ON c.id = r.customer_id
     LEFT JOIN follow_up_cases fc ON fc.response_id = r.id
     WHERE r.id = ${answer.responseId}`;
   const r = rows[0];
@@ -87,13 +86,14 @@ export interface QueueRow {
 }
 
 // The priority of app/domain/follow-up.ts, in SQL so that the database orders and pages.
-const SEGMENT_RANK_SQL = `CASE c.segment ${Object.entries(SEGMENT_RANK)
-  .map(([s, rank]) => `WHEN '${s}' THEN ${rank}`)
-  .join(" ")} ELSE 0 END`;
+const segmentRankSql = (column: string) =>
+  `CASE ${column} ${Object.entries(SEGMENT_RANK)
+    .map(([s, rank]) => `WHEN '${s}' THEN ${rank}`)
+    .join(" ")} ELSE 0 END`;
 // The customer's segment and monetary score are copied onto each answer (dashboard_rollups
 // migration), so the queue sorts without joining customers.
 const PRIORITY_SQL = `(CASE WHEN r.score <= 2 THEN 3000 WHEN r.score <= 4 THEN 2000 WHEN r.score <= 6 THEN 1000 ELSE 0 END
-  + 6 * ${SEGMENT_RANK_SQL.replaceAll("c.segment", "r.segment")} + 8 * COALESCE(r.m_score, 0)
+  + 6 * ${segmentRankSql("r.segment")} + 8 * COALESCE(r.m_score, 0)
   - LEAST(30, GREATEST(0, floor(extract(epoch FROM now() - r.answered_at) / 86400)))::int)`;
 
 /** The where-clause of the queue: the dashboards' filters and the case filters. */
@@ -298,7 +298,6 @@ export async function addNote(shop: string, caseId: number, author: string, body
  * `where` narrows the cases (its parameters follow the query's own).
  */
 function outcomeSql(where: string) {
-  const rank = (alias: string) => SEGMENT_RANK_SQL.replaceAll("c.segment", `${alias}.segment`);
   return `
     SELECT fc.id,
       EXISTS (SELECT 1 FROM orders o2 WHERE o2.shop = fc.shop AND o2.customer_id = r.customer_id
@@ -306,10 +305,10 @@ function outcomeSql(where: string) {
                 AND o2.order_created_at <= fc.resolved_at + interval '90 days') AS reordered,
       EXISTS (SELECT 1 FROM responses r2 WHERE r2.shop = fc.shop AND r2.customer_id = r.customer_id AND r2.score > r.score
                 AND r2.answered_at > fc.resolved_at AND r2.answered_at <= fc.resolved_at + interval '90 days') AS rescored,
-      COALESCE((SELECT max(${rank("s2")}) FROM customer_segment_snapshots s2
+      COALESCE((SELECT max(${segmentRankSql("s2.segment")}) FROM customer_segment_snapshots s2
                 WHERE s2.customer_id = r.customer_id AND s2.as_of > fc.resolved_at::date
                   AND s2.as_of <= (fc.resolved_at + interval '90 days')::date)
-               > (SELECT ${rank("s1")} FROM customer_segment_snapshots s1
+               > (SELECT ${segmentRankSql("s1.segment")} FROM customer_segment_snapshots s1
                   WHERE s1.customer_id = r.customer_id AND s1.as_of <= fc.resolved_at::date
                   ORDER BY s1.as_of DESC LIMIT 1), false) AS moved_up,
       fc.resolved_at + interval '90 days' <= now() AS window_over
