@@ -39,6 +39,18 @@ export const EnvSchema = z
     OUTBOX_DIR: z.string().default("./data/outbox"),
     DEMO_ORDERS: z.coerce.number().int().min(0).max(2_000_000).default(20_000),
     DEMO_CUSTOMERS: z.coerce.number().int().min(1).max(500_000).default(5_000),
+    /** How long a processed webhook's raw body is kept before the daily job clears it. */
+    WEBHOOK_BODY_RETENTION: DurationSchema.default("P7D"),
+    /** 32 bytes, base64 or hex: encrypts secrets that merchants enter (Slack URLs, API keys). */
+    APP_ENCRYPTION_KEY: z
+      .string()
+      .refine(
+        (v) => /^[0-9a-f]{64}$/i.test(v) || Buffer.from(v, "base64").length === 32,
+        "APP_ENCRYPTION_KEY must be 32 bytes, as 64 hex digits or base64 (openssl rand -base64 32)",
+      )
+      .optional(),
+    /** Development and tests only: let merchant-entered URLs reach loopback addresses. */
+    OUTBOUND_ALLOW_LOOPBACK: booleanFlag,
   })
   .transform((env) => {
     const demo = env.DEMO_MODE;

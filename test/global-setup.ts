@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { buildApp } from "./process";
+import { buildApp, ROOT } from "./process";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,7 +19,8 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   // One production build for every test that starts the app: test files run in parallel and
   // must not rebuild build/ under each other's feet.
-  buildApp();
+  // NPS_TEST_REUSE_BUILD=1 keeps an existing build (a quick run of a few files while editing).
+  if (process.env.NPS_TEST_REUSE_BUILD !== "1" || !existsSync(path.join(ROOT, "build/server/index.js"))) buildApp();
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
     project.provide("databaseUrl", null);
