@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -17,6 +19,8 @@ export default defineConfig({
       SHOPIFY_API_SECRET: "test-api-secret",
       SHOPIFY_APP_URL: "https://nps-app.example.test",
       SCOPES: "read_orders,read_all_orders,read_customers,write_customers,write_app_proxy",
+      // Emails written without SMTP_URL go to this run's own folder, never the project's data/.
+      OUTBOX_DIR: path.join(tmpdir(), `nps-test-outbox-${process.pid}`),
     },
   },
 });

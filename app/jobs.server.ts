@@ -3,7 +3,10 @@ import { openDatabase } from "./db.server";
 import { env } from "./env.server";
 import prisma from "./db.server";
 import { logger } from "./logger.server";
+import { durationToMs } from "./domain/duration";
+import { purgeDownloadedDataRequests } from "./models/compliance.server";
 import { computeRfm } from "./models/rfm.server";
+import { clearOldWebhookBodies } from "./models/webhook-inbox.server";
 import { refreshCaseOutcomes } from "./models/cases.server";
 import type { DueSend } from "./models/order-ingest.server";
 import {
@@ -17,6 +20,7 @@ const SEND = "send-invitation";
 const SWEEP = "sweep-invitations";
 const RFM = "recompute-rfm";
 const OUTCOMES = "case-outcomes";
+const RETENTION = "retention";
 
 // One queue per process, shared like the database between the server and the Remix build.
 const KEY = Symbol.for("nps.jobs");
@@ -75,6 +79,14 @@ export async function startJobs(): Promise<() => Promise<void>> {
   });
   await boss.schedule(OUTCOMES, "*/15 * * * *");
   await boss.send(OUTCOMES, {});
+  // Personal data kept only as long as it is needed (docs/security.md): daily, and once at
+  // start so that an app stopped for a while catches up.
+  await boss.createQueue(RETENTION);
+  await boss.work(RETENTION, async () => {
+    await applyRetention();
+  });
+  await boss.schedule(RETENTION, "30 0 * * *");
+  await boss.send(RETENTION, {});
   holder[KEY] = boss;
   await sweepInvitations();
   return async () => {
@@ -99,6 +111,14 @@ export async function recomputeAllShops(asOf: string = new Date().toISOString().
     const result = await computeRfm(domain, asOf);
     logger.info({ shop: domain, asOf, ...result }, "RFM recomputed");
   }
+}
+
+/** Clears processed webhook bodies past WEBHOOK_BODY_RETENTION and data requests downloaded 30 days ago. */
+export async function applyRetention(now = new Date()) {
+  const webhookBodies = await clearOldWebhookBodies(durationToMs(env().WEBHOOK_BODY_RETENTION), now);
+  const dataRequests = await purgeDownloadedDataRequests(now);
+  if (webhookBodies + dataRequests > 0) logger.info({ webhookBodies, dataRequests }, "retention applied");
+  return { webhookBodies, dataRequests };
 }
 
 /** Queues the email of each invitation for its send time; without a running queue the sweep will send it. */

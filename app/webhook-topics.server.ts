@@ -3,7 +3,12 @@ import { CustomersDataRequestSchema, CustomersRedactSchema, ShopRedactSchema } f
 import { OrderPayloadSchema, toOrderSnapshot } from "./domain/order-snapshot";
 import { ShopifyIdSchema } from "./domain/shopify-ids";
 import type { Prisma } from "./generated/prisma/client";
-import { assembleCustomerData, redactCustomer, redactShop } from "./models/compliance.server";
+import {
+  assembleCustomerData,
+  clearBodiesOfRedactedOrders,
+  redactCustomer,
+  redactShop,
+} from "./models/compliance.server";
 import { recordBulkOperationFinished } from "./models/history-import.server";
 import { type DueSend, ingestOrders, scheduleInvitations } from "./models/order-ingest.server";
 import { markDelivered } from "./models/orders.server";
@@ -12,6 +17,7 @@ import { markUninstalled, updateScopes } from "./models/shops.server";
 type Tx = Prisma.TransactionClient;
 
 export interface Received<T> {
+  deliveryId: bigint;
   topic: string;
   payload: T;
 }
@@ -33,7 +39,13 @@ const orders = topic({
     const snapshots = deliveries.map((d) =>
       toOrderSnapshot(d.payload, { fulfilledTopic: d.topic === "orders/fulfilled" }),
     );
-    return scheduleInvitations(tx, shop, await ingestOrders(tx, shop, snapshots));
+    const orderIds = await ingestOrders(tx, shop, snapshots);
+    await clearBodiesOfRedactedOrders(
+      tx,
+      shop,
+      deliveries.map((d, i) => ({ deliveryId: d.deliveryId, orderShopifyId: snapshots[i]!.shopifyId })),
+    );
+    return scheduleInvitations(tx, shop, orderIds);
   },
 });
 
@@ -108,7 +120,7 @@ export const TOPICS = {
     schema: CustomersRedactSchema,
     batch: "single",
     apply: async (tx, shop, [request]) => {
-      if (request) await redactCustomer(tx, shop, request.payload);
+      if (request) await redactCustomer(tx, shop, request.payload, { deliveryId: request.deliveryId });
       return [];
     },
   }),
@@ -123,8 +135,8 @@ export const TOPICS = {
   "shop/redact": topic({
     schema: ShopRedactSchema,
     batch: "single",
-    apply: async (tx, shop) => {
-      await redactShop(tx, shop);
+    apply: async (tx, shop, [request]) => {
+      await redactShop(tx, shop, { deliveryId: request?.deliveryId });
       return none();
     },
   }),

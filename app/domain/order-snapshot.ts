@@ -46,6 +46,7 @@ export const OrderPayloadSchema = z.object({
   id: ShopifyIdSchema,
   admin_graphql_api_id: Gid.optional(),
   name: z.string().min(1),
+  confirmation_number: OptionalText,
   email: OptionalText,
   contact_email: OptionalText,
   customer_locale: OptionalText,
@@ -93,6 +94,8 @@ export interface OrderLineSnapshot {
 export interface OrderSnapshot {
   shopifyId: bigint;
   name: string;
+  /** Shopify's random confirmation number of the order (null in history imports). */
+  confirmationNumber: string | null;
   email: string | null;
   locale: string | null;
   currency: string;
@@ -139,6 +142,7 @@ export function toOrderSnapshot(p: OrderPayload, options: { fulfilledTopic?: boo
   return {
     shopifyId: exactId(p.id, p.admin_graphql_api_id, "Order"),
     name: p.name,
+    confirmationNumber: p.confirmation_number,
     email: p.email ?? p.contact_email ?? customer?.email ?? null,
     locale: p.customer_locale,
     currency: p.current_total_price_set?.shop_money.currency_code ?? p.currency,

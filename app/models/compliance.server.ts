@@ -1,5 +1,7 @@
 import type { CustomersDataRequest, CustomersRedact } from "../domain/compliance";
-import type { Prisma } from "../generated/prisma/client";
+import prisma from "../db.server";
+import { Prisma } from "../generated/prisma/client";
+import { eraseFromOutbox } from "../email/outbox.server";
 import { ensureShop } from "./shops.server";
 
 type Tx = Prisma.TransactionClient;
@@ -36,32 +38,119 @@ async function findCustomerScope(
   return { customerIds, orderIds: orders.map((o) => o.id) };
 }
 
+/** What identifies a customer in free text: emails, full name, phone, Shopify ids. */
+interface Identifiers {
+  texts: string[];
+  ids: bigint[];
+}
+
+async function identifiersOf(
+  tx: Tx,
+  scope: { customerIds: number[]; orderIds: number[] },
+  request: CustomersRedact,
+): Promise<Identifiers> {
+  const [customers, orders] = await Promise.all([
+    tx.customer.findMany({
+      where: { id: { in: scope.customerIds } },
+      select: { shopifyId: true, email: true, firstName: true, lastName: true },
+    }),
+    tx.order.findMany({ where: { id: { in: scope.orderIds } }, select: { shopifyId: true, email: true } }),
+  ]);
+  const texts = [
+    request.customer.email,
+    request.customer.phone,
+    ...customers.flatMap((c) => [c.email, [c.firstName, c.lastName].filter(Boolean).join(" ")]),
+    ...orders.map((o) => o.email),
+  ];
+  return {
+    texts: [...new Set(texts.map((t) => t?.trim().toLowerCase() ?? "").filter((t) => t.length >= 3))],
+    ids: [
+      ...new Set([
+        ...(request.customer.id != null ? [request.customer.id] : []),
+        ...request.orders_to_redact,
+        ...customers.map((c) => c.shopifyId),
+        ...orders.map((o) => o.shopifyId),
+      ]),
+    ],
+  };
+}
+
 /**
- * customers/redact: removes the customer's personal data and every free-text comment they
- * wrote (and the notes merchants wrote about those answers). Scores stay, anonymous, so the
- * shop's NPS history does not change.
+ * Clears the raw bodies (and errors, which may quote them) of the shop's applied or failed
+ * deliveries that mention the customer: an email, name or phone anywhere in the text, or one
+ * of their ids as a whole number. Deliveries not yet applied keep theirs: they are applied
+ * after this request, and ingest never writes personal fields onto a redacted record.
  */
-export async function redactCustomer(tx: Tx, shop: string, request: CustomersRedact) {
+async function clearDeliveryBodies(tx: Tx, shop: string, who: Identifiers, self?: bigint) {
+  const patterns = who.ids.map((id) => `(^|[^0-9])${id}([^0-9]|$)`);
+  return tx.$executeRaw`
+    UPDATE webhook_deliveries
+    SET body = NULL, body_cleared_at = now(), last_error = CASE WHEN status = 'FAILED'
+      THEN 'Body erased by a customers/redact request before it could be applied' END
+    WHERE shop = ${shop} AND body IS NOT NULL
+      AND (id = ${self ?? -1n} OR (status <> 'RECEIVED' AND (
+        EXISTS (SELECT 1 FROM unnest(${who.texts}::text[]) AS t(needle) WHERE strpos(lower(body), t.needle) > 0)
+        OR body ~ ANY(${patterns}::text[]))))`;
+}
+
+/**
+ * customers/redact: removes the customer's personal data everywhere the app keeps it: the
+ * customer and their orders (marked redacted, so later payloads never write it back),
+ * invitations and their send errors, every free-text comment they wrote and the notes about
+ * those answers, errors of the actions their answers set off, suppressions, earlier data
+ * requests, raw webhook bodies that mention them (this request's own included) and outbox
+ * emails. Scores stay, anonymous, so the shop's NPS history does not change.
+ */
+export async function redactCustomer(
+  tx: Tx,
+  shop: string,
+  request: CustomersRedact,
+  options: { deliveryId?: bigint } = {},
+) {
   const scope = await findCustomerScope(tx, shop, request.customer, request.orders_to_redact);
+  const who = await identifiersOf(tx, scope, request);
   const now = new Date();
   const customers = await tx.customer.updateMany({
     where: { id: { in: scope.customerIds } },
     data: { email: null, firstName: null, lastName: null, locale: null, redactedAt: now },
   });
-  const orders = await tx.order.updateMany({ where: { id: { in: scope.orderIds } }, data: { email: null } });
-  await tx.surveyInvitation.updateMany({ where: { orderId: { in: scope.orderIds } }, data: { email: null } });
+  const orders = await tx.order.updateMany({
+    where: { id: { in: scope.orderIds } },
+    data: { email: null, redactedAt: now },
+  });
+  await tx.surveyInvitation.updateMany({
+    where: { shop, OR: [{ orderId: { in: scope.orderIds } }, { customerId: { in: scope.customerIds } }] },
+    data: { email: null, lastError: null },
+  });
   const responseWhere = {
     shop,
     OR: [{ orderId: { in: scope.orderIds } }, { customerId: { in: scope.customerIds } }],
   };
   const responses = await tx.response.updateMany({ where: responseWhere, data: { comment: null } });
   await tx.caseNote.deleteMany({ where: { case: { response: responseWhere } } });
-  if (request.customer.email) {
-    await tx.emailSuppression.deleteMany({
-      where: { shop, email: { equals: request.customer.email, mode: "insensitive" } },
-    });
-  }
-  return { customers: customers.count, orders: orders.count, comments: responses.count };
+  await tx.answerAction.updateMany({ where: { shop, response: responseWhere }, data: { lastError: null } });
+  const emails = who.texts.filter((t) => t.includes("@"));
+  await tx.emailSuppression.deleteMany({
+    where: { shop, OR: emails.map((email) => ({ email: { equals: email, mode: "insensitive" as const } })) },
+  });
+  await tx.dataRequest.deleteMany({
+    where: {
+      shop,
+      OR: [
+        ...(request.customer.id != null ? [{ shopifyCustomerId: request.customer.id }] : []),
+        ...emails.map((email) => ({ email: { equals: email, mode: "insensitive" as const } })),
+      ],
+    },
+  });
+  const bodies = await clearDeliveryBodies(tx, shop, who, options.deliveryId);
+  const emailsErased = await eraseFromOutbox(who.texts);
+  return {
+    customers: customers.count,
+    orders: orders.count,
+    comments: responses.count,
+    webhookBodies: bodies,
+    outboxEmails: emailsErased,
+  };
 }
 
 /** customers/data_request: everything stored about the customer, as JSON, kept for the merchant. */
@@ -117,10 +206,118 @@ export async function assembleCustomerData(tx: Tx, shop: string, request: Custom
   return { id: record.id, data };
 }
 
-/** shop/redact: every row of the shop goes (the shop row cascades to all its data). */
-export async function redactShop(tx: Tx, shop: string) {
+/**
+ * shop/redact: every row of the shop goes (the shop row cascades to all its data), with its
+ * webhook deliveries and outbox emails. The redaction requests themselves stay, without their
+ * bodies, so that a repeat of one is still recognised.
+ */
+export async function redactShop(tx: Tx, shop: string, options: { deliveryId?: bigint } = {}) {
   await tx.session.deleteMany({ where: { shop } });
   const deleted = await tx.shop.deleteMany({ where: { domain: shop } });
-  await tx.webhookDelivery.deleteMany({ where: { shop, topic: { not: "shop/redact" } } });
-  return { deleted: deleted.count > 0 };
+  await tx.webhookDelivery.deleteMany({
+    where: { shop, topic: { not: "shop/redact" }, id: { not: options.deliveryId ?? -1n } },
+  });
+  await tx.webhookDelivery.updateMany({
+    where: { shop, body: { not: null } },
+    data: { body: null, bodyClearedAt: new Date(), lastError: null },
+  });
+  const outboxEmails = await eraseFromOutbox([shop]);
+  return { deleted: deleted.count > 0, outboxEmails };
+}
+
+/** A downloaded data request's copy is purged this long after its first download. */
+export const DATA_REQUEST_KEPT_DAYS = 30;
+
+export type DataRequestStatus = "ready" | "downloaded" | "purged";
+
+export interface DataRequestRow {
+  id: number;
+  shopifyCustomerId: string | null;
+  email: string | null;
+  ordersRequested: number;
+  createdAt: string;
+  downloadedAt: string | null;
+  /** When the copy goes (30 days after the first download), or went. */
+  purgeAt: string | null;
+  status: DataRequestStatus;
+}
+
+/** The shop's data requests, newest first, for the Data requests page. */
+export async function listDataRequests(shop: string): Promise<DataRequestRow[]> {
+  const rows = await prisma.dataRequest.findMany({
+    where: { shop },
+    orderBy: { createdAt: "desc" },
+    select: {
+      id: true,
+      shopifyCustomerId: true,
+      email: true,
+      ordersRequested: true,
+      createdAt: true,
+      downloadedAt: true,
+      purgedAt: true,
+    },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    shopifyCustomerId: r.shopifyCustomerId?.toString() ?? null,
+    email: r.email,
+    ordersRequested: r.ordersRequested.length,
+    createdAt: r.createdAt.toISOString(),
+    downloadedAt: r.downloadedAt?.toISOString() ?? null,
+    purgeAt:
+      r.purgedAt?.toISOString() ??
+      (r.downloadedAt ? new Date(r.downloadedAt.getTime() + DATA_REQUEST_KEPT_DAYS * 86_400_000).toISOString() : null),
+    status: r.purgedAt ? "purged" : r.downloadedAt ? "downloaded" : "ready",
+  }));
+}
+
+/**
+ * The copy assembled for one data request of this shop, as JSON text, recording the first
+ * download (which starts its 30 days). Null when there is no such request in this shop, or
+ * its copy has been purged.
+ */
+export async function downloadDataRequest(shop: string, id: number): Promise<string | null> {
+  const request = await prisma.dataRequest.findFirst({
+    where: { shop, id, purgedAt: null },
+    select: { id: true, data: true, createdAt: true, shopifyCustomerId: true, email: true },
+  });
+  if (!request?.data) return null;
+  await prisma.dataRequest.updateMany({ where: { id, downloadedAt: null }, data: { downloadedAt: new Date() } });
+  const document = {
+    shop,
+    requestedAt: request.createdAt.toISOString(),
+    customer: { shopifyId: request.shopifyCustomerId?.toString() ?? null, email: request.email },
+    ...(request.data as object),
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** Clears the copies downloaded more than 30 days ago; the row stays, saying when it went. */
+export async function purgeDownloadedDataRequests(now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - DATA_REQUEST_KEPT_DAYS * 86_400_000);
+  const purged = await prisma.dataRequest.updateMany({
+    where: { purgedAt: null, downloadedAt: { lt: cutoff } },
+    data: { data: Prisma.DbNull, email: null, purgedAt: now },
+  });
+  return purged.count;
+}
+
+/**
+ * A payload that arrives after a customer was redacted (orders/updated, a late retry) is
+ * applied without its personal fields (ingest keeps redacted records redacted); its raw body
+ * holds them, so it goes as soon as the delivery is applied.
+ */
+export async function clearBodiesOfRedactedOrders(
+  tx: Tx,
+  shop: string,
+  deliveries: { deliveryId: bigint; orderShopifyId: bigint }[],
+) {
+  if (deliveries.length === 0) return 0;
+  return tx.$executeRaw`
+    UPDATE webhook_deliveries d SET body = NULL, body_cleared_at = now()
+    FROM unnest(${deliveries.map((d) => String(d.deliveryId))}::bigint[],
+                ${deliveries.map((d) => String(d.orderShopifyId))}::bigint[]) AS x(delivery_id, order_id)
+    JOIN orders o ON o.shop = ${shop} AND o.shopify_id = x.order_id
+    LEFT JOIN customers c ON c.id = o.customer_id
+    WHERE d.id = x.delivery_id AND (o.redacted_at IS NOT NULL OR c.redacted_at IS NOT NULL)`;
 }

@@ -85,6 +85,8 @@ function toSnapshot(o: BulkOrderRow): OrderSnapshot {
   return {
     shopifyId: o.id,
     name: o.name,
+    // Only the thank-you page needs it, for orders placed after install.
+    confirmationNumber: null,
     email: o.email || null,
     locale: o.customerLocale || null,
     currency: o.currentTotalPriceSet.shopMoney.currencyCode,

@@ -52,7 +52,7 @@ export async function ingestOrders(tx: Tx, shop: string, snapshots: OrderSnapsho
   if (customers.size > 0) {
     const cs = [...customers.values()];
     // Personal fields follow the newest customer record; a payload without updated_at never
-    // blanks a field that a newer one filled.
+    // blanks a field that a newer one filled; a redacted customer stays redacted.
     await tx.$executeRaw`
       INSERT INTO customers (shop, shopify_id, email, first_name, last_name, locale, shopify_updated_at)
       SELECT ${shop}, c.id::bigint, c.email, c.first_name, c.last_name, c.locale, c.updated_at::timestamptz
@@ -61,10 +61,12 @@ export async function ingestOrders(tx: Tx, shop: string, snapshots: OrderSnapsho
                   ${cs.map((c) => c.locale)}::text[], ${cs.map((c) => iso(c.updatedAt))}::text[])
            AS c(id, email, first_name, last_name, locale, updated_at)
       ON CONFLICT (shop, shopify_id) DO UPDATE SET
-        email = COALESCE(EXCLUDED.email, customers.email),
-        first_name = COALESCE(EXCLUDED.first_name, customers.first_name),
-        last_name = COALESCE(EXCLUDED.last_name, customers.last_name),
-        locale = COALESCE(EXCLUDED.locale, customers.locale),
+        email = CASE WHEN customers.redacted_at IS NULL THEN COALESCE(EXCLUDED.email, customers.email) END,
+        first_name = CASE WHEN customers.redacted_at IS NULL
+          THEN COALESCE(EXCLUDED.first_name, customers.first_name) END,
+        last_name = CASE WHEN customers.redacted_at IS NULL
+          THEN COALESCE(EXCLUDED.last_name, customers.last_name) END,
+        locale = CASE WHEN customers.redacted_at IS NULL THEN COALESCE(EXCLUDED.locale, customers.locale) END,
         shopify_updated_at = GREATEST(EXCLUDED.shopify_updated_at, customers.shopify_updated_at),
         updated_at = now()
       WHERE customers.shopify_updated_at IS NULL
@@ -73,14 +75,15 @@ export async function ingestOrders(tx: Tx, shop: string, snapshots: OrderSnapsho
   }
 
   const applied = await tx.$queryRaw<{ id: number; shopify_id: bigint }[]>`
-    INSERT INTO orders (shop, shopify_id, name, customer_id, email, locale, currency, current_total, total_price,
-                        country_code, test, fulfillment_status, order_created_at, processed_at, shopify_updated_at,
-                        cancelled_at, fulfilled_at)
-    SELECT ${shop}, u.id::bigint, u.name, c.id, u.email, u.locale, u.currency, u.current_total::numeric,
-           u.total_price::numeric, u.country, u.test::boolean, u.fulfillment_status, u.created_at::timestamptz,
-           u.processed_at::timestamptz, u.updated_at::timestamptz, u.cancelled_at::timestamptz,
-           u.fulfilled_at::timestamptz
+    INSERT INTO orders (shop, shopify_id, name, confirmation_number, customer_id, email, locale, currency,
+                        current_total, total_price, country_code, test, fulfillment_status, order_created_at,
+                        processed_at, shopify_updated_at, cancelled_at, fulfilled_at)
+    SELECT ${shop}, u.id::bigint, u.name, u.confirmation_number, c.id, u.email, u.locale, u.currency,
+           u.current_total::numeric, u.total_price::numeric, u.country, u.test::boolean, u.fulfillment_status,
+           u.created_at::timestamptz, u.processed_at::timestamptz, u.updated_at::timestamptz,
+           u.cancelled_at::timestamptz, u.fulfilled_at::timestamptz
     FROM unnest(${orders.map((o) => text(o.shopifyId))}::text[], ${orders.map((o) => o.name)}::text[],
+                ${orders.map((o) => o.confirmationNumber)}::text[],
                 ${orders.map((o) => text(o.customer?.shopifyId))}::text[], ${orders.map((o) => o.email)}::text[],
                 ${orders.map((o) => o.locale)}::text[], ${orders.map((o) => o.currency)}::text[],
                 ${orders.map((o) => o.currentTotal)}::text[], ${orders.map((o) => o.totalPrice)}::text[],
@@ -88,14 +91,16 @@ export async function ingestOrders(tx: Tx, shop: string, snapshots: OrderSnapsho
                 ${orders.map((o) => o.fulfillmentStatus)}::text[], ${orders.map((o) => iso(o.createdAt))}::text[],
                 ${orders.map((o) => iso(o.processedAt))}::text[], ${orders.map((o) => iso(o.updatedAt))}::text[],
                 ${orders.map((o) => iso(o.cancelledAt))}::text[], ${orders.map((o) => iso(o.fulfilledAt))}::text[])
-         AS u(id, name, customer_id, email, locale, currency, current_total, total_price, country, test,
-              fulfillment_status, created_at, processed_at, updated_at, cancelled_at, fulfilled_at)
+         AS u(id, name, confirmation_number, customer_id, email, locale, currency, current_total, total_price,
+              country, test, fulfillment_status, created_at, processed_at, updated_at, cancelled_at, fulfilled_at)
     LEFT JOIN customers c ON c.shop = ${shop} AND c.shopify_id = u.customer_id::bigint
     ON CONFLICT (shop, shopify_id) DO UPDATE SET
       name = EXCLUDED.name,
+      confirmation_number = COALESCE(EXCLUDED.confirmation_number, orders.confirmation_number),
       customer_id = EXCLUDED.customer_id,
-      email = EXCLUDED.email,
-      locale = EXCLUDED.locale,
+      -- A redacted order stays redacted: later payloads never write its personal fields back.
+      email = CASE WHEN orders.redacted_at IS NULL THEN EXCLUDED.email END,
+      locale = CASE WHEN orders.redacted_at IS NULL THEN EXCLUDED.locale END,
       currency = EXCLUDED.currency,
       current_total = EXCLUDED.current_total,
       total_price = EXCLUDED.total_price,

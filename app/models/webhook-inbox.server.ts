@@ -28,7 +28,7 @@ interface Row {
   id: bigint;
   shop: string;
   topic: string;
-  body: string;
+  body: string | null;
 }
 
 async function apply(tx: Tx, rows: Row[]): Promise<DueSend[]> {
@@ -46,10 +46,10 @@ async function apply(tx: Tx, rows: Row[]): Promise<DueSend[]> {
         j++;
       }
     }
-    const group: Received<never>[] = rows.slice(i, j).map((r) => ({
-      topic: r.topic,
-      payload: handler.schema.parse(parseJsonExact(r.body)) as never,
-    }));
+    const group: Received<never>[] = rows.slice(i, j).map((r) => {
+      if (r.body === null) throw new Error(`Delivery ${r.id} has no body left to apply (cleared)`);
+      return { deliveryId: r.id, topic: r.topic, payload: handler.schema.parse(parseJsonExact(r.body)) as never };
+    });
     sends.push(...(await handler.apply(tx, first.shop, group)));
     i = j;
   }
@@ -121,4 +121,78 @@ export async function processInbox(options: { limit?: number } = {}): Promise<{
     }
   }
   return result;
+}
+
+/**
+ * Raw bodies are working data: once a delivery is applied and older than the retention
+ * (WEBHOOK_BODY_RETENTION), its body goes; the row stays for de-duplication. Failed
+ * deliveries keep theirs until retried or purged. Clears in batches, so a large backlog
+ * never holds one long lock. Returns the number of bodies cleared.
+ */
+export async function clearOldWebhookBodies(retentionMs: number, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - retentionMs);
+  let cleared = 0;
+  for (;;) {
+    const n = await prisma.$executeRaw`
+      UPDATE webhook_deliveries SET body = NULL, body_cleared_at = ${now}
+      WHERE id IN (SELECT id FROM webhook_deliveries
+                   WHERE received_at < ${cutoff} AND status = 'PROCESSED' AND body IS NOT NULL
+                   ORDER BY received_at LIMIT 5000)`;
+    cleared += n;
+    if (n < 5000) return cleared;
+  }
+}
+
+export interface FailedDelivery {
+  id: string;
+  shop: string;
+  topic: string;
+  webhookId: string;
+  attempts: number;
+  lastError: string | null;
+  receivedAt: string;
+  /** False once purged or erased by a redaction: it can no longer be retried. */
+  hasBody: boolean;
+}
+
+/** Deliveries set aside as FAILED (all shops, or one), oldest first, and how many there are. */
+export async function listFailedDeliveries(
+  options: { shop?: string; limit?: number } = {},
+): Promise<{ count: number; deliveries: FailedDelivery[] }> {
+  const where = { status: "FAILED" as const, ...(options.shop ? { shop: options.shop } : {}) };
+  const [count, rows] = await Promise.all([
+    prisma.webhookDelivery.count({ where }),
+    prisma.webhookDelivery.findMany({ where, orderBy: { id: "asc" }, take: options.limit ?? 100 }),
+  ]);
+  return {
+    count,
+    deliveries: rows.map((r) => ({
+      id: r.id.toString(),
+      shop: r.shop,
+      topic: r.topic,
+      webhookId: r.webhookId,
+      attempts: r.attempts,
+      lastError: r.lastError,
+      receivedAt: r.receivedAt.toISOString(),
+      hasBody: r.body !== null,
+    })),
+  };
+}
+
+/** Puts failed deliveries that still have their body back in the inbox, for another try. */
+export async function retryFailedDeliveries(options: { shop?: string } = {}): Promise<number> {
+  const retried = await prisma.webhookDelivery.updateMany({
+    where: { status: "FAILED", body: { not: null }, ...(options.shop ? { shop: options.shop } : {}) },
+    data: { status: "RECEIVED", attempts: 0 },
+  });
+  return retried.count;
+}
+
+/** Gives up on failed deliveries: their bodies (and errors, which may quote them) are cleared. */
+export async function purgeFailedDeliveries(options: { shop?: string } = {}): Promise<number> {
+  const purged = await prisma.webhookDelivery.updateMany({
+    where: { status: "FAILED", body: { not: null }, ...(options.shop ? { shop: options.shop } : {}) },
+    data: { body: null, bodyClearedAt: new Date(), lastError: "Purged by an operator without being applied" },
+  });
+  return purged.count;
 }

@@ -38,6 +38,7 @@ const NAV = [
   { to: "/app/detractors", label: "Detractors", dashboard: true },
   { to: "/app/alerts", label: "Alerts", dashboard: false },
   { to: "/app/history", label: "Order history", dashboard: false },
+  { to: "/app/data-requests", label: "Data requests", dashboard: false },
   { to: "/app/settings", label: "Settings", dashboard: false },
 ];
 
