@@ -12,9 +12,16 @@ const OrderGid = z
   )
   .transform((g) => BigInt(g.split("/").pop()!));
 
-export const SurveyQuerySchema = z.object({ orderId: OrderGid });
+/** orderConfirmation.number on the thank-you page: a short random code Shopify gives the order. */
+const ConfirmationNumber = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9]{1,32}$/, "confirmationNumber must be the order's confirmation number (letters and digits)");
+
+export const SurveyQuerySchema = z.object({ orderId: OrderGid, confirmationNumber: ConfirmationNumber.optional() });
 export const AnswerBodySchema = z.object({
   orderId: OrderGid,
+  confirmationNumber: ConfirmationNumber.optional(),
   score: ScoreSchema,
   comment: CommentSchema.optional(),
 });
@@ -39,13 +46,26 @@ function issues(error: z.ZodError) {
   return error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
 }
 
-/** GET: the survey an extension should show for `?orderId=`. */
+/** A guest on the thank-you page proves the order with its confirmation number. */
+const proofRequired = (
+  channel: OnSiteChannel,
+  verified: VerifiedExtensionRequest,
+  data: { confirmationNumber?: string },
+) =>
+  channel === "THANK_YOU" && verified.customerId == null && !data.confirmationNumber
+    ? "confirmationNumber: a guest's thank-you page must send the order's confirmation number"
+    : null;
+
+/** GET: the survey an extension should show for `?orderId=` (and, on the thank-you page, `&confirmationNumber=`). */
 export async function extensionSurvey(request: Request, verified: VerifiedExtensionRequest, channel: OnSiteChannel) {
   const parsed = SurveyQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) return verified.cors(json({ error: issues(parsed.error) }, 400));
+  const missing = proofRequired(channel, verified, parsed.data);
+  if (missing) return verified.cors(json({ error: missing }, 400));
   const survey = await findOnSiteSurvey({
     shop: verified.shop,
     shopifyOrderId: parsed.data.orderId,
+    confirmationNumber: parsed.data.confirmationNumber,
     channel,
     customerId: verified.customerId,
   });
@@ -62,10 +82,13 @@ export async function extensionAnswer(request: Request, verified: VerifiedExtens
   }
   const parsed = AnswerBodySchema.safeParse(body);
   if (!parsed.success) return verified.cors(json({ error: issues(parsed.error) }, 400));
+  const missing = proofRequired(channel, verified, parsed.data);
+  if (missing) return verified.cors(json({ error: missing }, 400));
   const lookup = () =>
     findOnSiteSurvey({
       shop: verified.shop,
       shopifyOrderId: parsed.data.orderId,
+      confirmationNumber: parsed.data.confirmationNumber,
       channel,
       customerId: verified.customerId,
     });

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import prisma from "../db.server";
 import { readSettings, type ShopSettings } from "../domain/settings";
 import { chooseLocale, type ShopperLocale } from "../domain/shopper-locales";
@@ -36,8 +37,24 @@ const CHANNEL_SETTING: Record<OnSiteChannel, keyof ShopSettings["channels"]> = {
   STOREFRONT: "storefront",
 };
 
-/** The thank-you page cannot prove who is asking, so it only answers for fresh orders. */
+/** The thank-you page is shown right after checkout: it only answers for fresh orders. */
 const THANK_YOU_WINDOW_MS = 24 * 3_600_000;
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest();
+
+/**
+ * On the thank-you page a guest's session token names no customer: the order's confirmation
+ * number (shown to the buyer only, random, not derivable from the order id) is the proof.
+ * A logged-in customer's own order needs no other proof.
+ */
+function provesOrder(
+  order: { confirmationNumber: string | null; customer: { shopifyId: bigint } | null },
+  input: { customerId?: bigint | null; confirmationNumber?: string | null },
+): boolean {
+  if (input.customerId != null && order.customer?.shopifyId === input.customerId) return true;
+  if (!order.confirmationNumber || !input.confirmationNumber) return false;
+  return timingSafeEqual(sha256(order.confirmationNumber), sha256(input.confirmationNumber));
+}
 
 /**
  * The survey to show for an order on an on-site channel: the thank-you page asks the
@@ -50,6 +67,8 @@ export async function findOnSiteSurvey(input: {
   shopifyOrderId: bigint;
   channel: OnSiteChannel;
   customerId?: bigint | null;
+  /** The thank-you page's proof of the order (required there unless the customer owns it). */
+  confirmationNumber?: string | null;
   now?: Date;
 }): Promise<OnSiteLookup> {
   const now = input.now ?? new Date();
@@ -61,9 +80,12 @@ export async function findOnSiteSurvey(input: {
       invitations: { include: { response: { select: { score: true, comment: true, channel: true } } } },
     },
   });
-  if (!order) {
-    const recentlyPlaced = input.channel === "THANK_YOU";
-    return recentlyPlaced ? { state: "pending" } : { state: "none", reason: "unknown-order" };
+  if (input.channel === "THANK_YOU") {
+    // Not yet received, or not proven: the same answer, so that no one learns which orders
+    // exist (the order's webhook may simply not have arrived yet).
+    if (!order || !provesOrder(order, input)) return { state: "pending" };
+  } else if (!order) {
+    return { state: "none", reason: "unknown-order" };
   }
   if (input.customerId != null && order.customer?.shopifyId !== input.customerId) {
     return { state: "none", reason: "not-yours" };

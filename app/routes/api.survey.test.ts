@@ -72,7 +72,9 @@ describe("thank-you page endpoint", () => {
     const shop = uniqueShop();
     const res = await run(
       checkoutSurvey as Handler,
-      extensionRequest("/api/checkout/survey?orderId=gid://shopify/Order/123", shop, { sub: "" }),
+      extensionRequest("/api/checkout/survey?orderId=gid://shopify/Order/123&confirmationNumber=QW3RT7YP2", shop, {
+        sub: "",
+      }),
     );
     expect(await res.json()).toEqual({ state: "pending" });
   });

@@ -8,6 +8,8 @@ import { categoryFor, type Client, loadSurvey, sendAnswer, type Survey } from ".
 export function SurveyWidget(props: {
   client: Client;
   orderId: string | undefined;
+  /** The thank-you page's orderConfirmation.number: proof of the order for a guest. */
+  confirmationNumber?: string;
   errorText: string;
   retryText: string;
 }) {
@@ -21,7 +23,7 @@ export function SurveyWidget(props: {
   const load = () => {
     if (!props.orderId) return;
     setError(null);
-    loadSurvey(props.client, props.orderId).then(
+    loadSurvey(props.client, props.orderId, { confirmationNumber: props.confirmationNumber }).then(
       (s) => {
         setSurvey(s);
         if (s.state === "open" && s.answer) {
@@ -52,7 +54,14 @@ export function SurveyWidget(props: {
     if (score === null || !props.orderId) return;
     setSending(true);
     try {
-      setSurvey(await sendAnswer(props.client, { orderId: props.orderId, score, comment }));
+      setSurvey(
+        await sendAnswer(props.client, {
+          orderId: props.orderId,
+          confirmationNumber: props.confirmationNumber,
+          score,
+          comment,
+        }),
+      );
       setSent(true);
     } catch {
       setError(props.errorText);

@@ -57,11 +57,14 @@ async function call(client: Client, init: RequestInit, query = ""): Promise<Surv
 export async function loadSurvey(
   client: Client,
   orderId: string,
-  options: { attempts?: number; waitMs?: number } = {},
+  options: { attempts?: number; waitMs?: number; confirmationNumber?: string } = {},
 ): Promise<Survey> {
   const attempts = options.attempts ?? 5;
+  const query = new URLSearchParams({ orderId });
+  // The thank-you page's proof that the order is the shopper's own (a guest has no customer).
+  if (options.confirmationNumber) query.set("confirmationNumber", options.confirmationNumber);
   for (let i = 0; ; i++) {
-    const survey = await call(client, { method: "GET" }, `?orderId=${encodeURIComponent(orderId)}`);
+    const survey = await call(client, { method: "GET" }, `?${query}`);
     if (survey.state !== "pending" || i + 1 >= attempts) return survey;
     await new Promise((resolve) => setTimeout(resolve, options.waitMs ?? 2500));
   }
@@ -70,7 +73,7 @@ export async function loadSurvey(
 /** Records (or edits) the answer; returns the survey as it now stands. */
 export async function sendAnswer(
   client: Client,
-  answer: { orderId: string; score: number; comment?: string },
+  answer: { orderId: string; confirmationNumber?: string; score: number; comment?: string },
 ): Promise<Survey> {
   const survey = await call(client, {
     method: "POST",

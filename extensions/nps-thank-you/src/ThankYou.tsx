@@ -9,10 +9,11 @@ export default async () => {
 };
 
 function Extension() {
-  const orderId = shopify.orderConfirmation.value?.order.id;
+  const confirmation = shopify.orderConfirmation.value;
   return (
     <SurveyWidget
-      orderId={orderId}
+      orderId={confirmation?.order.id}
+      confirmationNumber={confirmation?.number}
       client={{ appUrl: APP_URL, path: "/api/checkout/survey", token: () => shopify.sessionToken.get() }}
       errorText={shopify.i18n.translate("error")}
       retryText={shopify.i18n.translate("retry")}
