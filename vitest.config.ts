@@ -21,6 +21,9 @@ export default defineConfig({
       SCOPES: "read_orders,read_all_orders,read_customers,write_customers,write_app_proxy",
       // Emails written without SMTP_URL go to this run's own folder, never the project's data/.
       OUTBOX_DIR: path.join(tmpdir(), `nps-test-outbox-${process.pid}`),
+      // Tests post to Slack stand-ins on this machine; the refusal of loopback is tested with it off.
+      OUTBOUND_ALLOW_LOOPBACK: "1",
+      APP_ENCRYPTION_KEY: "3q2+7wABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhs=",
     },
   },
 });

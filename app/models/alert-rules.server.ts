@@ -1,6 +1,8 @@
 import { z } from "zod";
 import prisma from "../db.server";
 import { RfmSegment } from "../generated/prisma/enums";
+import { type OutboundPolicy, policyFromEnv, urlRefusal } from "../integrations/outbound.server";
+import { decryptSecret, encryptSecret } from "../lib/secrets.server";
 
 const Emails = z
   .string()
@@ -12,11 +14,39 @@ const Emails = z
   )
   .pipe(z.array(z.email("Enter email addresses separated by commas")).max(20, "At most 20 recipients"));
 
-/** https, or http to this machine for a local test endpoint. */
-const WebhookUrl = z.url("Enter the Slack incoming-webhook URL, https://hooks.slack.com/services/…").refine((u) => {
-  const url = new URL(u);
-  return url.protocol === "https:" || (url.protocol === "http:" && ["localhost", "127.0.0.1"].includes(url.hostname));
-}, "The webhook URL must use https");
+const SLACK_URL_HINT = "Enter the Slack incoming-webhook URL, https://hooks.slack.com/services/…";
+
+/**
+ * Slack incoming webhooks live at https://hooks.slack.com/services/… (or /workflows/,
+ * /triggers/). With OUTBOUND_ALLOW_LOOPBACK, development and tests may use a local endpoint.
+ */
+export function slackUrlRefusal(text: string, policy: OutboundPolicy = policyFromEnv()): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return SLACK_URL_HINT;
+  }
+  const slack =
+    url.protocol === "https:" &&
+    url.hostname === "hooks.slack.com" &&
+    !url.port &&
+    !url.username &&
+    !url.password &&
+    /^\/(services|workflows|triggers)\/[A-Za-z0-9/_-]+$/.test(url.pathname);
+  if (slack) return null;
+  const local = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  if (local && policy.allowLoopback && urlRefusal(text, policy) === null) return null;
+  return `The Slack webhook must be an https://hooks.slack.com/… address. ${SLACK_URL_HINT}`;
+}
+
+const WebhookUrl = z
+  .string()
+  .max(500, "At most 500 characters")
+  .superRefine((u, ctx) => {
+    const refusal = slackUrlRefusal(u);
+    if (refusal) ctx.addIssue({ code: "custom", message: refusal });
+  });
 
 export const AlertRuleSchema = z
   .object({
@@ -44,12 +74,41 @@ export const AlertRuleSchema = z
   });
 export type AlertRuleInput = z.infer<typeof AlertRuleSchema>;
 
-export function listAlertRules(shop: string) {
-  return prisma.alertRule.findMany({ where: { shop }, orderBy: { createdAt: "asc" } });
+/** Enough of a stored webhook URL for the merchant to recognise it, never the whole secret. */
+function maskWebhookUrl(stored: string): string {
+  const url = new URL(decryptSecret(stored));
+  return `${url.host}/…${url.pathname.slice(-4)}`;
+}
+
+/** The shop's rules; the Slack URL (a secret) only masked, as the page shows it. */
+export async function listAlertRules(shop: string) {
+  const rules = await prisma.alertRule.findMany({ where: { shop }, orderBy: { createdAt: "asc" } });
+  return rules.map(({ slackWebhookUrl, ...rule }) => ({
+    ...rule,
+    slackWebhook: slackWebhookUrl ? maskWebhookUrl(slackWebhookUrl) : null,
+  }));
 }
 
 export function createAlertRule(shop: string, input: AlertRuleInput) {
-  return prisma.alertRule.create({ data: { shop, ...input } });
+  const { slackWebhookUrl, ...rest } = input;
+  return prisma.alertRule.create({
+    data: { shop, ...rest, slackWebhookUrl: slackWebhookUrl ? encryptSecret(slackWebhookUrl) : null },
+  });
+}
+
+/** Encrypts Slack URLs saved before secrets were encrypted at rest; run at start, safe to repeat. */
+export async function encryptStoredSecrets(): Promise<number> {
+  const plain = await prisma.alertRule.findMany({
+    where: { slackWebhookUrl: { not: null }, NOT: { slackWebhookUrl: { startsWith: "enc:" } } },
+    select: { id: true, slackWebhookUrl: true },
+  });
+  for (const rule of plain) {
+    await prisma.alertRule.updateMany({
+      where: { id: rule.id, slackWebhookUrl: rule.slackWebhookUrl },
+      data: { slackWebhookUrl: encryptSecret(rule.slackWebhookUrl!) },
+    });
+  }
+  return plain.length;
 }
 
 export async function deleteAlertRule(shop: string, id: number) {

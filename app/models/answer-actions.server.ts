@@ -3,7 +3,10 @@ import { renderAlert, renderDigest, type AlertAnswer } from "../email/alert-emai
 import type { Mailer } from "../email/mailer.server";
 import { readSettings } from "../domain/settings";
 import type { Prisma } from "../generated/prisma/client";
+import { OutboundRefusedError, postJson } from "../integrations/outbound.server";
 import { type AdminGraphql, adminQueryThrottled } from "../lib/admin-graphql";
+import { decryptSecret } from "../lib/secrets.server";
+import { slackUrlRefusal } from "./alert-rules.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -64,7 +67,6 @@ export interface ActionDeps {
   /** The shop's Admin API, or null when there is none (demo shop, uninstalled). */
   adminFor: (shop: string) => Promise<AdminGraphql | null>;
   mailer: () => Mailer;
-  fetch?: typeof fetch;
   /** Base URL of the app's admin pages, for links in alerts. */
   appUrl: string;
   wait?: (ms: number) => Promise<unknown>;
@@ -192,15 +194,21 @@ async function sendAlert(group: ClaimedAction[], deps: ActionDeps) {
     return;
   }
   if (!rule.slack_webhook_url) throw new SkipAction("the rule has no Slack webhook any more");
-  const response = await (deps.fetch ?? fetch)(rule.slack_webhook_url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ text: message.slack }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (!response.ok) {
-    throw new Error(`Slack answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+  const target = decryptSecret(rule.slack_webhook_url);
+  const refusal = slackUrlRefusal(target);
+  if (refusal) throw new Error(`The Slack webhook was refused: ${refusal}`);
+  let status: number;
+  try {
+    ({ status } = await postJson(target, { text: message.slack }));
+  } catch (error) {
+    // Never the address or what a server said: only why the app did not deliver.
+    throw new Error(
+      error instanceof OutboundRefusedError
+        ? `The Slack webhook was refused: ${error.message}`
+        : `Slack could not be reached (${(error as NodeJS.ErrnoException).code ?? "network error"})`,
+    );
   }
+  if (status < 200 || status >= 300) throw new Error(`Slack answered ${status}`);
 }
 
 const CUSTOMER_TAGS_ADD = `#graphql

@@ -148,7 +148,7 @@ export default function Alerts() {
                     `${r.scoreMin}–${r.scoreMax}${r.stage ? (r.stage === "PRE_DELIVERY" ? ", before delivery" : ", after delivery") : ""}${
                       r.segments.length ? `, ${r.segments.map((s) => SEGMENT_NAMES[s]).join(", ")}` : ""
                     }`,
-                    [...r.emails, r.slackWebhookUrl ? "Slack" : null].filter(Boolean).join(", "),
+                    [...r.emails, r.slackWebhook ? `Slack (${r.slackWebhook})` : null].filter(Boolean).join(", "),
                     r.urgent ? "At once" : "Daily digest",
                     <InlineStack key="a" gap="200">
                       <Form method="post">

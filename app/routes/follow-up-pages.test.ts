@@ -115,7 +115,9 @@ describe("follow-up pages", () => {
         slackWebhookUrl: "http://hooks.example.com/x",
       }),
     );
-    expect(await insecure.json()).toMatchObject({ errors: { slackWebhookUrl: "The webhook URL must use https" } });
+    expect(await insecure.json()).toMatchObject({
+      errors: { slackWebhookUrl: expect.stringContaining("https://hooks.slack.com/") },
+    });
     const ok = await callAction(
       alertsAction,
       post("/app/alerts", {
