@@ -1,4 +1,5 @@
-import { openDatabase } from "../db.server";
+import prisma, { openDatabase } from "../db.server";
+import { assembleCustomerData, purgeDownloadedDataRequests } from "../models/compliance.server";
 import { DEMO_SHOP } from "../env.server";
 import { computeRfm } from "../models/rfm.server";
 import { refreshCaseOutcomes } from "../models/cases.server";
@@ -273,5 +274,34 @@ export async function seedDemoShop(options: SeedOptions): Promise<{ seeded: bool
   await db.sql.exec(demoSeedSql({ settings: newShopSettings(), ...options }));
   await computeRfm(shop, new Date().toISOString().slice(0, 10));
   await refreshCaseOutcomes(shop);
+  await seedDataRequests(shop);
   return { seeded: true, ms: Math.round(performance.now() - started) };
+}
+
+/**
+ * Three customers' data requests, assembled by the app's own code: one waiting for the
+ * merchant, one downloaded 12 days ago, one downloaded 40 days ago and so purged.
+ */
+async function seedDataRequests(shop: string) {
+  const customers = await prisma.customer.findMany({
+    where: { shop, email: { not: null } },
+    orderBy: { id: "asc" },
+    take: 3,
+    select: { shopifyId: true, email: true, orders: { select: { shopifyId: true }, take: 5 } },
+  });
+  const day = 86_400_000;
+  for (const [i, c] of customers.entries()) {
+    const { id } = await prisma.$transaction((tx) =>
+      assembleCustomerData(tx, shop, {
+        shop_id: 1n,
+        shop_domain: shop,
+        customer: { id: c.shopifyId, email: c.email },
+        orders_requested: c.orders.map((o) => o.shopifyId),
+      }),
+    );
+    const createdAt = new Date(Date.now() - [2, 14, 45][i]! * day);
+    const downloadedAt = i === 0 ? null : new Date(Date.now() - [0, 12, 40][i]! * day);
+    await prisma.dataRequest.update({ where: { id }, data: { createdAt, downloadedAt } });
+  }
+  await purgeDownloadedDataRequests();
 }

@@ -28,3 +28,20 @@ export const ShopRedactSchema = z.object({
   shop_id: ShopifyIdSchema,
   shop_domain: z.string().min(1),
 });
+
+/** A downloaded data request's copy is purged this long after its first download. */
+export const DATA_REQUEST_KEPT_DAYS = 30;
+
+export type DataRequestStatus = "ready" | "downloaded" | "purged";
+
+export interface DataRequestRow {
+  id: number;
+  shopifyCustomerId: string | null;
+  email: string | null;
+  ordersRequested: number;
+  createdAt: string;
+  downloadedAt: string | null;
+  /** When the copy goes (30 days after the first download), or went. */
+  purgeAt: string | null;
+  status: DataRequestStatus;
+}

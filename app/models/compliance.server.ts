@@ -1,4 +1,9 @@
-import type { CustomersDataRequest, CustomersRedact } from "../domain/compliance";
+import {
+  type CustomersDataRequest,
+  type CustomersRedact,
+  DATA_REQUEST_KEPT_DAYS,
+  type DataRequestRow,
+} from "../domain/compliance";
 import prisma from "../db.server";
 import { Prisma } from "../generated/prisma/client";
 import { eraseFromOutbox } from "../email/outbox.server";
@@ -223,23 +228,6 @@ export async function redactShop(tx: Tx, shop: string, options: { deliveryId?: b
   });
   const outboxEmails = await eraseFromOutbox([shop]);
   return { deleted: deleted.count > 0, outboxEmails };
-}
-
-/** A downloaded data request's copy is purged this long after its first download. */
-export const DATA_REQUEST_KEPT_DAYS = 30;
-
-export type DataRequestStatus = "ready" | "downloaded" | "purged";
-
-export interface DataRequestRow {
-  id: number;
-  shopifyCustomerId: string | null;
-  email: string | null;
-  ordersRequested: number;
-  createdAt: string;
-  downloadedAt: string | null;
-  /** When the copy goes (30 days after the first download), or went. */
-  purgeAt: string | null;
-  status: DataRequestStatus;
 }
 
 /** The shop's data requests, newest first, for the Data requests page. */

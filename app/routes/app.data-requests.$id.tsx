@@ -3,7 +3,11 @@ import { z } from "zod";
 import { requireAdmin } from "../admin.server";
 import { downloadDataRequest } from "../models/compliance.server";
 
-const IdSchema = z.coerce.number().int().positive().max(2_147_483_647);
+const IdSchema = z
+  .string()
+  .regex(/^[1-9]\d{0,9}$/)
+  .transform(Number)
+  .pipe(z.number().max(2_147_483_647));
 
 /** GET /app/data-requests/:id: the JSON file of one of this shop's data requests. */
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {

@@ -3,7 +3,8 @@ import { useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { Badge, BlockStack, Card, EmptyState, IndexTable, Layout, Link, Page, Text } from "@shopify/polaris";
 import { requireAdmin } from "../admin.server";
-import { DATA_REQUEST_KEPT_DAYS, listDataRequests, type DataRequestRow } from "../models/compliance.server";
+import { DATA_REQUEST_KEPT_DAYS, type DataRequestRow } from "../domain/compliance";
+import { listDataRequests } from "../models/compliance.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);

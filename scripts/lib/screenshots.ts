@@ -54,6 +54,7 @@ export async function capturePages(baseUrl: string, outDir: string): Promise<Cap
       if (firstCase) await shoot("case", firstCase);
       await shoot("alerts", "/app/alerts");
       await shoot("history", "/app/history");
+      await shoot("data-requests", "/app/data-requests");
       await shoot("settings", "/app/settings");
       await context.close();
     }

@@ -11,13 +11,24 @@ import { listDataRequests, downloadDataRequest } from "../../app/models/complian
 import { fileLines, importOrderHistory } from "../../app/models/history-import.server";
 import { dispatchDueInvitations } from "../../app/models/invitation-sender.server";
 import { listFailedDeliveries, purgeFailedDeliveries } from "../../app/models/webhook-inbox.server";
+import { loader as dataRequestFile } from "../../app/routes/app.data-requests.$id";
+import { loader as dataRequestsPage } from "../../app/routes/app.data-requests._index";
 import { action as customersDataRequest } from "../../app/routes/webhooks.customers.data_request";
 import { action as customersRedact } from "../../app/routes/webhooks.customers.redact";
 import { action as ordersCreate } from "../../app/routes/webhooks.orders.create";
 import { action as ordersUpdated } from "../../app/routes/webhooks.orders.updated";
 import { action as shopRedact } from "../../app/routes/webhooks.shop.redact";
 import { orderPayload, type Payload } from "../orders";
-import { callAction, examplePayload, uniqueShop, webhookRequest } from "../shopify";
+import {
+  APP_URL,
+  callAction,
+  examplePayload,
+  installShop,
+  sessionToken,
+  thrownResponse,
+  uniqueShop,
+  webhookRequest,
+} from "../shopify";
 import { columnsContaining, outboxFilesContaining } from "./personal-data";
 
 /** A shopper whose every personal detail is a string found nowhere else in the database. */
@@ -315,5 +326,48 @@ describe("retention of raw webhook bodies and data requests", () => {
     expect(purged).toMatchObject({ status: "purged", email: null });
     expect(await downloadDataRequest(shop, request!.id)).toBeNull();
     expect(await prisma.dataRequest.findFirstOrThrow({ where: { id: request!.id } })).toMatchObject({ data: null });
+  });
+});
+
+describe("the Data requests page", () => {
+  const admin = (shop: string, path: string) =>
+    new Request(`${APP_URL}${path}?shop=${shop}&embedded=1`, {
+      headers: { authorization: `Bearer ${sessionToken(shop)}` },
+    });
+
+  it("lists the shop's requests and serves a file to that shop only; other ids get 404, bad ones 400", async () => {
+    const shop = uniqueShop("dsar");
+    const other = uniqueShop("dsar");
+    await installShop(shop);
+    await installShop(other);
+    const s = shopper();
+    await shopperWithHistory(shop, s);
+    const page = await dataRequestsPage({ request: admin(shop, "/app/data-requests"), params: {}, context: {} });
+    expect(page.requests).toEqual([expect.objectContaining({ email: s.email, status: "ready" })]);
+    const id = String(page.requests[0]!.id);
+
+    const empty = await dataRequestsPage({ request: admin(other, "/app/data-requests"), params: {}, context: {} });
+    expect(empty.requests).toEqual([]);
+    const foreign = await thrownResponse(
+      dataRequestFile({ request: admin(other, `/app/data-requests/${id}`), params: { id }, context: {} }),
+    );
+    expect(foreign.status).toBe(404);
+    for (const bad of ["abc", "-1", "1e3", "99999999999999"]) {
+      const res = await thrownResponse(
+        dataRequestFile({ request: admin(shop, `/app/data-requests/${bad}`), params: { id: bad }, context: {} }),
+      );
+      expect(res.status, bad).toBe(400);
+    }
+    // None of that counted as a download.
+    expect((await listDataRequests(shop))[0]!.status).toBe("ready");
+
+    const file = await dataRequestFile({
+      request: admin(shop, `/app/data-requests/${id}`),
+      params: { id },
+      context: {},
+    });
+    expect(file.headers.get("content-disposition")).toBe(`attachment; filename="data-request-${id}.json"`);
+    expect(JSON.parse(await file.text())).toMatchObject({ shop, customer: { email: s.email } });
+    expect((await listDataRequests(shop))[0]!.status).toBe("downloaded");
   });
 });
