@@ -7,6 +7,7 @@ import { orderPayloadForBench } from "./bench/orders";
 import { signedWebhook } from "./bench/webhooks";
 import { latencySummary, openLoop } from "./bench/load";
 import { startApp } from "./bench/app";
+import { exitAfterOutput } from "./lib/output";
 
 // npm run bench -- [--only webhooks|dashboards] [--rate 100] [--seconds 20] [--database-url postgres://...]
 //                  [--dashboards-database-url postgres://...] [--reseed] [--runs 40] [--statements]
@@ -42,7 +43,7 @@ function runDashboards(): number {
   return spawnSync(path.resolve("node_modules/.bin/tsx"), args, { stdio: "inherit" }).status ?? 1;
 }
 
-if (values.only === "dashboards") process.exit(runDashboards());
+if (values.only === "dashboards") await exitAfterOutput(runDashboards());
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 if (!Number.isInteger(rate) || rate < 1 || !Number.isFinite(seconds) || seconds <= 0) {

@@ -1,5 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { exitAfterOutput } from "./lib/output";
 
 // Bundles each UI extension as Shopify CLI does (esbuild, Preact JSX, ESM) and checks it
 // against Shopify's 64 KB limit for UI extensions, printing each bundle's size.
@@ -31,4 +32,4 @@ for (const ext of extensions) {
     failed = true;
   }
 }
-process.exit(failed ? 1 : 0);
+await exitAfterOutput(failed ? 1 : 0);

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { dispatchCommand } from "../app/control/client.server";
 import { commands, isCommandName } from "../app/control/commands.server";
 import { stringifyJson } from "../app/lib/json";
+import { exitAfterOutput, isClosedPipe, write } from "./lib/output";
 
 const USAGE = `Usage: npm run <command> -- [--option value ...]
 
@@ -18,11 +19,11 @@ const USAGE = `Usage: npm run <command> -- [--option value ...]
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
   if (!command || command === "--help" || command === "-h") {
-    console.log(USAGE);
+    await write(process.stdout, `${USAGE}\n`);
     return command ? 0 : 2;
   }
   if (!isCommandName(command)) {
-    console.error(`Unknown command "${command}".\n\n${USAGE}`);
+    await write(process.stderr, `Unknown command "${command}".\n\n${USAGE}\n`);
     return 2;
   }
   // Every option is a string; the command's schema says which exist and what they must hold.
@@ -36,7 +37,7 @@ async function main(): Promise<number> {
       allowPositionals: false,
     }));
   } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    await write(process.stderr, `${(error as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
   // Progress goes to a terminal only (stderr), so stdout stays the JSON or CSV result.
@@ -44,18 +45,26 @@ async function main(): Promise<number> {
   const result = await dispatchCommand(command, values, { progress });
   if (progress) process.stderr.write("\n");
   if (!result.ok) {
-    console.error(result.usage ? `${result.error}\n\n${USAGE}` : result.error);
+    await write(process.stderr, `${result.usage ? `${result.error}\n\n${USAGE}` : result.error}\n`);
     return result.usage ? 2 : 1;
   }
-  if (result.text !== undefined) process.stdout.write(result.text);
-  else console.log(stringifyJson(result.result, 2));
+  try {
+    await write(process.stdout, result.text ?? `${stringifyJson(result.result, 2)}\n`);
+  } catch (error) {
+    if (!isClosedPipe(error)) throw error;
+  }
   return result.exitCode ?? 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
-  },
-);
+// A reader that closed the pipe early also shows up as an 'error' event: without a listener
+// Node would throw it.
+process.stdout.on("error", (error) => {
+  if (!isClosedPipe(error)) throw error;
+});
+
+// Exit only once the result has left the process: a pipe takes 64 KiB and then waits for
+// its reader, and process.exit would drop the rest (`rfm | wc -l` printed half the lines).
+main().then(exitAfterOutput, async (error: unknown) => {
+  await write(process.stderr, `${error instanceof Error ? error.message : String(error)}\n`).catch(() => undefined);
+  await exitAfterOutput(1);
+});

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { childEnv, freePort, startScript } from "../test/process";
 import { capturePages } from "./lib/screenshots";
+import { exitAfterOutput } from "./lib/output";
 
 // Screenshots of every admin page of the demo at desktop and phone width, into
 // docs/screenshots (the README shows the overview). Fails on any console error.
@@ -31,4 +32,4 @@ try {
   await app.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
-process.exit(exitCode);
+await exitAfterOutput(exitCode);

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { API_VERSION } from "../app/api-version";
 import { DEMO_API_SECRET, DEMO_SHOP } from "../app/env.server";
 import { webhookHeaders } from "../app/lib/shopify-signing";
+import { exitAfterOutput } from "./lib/output";
 
 // Sends a JSON file to a running app as Shopify would send a webhook, signed with
 // SHOPIFY_API_SECRET (the demo's secret when unset). Prints the status and the answer.
@@ -48,4 +49,4 @@ const response = await fetch(`${values.url}/webhooks/${values.topic}`, {
   body,
 });
 console.log(response.status, await response.text());
-process.exit(response.ok ? 0 : 1);
+await exitAfterOutput(response.ok ? 0 : 1);

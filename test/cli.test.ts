@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, inject, it } from "vitest";
-import { childEnv, runCli } from "./process";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { convertOnlineRetail } from "../scripts/lib/online-retail";
+import { childEnv, ROOT, runCli, runCliIntoFile, runCliIntoSlowPipe } from "./process";
+import { uniqueShop } from "./shopify";
 
 const root = mkdtempSync(path.join(tmpdir(), "nps-cli-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -36,4 +38,76 @@ describe.each(targets)("npm run stats on %s without a running app", (_name, env)
     const unknownCommand = runCli(["nonsense"], env);
     expect(unknownCommand.status).toBe(2);
   });
+});
+
+const PIPE_BUFFER = 64 * 1024;
+
+describe.each(targets)("the CLI's whole output through a slow pipe and into a file, on %s", (_name, env) => {
+  const shop = uniqueShop("cli-pipe");
+  const jsonl = path.join(root, `${shop}.jsonl`);
+  const file = (name: string) => path.join(root, `${shop}-${name}`);
+  /** The same command into a pipe whose reader waits, and into a file. */
+  const both = async (args: string[], name: string) => {
+    const piped = await runCliIntoSlowPipe(args, env);
+    const written = await runCliIntoFile(args, env, file(name));
+    return { piped, written };
+  };
+
+  beforeAll(async () => {
+    await convertOnlineRetail(path.join(ROOT, "test/fixtures/online-retail/online-retail-30k.csv"), jsonl);
+  }, 60_000);
+
+  it("import: the same summary, but for its duration, both ways", async () => {
+    // Importing the file again changes nothing (the import is idempotent), so both runs report the same.
+    const { piped, written } = await both(["import", "--shop", shop, "--file", jsonl], "import.json");
+    expect(piped.status, piped.stderr).toBe(0);
+    expect(written.status, written.stderr).toBe(0);
+    const withoutTime = (text: string) => ({ ...(JSON.parse(text) as object), seconds: undefined });
+    expect(withoutTime(piped.stdout)).toEqual(withoutTime(written.stdout));
+    expect(withoutTime(piped.stdout)).toMatchObject({ shop, orders: 12392, lines: 29975, invalidLines: 0 });
+  }, 180_000);
+
+  it("rfm --format csv: every line, well beyond the pipe's 64 KiB buffer", async () => {
+    const args = ["rfm", "--shop", shop, "--as-of", "2011-12-10", "--format", "csv"];
+    const { piped, written } = await both(args, "rfm.csv");
+    expect(written.status, written.stderr).toBe(0);
+    expect(Buffer.byteLength(written.stdout)).toBeGreaterThan(PIPE_BUFFER);
+    expect(written.stdout.split("\n")).toHaveLength(3547 + 1);
+    expect(piped.status, piped.stderr).toBe(0);
+    expect(piped.stdout.length).toBe(written.stdout.length);
+    expect(piped.stdout).toBe(written.stdout);
+  }, 180_000);
+
+  it("rfm --format json: the whole array, several times the pipe's buffer", async () => {
+    const args = ["rfm", "--shop", shop, "--as-of", "2011-12-10", "--format", "json"];
+    const { piped, written } = await both(args, "rfm.json");
+    expect(written.status, written.stderr).toBe(0);
+    expect(Buffer.byteLength(written.stdout)).toBeGreaterThan(4 * PIPE_BUFFER);
+    expect(piped.status, piped.stderr).toBe(0);
+    expect(piped.stdout.length).toBe(written.stdout.length);
+    expect(piped.stdout).toBe(written.stdout);
+    expect(JSON.parse(piped.stdout)).toHaveLength(3546);
+  }, 180_000);
+
+  it("report and stats: the same text both ways", async () => {
+    for (const [name, args] of [
+      // Dates given: without them the report ends today, which may change between the two runs.
+      [
+        "report.csv",
+        ["report", "--shop", shop, "--by", "month", "--from", "2010-12-01", "--to", "2011-12-31", "--format", "csv"],
+      ],
+      ["report.json", ["report", "--shop", shop, "--by", "vendor", "--from", "2010-12-01", "--to", "2011-12-31"]],
+      ["stats.json", ["stats", "--shop", shop]],
+    ] as const) {
+      const { piped, written } = await both([...args], name);
+      expect(written.status, `${name}: ${written.stderr}`).toBe(0);
+      expect(piped.status, `${name}: ${piped.stderr}`).toBe(0);
+      expect(written.stdout, name).not.toBe("");
+      expect(piped.stdout, name).toBe(written.stdout);
+    }
+    expect(JSON.parse((await runCliIntoSlowPipe(["stats", "--shop", shop], env)).stdout)).toMatchObject({
+      orders: 12392,
+      orderLines: 29975,
+    });
+  }, 180_000);
 });

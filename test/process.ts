@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, type SpawnOptions, spawnSync } from "node:child_process";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 
@@ -81,4 +82,49 @@ export async function startScript(
 export function runCli(args: string[], env: NodeJS.ProcessEnv) {
   const result = spawnSync(TSX, ["scripts/cli.ts", ...args], { cwd: ROOT, env, encoding: "utf8" });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns a child and collects its output without blocking the test worker (spawnSync would). */
+function collect(command: string, args: string[], options: SpawnOptions, stdoutFile?: string): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, options);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout?.on("data", (d: Buffer) => out.push(d));
+    child.stderr?.on("data", (d: Buffer) => err.push(d));
+    child.once("error", reject);
+    child.once("close", (status) =>
+      resolve({
+        status,
+        stdout: stdoutFile ? readFileSync(stdoutFile, "utf8") : Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+      }),
+    );
+  });
+}
+
+/**
+ * Runs the operator CLI with its stdout in a real OS pipe (bash's `|`, not the socket pair
+ * Node gives a child) into a reader that waits before it reads: whatever does not fit in
+ * the pipe's buffer (64 KiB on Linux) is still in the CLI when it wants to exit.
+ */
+export function runCliIntoSlowPipe(args: string[], env: NodeJS.ProcessEnv, readerDelaySeconds = 1): Promise<CliRun> {
+  const script = `set -o pipefail; "$0" scripts/cli.ts "$@" | (sleep ${readerDelaySeconds}; cat)`;
+  return collect("bash", ["-c", script, TSX, ...args], { cwd: ROOT, env });
+}
+
+/** Runs the operator CLI with its stdout written to a file, and gives back what the file holds. */
+export async function runCliIntoFile(args: string[], env: NodeJS.ProcessEnv, file: string): Promise<CliRun> {
+  const fd = openSync(file, "w");
+  try {
+    return await collect(TSX, ["scripts/cli.ts", ...args], { cwd: ROOT, env, stdio: ["ignore", fd, "pipe"] }, file);
+  } finally {
+    closeSync(fd);
+  }
 }
