@@ -14,6 +14,9 @@ const USAGE = `Usage: npm run <command> -- [--option value ...]
           [--vendor <name>] [--segment champions|loyal|...|none] [--country DE] [--format json|csv]
                                                NPS with 95% intervals per group, as the dashboards show it
                                                (all answers when no dates are given)
+  webhooks [--shop <domain>] [--retry failed | --purge failed]
+                                               deliveries set aside as failed, with their count (JSON);
+                                               --retry puts them back in the inbox, --purge clears their bodies
   migrate                                      apply pending database migrations`;
 
 async function main(): Promise<number> {

@@ -9,6 +9,7 @@ import { GROUP_BYS, reportNps, UnknownShopError } from "../models/analytics.serv
 import { fileLines, ImportRunningError, importOrderHistory } from "../models/history-import.server";
 import { computeRfm, listRfm } from "../models/rfm.server";
 import { getShopStats, ShopNotFoundError } from "../models/stats.server";
+import { listFailedDeliveries, purgeFailedDeliveries, retryFailedDeliveries } from "../models/webhook-inbox.server";
 
 export const ShopDomainSchema = z
   .string()
@@ -124,6 +125,28 @@ export const commands = {
         if (error instanceof UnknownShopError) throw new CommandError(error.message);
         throw error;
       }
+    },
+  },
+  webhooks: {
+    args: z
+      .object({
+        shop: ShopDomainSchema.optional(),
+        retry: z.enum(["failed"], { message: "use --retry failed" }).optional(),
+        purge: z.enum(["failed"], { message: "use --purge failed" }).optional(),
+      })
+      .refine((a) => !(a.retry && a.purge), { message: "retry or purge, not both", path: ["purge"] }),
+    run: async (args: { shop?: string; retry?: "failed"; purge?: "failed" }): Promise<CommandOutput> => {
+      // Failed deliveries keep their bodies until an operator retries or gives them up.
+      const retried = args.retry ? await retryFailedDeliveries({ shop: args.shop }) : undefined;
+      const purged = args.purge ? await purgeFailedDeliveries({ shop: args.shop }) : undefined;
+      const failed = await listFailedDeliveries({ shop: args.shop });
+      return {
+        result: {
+          ...(retried === undefined ? {} : { retried }),
+          ...(purged === undefined ? {} : { purged }),
+          ...failed,
+        },
+      };
     },
   },
 } as const;
