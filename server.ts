@@ -2,8 +2,7 @@ import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { acquireLock, publishControlPort } from "./app/control/lock.server";
 import { startControlServer } from "./app/control/server.server";
@@ -14,6 +13,9 @@ import { drainInbox } from "./app/inbox-runner.server";
 import { enableActionRunner, productionActionDeps, runActionsSoon } from "./app/actions-runner.server";
 import { startJobs } from "./app/jobs.server";
 import { logger } from "./app/logger.server";
+import { capBody, remixRequest, sendRemixResponse } from "./app/lib/body-cap.server";
+import { LOGIN_BODY_LIMIT, SHOPPER_BODY_LIMIT, WEBHOOK_BODY_LIMIT } from "./app/lib/http";
+import { pathForLog } from "./app/lib/log-path";
 
 export interface RunningServer {
   port: number;
@@ -82,22 +84,40 @@ export async function startServer(options: { beforeListen?: () => Promise<void> 
     app.disable("x-powered-by");
     app.use((req, res, next) => {
       const started = performance.now();
+      // Read now: middleware mounted on a path shortens req.path while it runs.
+      const path = pathForLog(req.path);
       res.on("finish", () => {
-        // The path only: query strings may carry survey tokens.
+        // The path only, with survey tokens masked: query strings and survey links carry them.
         logger.info(
-          { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) },
+          {
+            method: req.method,
+            path,
+            status: res.statusCode,
+            ms: Math.round(performance.now() - started),
+          },
           "request",
         );
       });
       next();
     });
+    // Bodies that arrive before anything can authenticate them are read within a cap.
+    app.use("/webhooks", capBody(WEBHOOK_BODY_LIMIT));
+    app.use("/auth/login", capBody(LOGIN_BODY_LIMIT));
+    app.use(["/proxy", "/api"], capBody(SHOPPER_BODY_LIMIT));
     if (vite) {
       app.use(vite.middlewares);
     } else {
       app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
       app.use(express.static("build/client", { maxAge: "1h" }));
     }
-    app.all("*", createRequestHandler({ build, mode: production ? "production" : "development" }));
+    const handleRequest = createRequestHandler(build, production ? "production" : "development");
+    app.all("*", async (req, res, next) => {
+      try {
+        await sendRemixResponse(res, await handleRequest(remixRequest(req, res)));
+      } catch (error) {
+        next(error);
+      }
+    });
 
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(e.PORT, e.HOST, () => resolve(s)).once("error", reject);

@@ -70,7 +70,7 @@ describe("customers/redact", () => {
     const shop = uniqueShop();
     const res = await call(
       customersRedact,
-      webhookRequest("customers/redact", examplePayload("customers/redact"), { shop }),
+      webhookRequest("customers/redact", { ...examplePayload("customers/redact"), shop_domain: shop }, { shop }),
     );
     expect(res.status).toBe(200);
   });

@@ -28,6 +28,11 @@ interface TopicHandler<S extends z.ZodType> {
   /** Orders of one shop are applied together, set-based; other topics one by one. */
   batch: "orders" | "single";
   apply: (tx: Tx, shop: string, deliveries: Received<z.output<S>>[]) => Promise<DueSend[]>;
+  /**
+   * The shop the body itself names, where it names one: it must be the shop of the
+   * X-Shopify-Shop-Domain header, which the HMAC does not cover.
+   */
+  shopInBody?: (payload: z.output<S>) => string | null | undefined;
 }
 
 const topic = <S extends z.ZodType>(handler: TopicHandler<S>) => handler;
@@ -99,10 +104,12 @@ export const TOPICS = {
       return [];
     },
   }),
-  // The payload is the shop resource; only the fact of the delivery matters.
+  // The payload is the shop resource; only the fact of the delivery matters. Its
+  // myshopify_domain key tells it from other topics' bodies (null in Shopify's example).
   "app/uninstalled": topic({
-    schema: z.object({}).loose(),
+    schema: z.object({ myshopify_domain: z.string().nullable() }).loose(),
     batch: "single",
+    shopInBody: (shop) => shop.myshopify_domain,
     apply: async (tx, shop) => {
       await markUninstalled(shop, tx);
       return [];
@@ -119,6 +126,7 @@ export const TOPICS = {
   "customers/redact": topic({
     schema: CustomersRedactSchema,
     batch: "single",
+    shopInBody: (request) => request.shop_domain,
     apply: async (tx, shop, [request]) => {
       if (request) await redactCustomer(tx, shop, request.payload, { deliveryId: request.deliveryId });
       return [];
@@ -127,6 +135,7 @@ export const TOPICS = {
   "customers/data_request": topic({
     schema: CustomersDataRequestSchema,
     batch: "single",
+    shopInBody: (request) => request.shop_domain,
     apply: async (tx, shop, [request]) => {
       if (request) await assembleCustomerData(tx, shop, request.payload);
       return [];
@@ -135,6 +144,7 @@ export const TOPICS = {
   "shop/redact": topic({
     schema: ShopRedactSchema,
     batch: "single",
+    shopInBody: (request) => request.shop_domain,
     apply: async (tx, shop, [request]) => {
       await redactShop(tx, shop, { deliveryId: request?.deliveryId });
       return none();

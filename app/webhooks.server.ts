@@ -2,7 +2,8 @@ import type { z } from "zod";
 import { describeIssues } from "./domain/order-snapshot";
 import { pollBulkImportsNow } from "./bulk-runner.server";
 import { drainInbox } from "./inbox-runner.server";
-import { errorResponse } from "./lib/http";
+import { ShopDomainSchema } from "./domain/compliance";
+import { BodyTooLargeError, bodyTooLarge, errorResponse, readBodyCapped, WEBHOOK_BODY_LIMIT } from "./lib/http";
 import { parseJsonExact } from "./lib/json";
 import { logger } from "./logger.server";
 import { recordDelivery } from "./models/webhook-inbox.server";
@@ -19,17 +20,33 @@ export interface VerifiedWebhook {
 }
 
 /**
- * Verifies the HMAC through the Shopify library, then parses the body exactly.
- * Missing or wrong HMAC: 401. Signed but not JSON: 400. Throws those as Responses.
+ * Checks the shop header, reads the body once within WEBHOOK_BODY_LIMIT (413 past it),
+ * verifies its HMAC through the Shopify library, then parses the body exactly.
+ * Missing or wrong HMAC: 401. A shop header that is not a shop, or a body that is not JSON: 400.
+ * Throws those as Responses.
  */
 export async function verifyWebhook(request: Request): Promise<VerifiedWebhook> {
   if (!request.headers.get("x-shopify-hmac-sha256")) {
     throw errorResponse(401, "Missing X-Shopify-Hmac-Sha256 header: the request is not signed.");
   }
-  const rawBody = await request.clone().text();
+  // The signature covers the body, not the headers: the shop header must at least be a shop
+  // (Shopify's library would throw on some non-shops, and look others up as sessions).
+  if (!ShopDomainSchema.safeParse(request.headers.get("x-shopify-shop-domain")).success) {
+    throw errorResponse(400, "X-Shopify-Shop-Domain must be a shop domain such as my-shop.myshopify.com.");
+  }
+  let rawBody: string;
+  try {
+    rawBody = Buffer.from(await readBodyCapped(request, WEBHOOK_BODY_LIMIT)).toString("utf8");
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw bodyTooLarge(error.limit);
+    throw error;
+  }
   let context;
   try {
-    context = await authenticate.webhook(request);
+    // The library reads the body again: hand it the bytes already read, not the stream.
+    context = await authenticate.webhook(
+      new Request(request.url, { method: request.method, headers: request.headers, body: rawBody }),
+    );
   } catch (error) {
     if (error instanceof Response) {
       if (error.status === 401) throw errorResponse(401, "HMAC signature does not match the body.");
@@ -51,8 +68,9 @@ export async function verifyWebhook(request: Request): Promise<VerifiedWebhook> 
 }
 
 /**
- * Every webhook route: verify (401 without a valid HMAC), validate the payload for its
- * topic (400 naming what is wrong), record the delivery once per webhook id, answer 200
+ * Every webhook route: verify (401 without a valid HMAC, 413 past the size cap), validate
+ * the payload for its topic and the shop it names against the shop header (400 naming what
+ * is wrong), record the delivery once per webhook id, answer 200
  * (also for a repeat, so Shopify stops retrying). The delivery is applied right after, by
  * the inbox; nothing is written for a refused request.
  */
@@ -71,6 +89,16 @@ export async function receiveWebhook(request: Request, topic: Topic): Promise<Re
   if (!parsed.success) {
     logger.warn({ shop: webhook.shop, topic, webhookId: webhook.webhookId }, "webhook payload rejected");
     return errorResponse(400, `Invalid ${topic} payload: ${describeIssues(parsed.error as z.ZodError)}`);
+  }
+  const shopInBody = (TOPICS[topic].shopInBody as ((payload: unknown) => string | null | undefined) | undefined)?.(
+    parsed.data,
+  );
+  if (shopInBody && shopInBody !== webhook.shop) {
+    logger.warn({ shop: webhook.shop, topic, webhookId: webhook.webhookId }, "webhook shop mismatch");
+    return errorResponse(
+      400,
+      `Invalid ${topic} payload: the body is for ${shopInBody}, the X-Shopify-Shop-Domain header names ${webhook.shop}.`,
+    );
   }
   const fresh = await recordDelivery({
     shop: webhook.shop,

@@ -1,13 +1,22 @@
 import { z } from "zod";
 import { ShopifyIdSchema } from "./shopify-ids";
 
+/** The shop's own domain, as Shopify names shops in headers: `<name>.myshopify.com`, lower case. */
+export const ShopDomainSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,99}\.myshopify\.com$/, "must be a shop domain such as my-shop.myshopify.com");
+
 const ComplianceCustomer = z.object({
   id: ShopifyIdSchema.nullish(),
   email: z.string().nullish(),
   phone: z.string().nullish(),
 });
 
-export const CustomersRedactSchema = z.object({
+// The three compliance bodies share shop_id and shop_domain, and the HMAC covers the body only:
+// strict objects keep a signed body of one topic from passing as another's (a data request
+// replayed as shop/redact would erase the shop).
+
+export const CustomersRedactSchema = z.strictObject({
   shop_id: ShopifyIdSchema,
   shop_domain: z.string().min(1),
   customer: ComplianceCustomer,
@@ -15,7 +24,7 @@ export const CustomersRedactSchema = z.object({
 });
 export type CustomersRedact = z.infer<typeof CustomersRedactSchema>;
 
-export const CustomersDataRequestSchema = z.object({
+export const CustomersDataRequestSchema = z.strictObject({
   shop_id: ShopifyIdSchema,
   shop_domain: z.string().min(1),
   customer: ComplianceCustomer,
@@ -24,7 +33,7 @@ export const CustomersDataRequestSchema = z.object({
 });
 export type CustomersDataRequest = z.infer<typeof CustomersDataRequestSchema>;
 
-export const ShopRedactSchema = z.object({
+export const ShopRedactSchema = z.strictObject({
   shop_id: ShopifyIdSchema,
   shop_domain: z.string().min(1),
 });

@@ -2,3 +2,52 @@
 export function errorResponse(status: number, message: string, details?: unknown): Response {
   return Response.json({ error: message, ...(details === undefined ? {} : { details }) }, { status });
 }
+
+const MIB = 1024 * 1024;
+
+/** Webhook bodies: Shopify's largest orders (hundreds of lines with refunds) are a few MB. */
+export const WEBHOOK_BODY_LIMIT = 10 * MIB;
+/** The login form carries one shop domain. */
+export const LOGIN_BODY_LIMIT = 16 * 1024;
+/** A shopper's answer through the App Proxy or an extension: a score and a 2,000-character comment. */
+export const SHOPPER_BODY_LIMIT = 64 * 1024;
+
+export function formatBytes(bytes: number): string {
+  return bytes >= MIB && bytes % MIB === 0 ? `${bytes / MIB} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}
+
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`The request body is larger than ${formatBytes(limit)}, the most this address accepts.`);
+  }
+}
+
+/** The 413 answer to a body past its cap, the same from the server's middleware and from a route. */
+export function bodyTooLarge(limit: number): Response {
+  return errorResponse(413, new BodyTooLargeError(limit).message);
+}
+
+/**
+ * Reads a body as bytes, refusing (BodyTooLargeError) a declared length past `limit` before
+ * reading anything, and otherwise as soon as the bytes read pass it: never more than `limit`
+ * bytes are held.
+ */
+export async function readBodyCapped(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) throw new BodyTooLargeError(limit);
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new BodyTooLargeError(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}

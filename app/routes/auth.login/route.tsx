@@ -4,6 +4,7 @@ import { AppProvider, Button, Card, FormLayout, Page, Text, TextField } from "@s
 import polarisTranslations from "@shopify/polaris/locales/en.json";
 import { useState } from "react";
 import { LoginErrorType } from "@shopify/shopify-app-remix/server";
+import { BodyTooLargeError, bodyTooLarge, LOGIN_BODY_LIMIT, readBodyCapped } from "../../lib/http";
 import { login } from "../../shopify.server";
 
 function loginErrorMessage(errors: Awaited<ReturnType<typeof login>>) {
@@ -17,8 +18,16 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return { error: loginErrorMessage(errors) };
 };
 
+// Anyone may post here, before any login: the form (one shop domain) is read within a cap.
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const errors = await login(request);
+  let body: Uint8Array<ArrayBuffer>;
+  try {
+    body = await readBodyCapped(request, LOGIN_BODY_LIMIT);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return bodyTooLarge(error.limit);
+    throw error;
+  }
+  const errors = await login(new Request(request.url, { method: "POST", headers: request.headers, body }));
   return { error: loginErrorMessage(errors) };
 };
 
