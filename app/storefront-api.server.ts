@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CommentSchema, ScoreSchema } from "./domain/score";
+import { CommentSchema, FormScoreSchema, ScoreSchema } from "./domain/score";
 import { findSurveyByToken, recordAnswer } from "./models/answers.server";
 import { findOnSiteSurvey, findPendingOrderForCustomer } from "./models/onsite-surveys.server";
 import { SHOPPER_TEXTS, fill } from "./domain/shopper-texts";
@@ -11,21 +11,37 @@ import { ProxyAuthError, verifyAppProxy } from "./proxy.server";
 
 const json = (body: unknown, status = 200) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
 
+// JSON answers carry the score as a number, forms as its digits: nothing else is a score.
 const AnswerSchema = z.object({ score: ScoreSchema, comment: CommentSchema.optional() });
+const FormAnswerSchema = z.object({ score: FormScoreSchema, comment: CommentSchema.optional() });
 const TokenSchema = z.string().regex(/^[A-Za-z0-9_-]{32}$/, "token must be the 32-character code from the survey link");
 
-async function body(request: Request): Promise<Record<string, unknown>> {
+async function body(request: Request): Promise<{ input: Record<string, unknown>; form: boolean }> {
   if (request.headers.get("content-type")?.includes("application/json")) {
-    return ((await request.json().catch(() => null)) as Record<string, unknown> | null) ?? {};
+    const parsed = (await request.json().catch(() => null)) as unknown;
+    const input = parsed && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : {};
+    return { input: input as Record<string, unknown>, form: false };
   }
-  return Object.fromEntries(await request.formData());
+  return { input: Object.fromEntries(await request.formData()), form: true };
+}
+
+/** The answer in a POST, or a 400 that names the field at fault. */
+function parseAnswer({ input, form }: { input: Record<string, unknown>; form: boolean }) {
+  const parsed = (form ? FormAnswerSchema : AnswerSchema).safeParse(input);
+  if (parsed.success) return { answer: parsed.data } as const;
+  const issue = parsed.error.issues[0]!;
+  return { refusal: json({ error: `${issue.path.join(".") || "body"}: ${issue.message}` }, 400) } as const;
 }
 
 async function verified<T>(request: Request, run: (ctx: Awaited<ReturnType<typeof verifyAppProxy>>) => Promise<T>) {
   try {
     return await run(await verifyAppProxy(request));
   } catch (error) {
-    if (error instanceof ProxyAuthError) return json({ error: "This must be requested through the shop." }, 401);
+    if (error instanceof ProxyAuthError) {
+      return error.status === 400
+        ? json({ error: error.message }, 400)
+        : json({ error: "This must be requested through the shop." }, 401);
+    }
     throw error;
   }
 }
@@ -33,8 +49,8 @@ async function verified<T>(request: Request, run: (ctx: Awaited<ReturnType<typeo
 /** GET ?token= : the survey of an emailed link, for the app block. POST {token, score, comment}: answer it. */
 export function tokenSurvey(request: Request) {
   return verified(request, async ({ shop }) => {
-    const input =
-      request.method === "POST" ? await body(request) : Object.fromEntries(new URL(request.url).searchParams);
+    const posted = request.method === "POST" ? await body(request) : null;
+    const input = posted?.input ?? Object.fromEntries(new URL(request.url).searchParams);
     const token = TokenSchema.safeParse(input.token);
     if (!token.success) return json({ error: token.error.issues[0]!.message }, 400);
     const found = await findSurveyByToken(shop, token.data);
@@ -56,20 +72,20 @@ export function tokenSurvey(request: Request) {
         thanks: t.thanks,
       },
     });
-    if (request.method !== "POST") return json({ ...view(), answer: s.answer });
-    const answer = AnswerSchema.safeParse(input);
-    if (!answer.success) return json({ error: answer.error.issues[0]!.message }, 422);
+    if (!posted) return json({ ...view(), answer: s.answer });
+    const { answer, refusal } = parseAnswer(posted);
+    if (refusal) return refusal;
     const saved = await recordAnswer({
       invitationId: s.invitationId,
-      score: answer.data.score,
-      comment: "comment" in input ? answer.data.comment : undefined,
+      score: answer.score,
+      comment: "comment" in input ? answer.comment : undefined,
       channel: "STOREFRONT",
       locale: s.locale,
     });
     if (saved.closed) return json({ error: t.expired }, 410);
     return json({
       ...view(),
-      answer: { score: answer.data.score, comment: answer.data.comment ?? s.answer?.comment ?? null },
+      answer: { score: answer.score, comment: answer.comment ?? s.answer?.comment ?? null },
     });
   });
 }
@@ -87,13 +103,12 @@ export function customerSurvey(request: Request) {
     if (survey.state !== "open" || request.method !== "POST") {
       return json(survey.state === "open" ? { ...survey, invitationId: undefined } : survey);
     }
-    const input = await body(request);
-    const answer = AnswerSchema.safeParse(input);
-    if (!answer.success) return json({ error: answer.error.issues[0]!.message }, 422);
+    const { answer, refusal } = parseAnswer(await body(request));
+    if (refusal) return refusal;
     const saved = await recordAnswer({
       invitationId: survey.invitationId,
-      score: answer.data.score,
-      comment: answer.data.comment,
+      score: answer.score,
+      comment: answer.comment,
       channel: "STOREFRONT",
       locale: survey.locale,
     });

@@ -1,11 +1,23 @@
 import { z } from "zod";
 import type { ScoreCategory } from "../generated/prisma/enums";
 
-export const ScoreSchema = z.coerce
-  .number({ message: "The score must be a whole number from 0 to 10" })
-  .int("The score must be a whole number from 0 to 10")
-  .min(0, "The score must be a whole number from 0 to 10")
-  .max(10, "The score must be a whole number from 0 to 10");
+const SCORE_MESSAGE = "The score must be a whole number from 0 to 10";
+
+/**
+ * A score in JSON: one of the integers 0 to 10, taken as sent. Nothing is coerced: null,
+ * "", " ", false, [] are not 0, and true is not 1.
+ */
+export const ScoreSchema = z
+  .number({ message: SCORE_MESSAGE })
+  .int(SCORE_MESSAGE)
+  .min(0, SCORE_MESSAGE)
+  .max(10, SCORE_MESSAGE);
+
+/** A score in a form or a query string: one of the digit strings "0" to "10". */
+export const FormScoreSchema = z
+  .string({ message: SCORE_MESSAGE })
+  .regex(/^(?:[0-9]|10)$/, SCORE_MESSAGE)
+  .transform(Number);
 
 export const MAX_COMMENT_LENGTH = 2000;
 

@@ -51,3 +51,28 @@ export async function readBodyCapped(request: Request, limit: number): Promise<U
   }
   return Buffer.concat(chunks);
 }
+
+/** The most pages any list of the admin has: beyond, a `?page=` is a typo or a probe. */
+export const MAX_PAGE = 100_000;
+
+/**
+ * `?page=` of a paged admin list: absent or empty is page 1; anything but a whole number
+ * from 1 to MAX_PAGE is answered with a thrown 400 that says so.
+ */
+export function pageParam(url: URL): number {
+  const values = url.searchParams.getAll("page");
+  const raw = values.at(-1) ?? "";
+  if (values.length <= 1 && raw === "") return 1;
+  const page = /^\d{1,6}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (values.length > 1 || !(page >= 1 && page <= MAX_PAGE)) {
+    // Plain text, as the dashboards' other link errors (filtersFromUrl): the page's error boundary shows it.
+    throw new Response(
+      `This link has a page the list cannot show: page must be a whole number from 1 to ${MAX_PAGE}.`,
+      {
+        status: 400,
+        statusText: "Bad page",
+      },
+    );
+  }
+  return page;
+}

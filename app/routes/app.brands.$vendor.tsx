@@ -14,6 +14,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import { requireAdmin } from "../admin.server";
+import { pageParam } from "../lib/http";
 import { TrendChart } from "../components/Charts";
 import {
   DashboardError,
@@ -31,7 +32,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const vendor = params.vendor ?? "";
   const filters = filtersFromUrl(request);
-  const page = Math.max(1, Number.parseInt(new URL(request.url).searchParams.get("page") ?? "1", 10) || 1);
+  const page = pageParam(new URL(request.url));
   const [brand, options] = await Promise.all([loadBrand(shop, vendor, filters, page), loadFilterOptions(shop)]);
   if (!brand.overall && !options.vendors.includes(vendor)) {
     throw new Response(`No brand called “${vendor}” sells in this shop.`, { status: 404 });

@@ -5,6 +5,7 @@ import { BlockStack, Card, IndexTable, InlineStack, Page, Text, TextField } from
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { requireAdmin } from "../admin.server";
+import { pageParam } from "../lib/http";
 import { Sparkline } from "../components/Charts";
 import {
   DashboardError,
@@ -24,13 +25,13 @@ const TableSchema = z.object({
   q: z.string().max(255).optional().catch(undefined),
   sort: z.enum(["vendor", "n", "nps", "difference", "gap"]).optional().catch(undefined),
   dir: z.enum(["asc", "desc"]).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).optional().catch(undefined),
 });
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const filters = filtersFromUrl(request);
-  const table = TableSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const url = new URL(request.url);
+  const table = { ...TableSchema.parse(Object.fromEntries(url.searchParams)), page: pageParam(url) };
   const [brands, state, options] = await Promise.all([
     loadBrands(shop, filters, { search: table.q, sort: table.sort, direction: table.dir, page: table.page }),
     loadShopState(shop),

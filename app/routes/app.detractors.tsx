@@ -21,6 +21,7 @@ import {
 } from "@shopify/polaris";
 import { z } from "zod";
 import { requireAdmin } from "../admin.server";
+import { pageParam } from "../lib/http";
 import { DashboardError, FilterBar, formatCount, formatShare, ImportBanner, NoAnswers } from "../components/Dashboard";
 import { filtersFromUrl } from "../dashboard.server";
 import { segmentLabel, filtersToSearch } from "../domain/analytics-filters";
@@ -52,13 +53,13 @@ const QueueSchema = z.object({
     .optional()
     .transform((v) => v === "1"),
   assignee: z.string().max(100).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).catch(1),
 });
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const filters = filtersFromUrl(request);
-  const queue = QueueSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const url = new URL(request.url);
+  const queue = { ...QueueSchema.parse(Object.fromEntries(url.searchParams)), page: pageParam(url) };
   const [list, winBack, assignees, options, state] = await Promise.all([
     listQueue(shop, filters, {
       category: queue.tab === "passives" ? "PASSIVE" : "DETRACTOR",

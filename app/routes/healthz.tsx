@@ -1,4 +1,5 @@
 import { openDatabase } from "../db.server";
+import { logger } from "../logger.server";
 
 // For load balancers and operators: 200 when the app can reach its database, with the
 // webhook backlog (received, not yet applied) and deliveries set aside as failed.
@@ -16,6 +17,8 @@ export const loader = async () => {
       failedWebhooks: rows[0]!.failed,
     });
   } catch (error) {
-    return Response.json({ ok: false, error: (error as Error).message }, { status: 503 });
+    // Anyone may call this: the database's own message (hosts, users, table names) goes to the log only.
+    logger.error({ err: error }, "health check: database unreachable");
+    return Response.json({ ok: false, error: "The database cannot be reached." }, { status: 503 });
   }
 };

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { CommentSchema, ScoreSchema } from "../domain/score";
+import { CommentSchema, FormScoreSchema } from "../domain/score";
 import { SHOPPER_TEXTS } from "../domain/shopper-texts";
 import { recordAnswer } from "../models/answers.server";
 import { surveyPage } from "../survey/responses.server";
@@ -10,7 +10,7 @@ import { surveyPage } from "../survey/responses.server";
 export const loader = async ({ request, params }: LoaderFunctionArgs) =>
   surveyPage(request, params.token ?? "", async (survey) => {
     const raw = new URL(request.url).searchParams.get("score");
-    const score = raw === null ? null : ScoreSchema.safeParse(raw);
+    const score = raw === null ? null : FormScoreSchema.safeParse(raw);
     return {
       status: 200,
       score: score?.success ? score.data : (survey.answer?.score ?? null),
@@ -18,16 +18,16 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) =>
     };
   });
 
-const AnswerFormSchema = z.object({ score: ScoreSchema, comment: CommentSchema.optional() });
+const AnswerFormSchema = z.object({ score: FormScoreSchema, comment: CommentSchema.optional() });
 
 export const action = async ({ request, params }: ActionFunctionArgs) =>
   surveyPage(request, params.token ?? "", async (survey) => {
     const form = Object.fromEntries(await request.formData());
     const parsed = AnswerFormSchema.safeParse(form);
     if (!parsed.success) {
-      const raw = ScoreSchema.safeParse(form.score);
+      const raw = FormScoreSchema.safeParse(form.score);
       return {
-        status: 422,
+        status: 400,
         score: raw.success ? raw.data : null,
         comment: typeof form.comment === "string" ? form.comment : null,
         error: parsed.error.issues[0]?.message ?? SHOPPER_TEXTS[survey.locale].scoreLabel,

@@ -26,7 +26,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       )}</button></p></form></div>`,
     );
   } catch (error) {
-    if (error instanceof ProxyAuthError) return refused();
+    if (error instanceof ProxyAuthError) return refused(error);
     throw error;
   }
 };
@@ -38,7 +38,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     if (result === "unknown") return liquid(renderMessagePage("en", SHOPPER_TEXTS.en.notFound), 404);
     return liquid(renderMessagePage(locale, fill(texts.unsubscribed, { shop: shopName })));
   } catch (error) {
-    if (error instanceof ProxyAuthError) return refused();
+    if (error instanceof ProxyAuthError) return refused(error);
     throw error;
   }
 };

@@ -98,7 +98,7 @@ describe("the emailed survey page, through the App Proxy", () => {
     expect(await responses(shop)).toHaveLength(0);
   });
 
-  it("rejects a score outside 0-10 or a comment over 2,000 characters with 422, recording nothing", async () => {
+  it("rejects a score outside 0-10 or a comment over 2,000 characters with 400, recording nothing", async () => {
     const { shop, token } = await emailedSurvey();
     const forms: Array<Record<string, string>> = [
       { score: "11" },
@@ -108,7 +108,7 @@ describe("the emailed survey page, through the App Proxy", () => {
     ];
     for (const form of forms) {
       const res = await post(token, { shop, form });
-      expect(res.status).toBe(422);
+      expect(res.status).toBe(400);
       expect(await res.text()).toContain('role="alert"');
     }
     expect(await responses(shop)).toHaveLength(0);
@@ -188,7 +188,7 @@ describe("the storefront extension's JSON, through the App Proxy", () => {
     expect((await get({ shop, query: { token: "short" } })).status).toBe(400);
     expect((await get({ shop, query: { token: "B".repeat(32) } })).status).toBe(404);
     const bad = await callAction(apiAnswer, appProxyRequest("/api/survey", { shop, json: { token, score: 12 } }));
-    expect(bad.status).toBe(422);
+    expect(bad.status).toBe(400);
     expect(await responses(shop)).toHaveLength(0);
   });
 

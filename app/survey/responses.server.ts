@@ -7,8 +7,11 @@ import { renderMessagePage, renderSurveyPage } from "./page";
 export const liquid = (body: string, status = 200) =>
   new Response(body, { status, headers: { "Content-Type": "application/liquid; charset=utf-8" } });
 
-/** The answer to a request that did not come signed through the shop's App Proxy. */
-export const refused = () => new Response("This page must be opened through the shop's website.", { status: 401 });
+/** The answer to a request that did not come signed through the shop's App Proxy, or came malformed. */
+export const refused = (error: ProxyAuthError) =>
+  error.status === 400
+    ? new Response(error.message, { status: 400 })
+    : new Response("This page must be opened through the shop's website.", { status: 401 });
 
 export type SurveyView =
   { status: number; score: number | null; comment: string | null; error?: string; saved?: boolean } | "closed";
@@ -28,7 +31,7 @@ export async function surveyPage(
   try {
     ({ shop, pathPrefix } = await verifyAppProxy(request));
   } catch (error) {
-    if (error instanceof ProxyAuthError) return refused();
+    if (error instanceof ProxyAuthError) return refused(error);
     throw error;
   }
   const found = await findSurveyByToken(shop, token);
