@@ -27,8 +27,21 @@ export interface RunningServer {
  * applies migrations, serves the Remix app, and, for PGlite, opens the loopback control
  * endpoint that CLI commands use while the app holds the folder.
  */
-export async function startServer(options: { beforeListen?: () => Promise<void> } = {}): Promise<RunningServer> {
+export async function startServer(
+  options: {
+    beforeListen?: () => Promise<void>;
+    /** Set by `npm run demo` only: DEMO_MODE anywhere else stops the app. */
+    demo?: boolean;
+  } = {},
+): Promise<RunningServer> {
   const e = env();
+  if (e.DEMO_MODE && !options.demo) {
+    // Demo mode serves an admin without a Shopify login: left set beside a real app's settings,
+    // it would open that app's admin to anyone.
+    throw new Error(
+      "DEMO_MODE is set, but demo mode runs only through `npm run demo`. Unset DEMO_MODE to start the app.",
+    );
+  }
   const embedded = !e.DATABASE_URL && e.PGLITE_DATA_DIR !== "memory://";
   const held = embedded ? acquireLock(e.PGLITE_DATA_DIR, "app") : null;
   const cleanups: Array<() => Promise<void> | void> = [];

@@ -16,7 +16,8 @@ export const EnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-    HOST: z.string().default("0.0.0.0"),
+    /** Default: every interface, but loopback only for the demo, which has no login. */
+    HOST: z.string().optional(),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// or postgresql:// URL")
@@ -59,6 +60,7 @@ export const EnvSchema = z
     const appUrl = env.SHOPIFY_APP_URL ?? (demo ? `http://localhost:${env.PORT}` : undefined);
     return {
       ...env,
+      HOST: env.HOST || (demo ? "127.0.0.1" : "0.0.0.0"),
       SHOPIFY_API_KEY: apiKey,
       SHOPIFY_API_SECRET: apiSecret,
       SHOPIFY_APP_URL: appUrl,

@@ -11,6 +11,7 @@ const { closeOnSignals, startServer } = await import("../server");
 
 try {
   const server = await startServer({
+    demo: true,
     beforeListen: async () => {
       const result = await seedDemoShop({ orders: env().DEMO_ORDERS, customers: env().DEMO_CUSTOMERS });
       logger.info(
