@@ -22,22 +22,22 @@ const targets: Array<[string, NodeJS.ProcessEnv]> = [
 ];
 
 describe.each(targets)("npm run stats on %s without a running app", (_name, env) => {
-  it("says in one line that a shop is unknown, with exit code 1", () => {
-    const result = runCli(["stats", "--shop", "nobody.myshopify.com"], env);
+  it("says in one line that a shop is unknown, with exit code 1", async () => {
+    const result = await runCli(["stats", "--shop", "nobody.myshopify.com"], env);
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe("Unknown shop: nobody.myshopify.com");
-  });
+  }, 120_000);
 
-  it("rejects a missing or malformed --shop with usage and exit code 2", () => {
-    const missing = runCli(["stats"], env);
+  it("rejects a missing or malformed --shop with usage and exit code 2", async () => {
+    const missing = await runCli(["stats"], env);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("Invalid arguments for stats: --shop");
-    const bad = runCli(["stats", "--shop", "not a shop"], env);
+    const bad = await runCli(["stats", "--shop", "not a shop"], env);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("must be a shop domain");
-    const unknownCommand = runCli(["nonsense"], env);
+    const unknownCommand = await runCli(["nonsense"], env);
     expect(unknownCommand.status).toBe(2);
-  });
+  }, 120_000);
 });
 
 const PIPE_BUFFER = 64 * 1024;

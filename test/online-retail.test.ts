@@ -10,6 +10,7 @@ import { getShopStats } from "../app/models/stats.server";
 import { convertOnlineRetail } from "../scripts/lib/online-retail";
 import { ROOT } from "./process";
 import { uniqueShop } from "./shopify";
+import { waitFor } from "./wait";
 
 const CSV = path.join(ROOT, "test/fixtures/online-retail/online-retail-30k.csv");
 const AS_OF = "2011-12-10";
@@ -119,7 +120,9 @@ describe("importing the Online Retail history and scoring RFM", () => {
   it("refuses a second import of a shop while one runs", async () => {
     const shop = uniqueShop("retail");
     const first = importOrderHistory(shop, fileLines(jsonl), { source: "FILE" });
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor("the first import to take the shop's slot", () =>
+      prisma.historyImport.count({ where: { shop, runningShop: shop } }).then((n) => n > 0),
+    );
     await expect(importOrderHistory(shop, fileLines(jsonl), { source: "FILE" })).rejects.toThrow(/already running/);
     await first;
   }, 120_000);

@@ -48,7 +48,7 @@ export async function startScript(
   script: string,
   env: NodeJS.ProcessEnv,
   ready: RegExp,
-  timeoutMs = 90_000,
+  timeoutMs = 180_000,
 ): Promise<Spawned> {
   const child = spawn(TSX, [script], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
@@ -56,12 +56,20 @@ export async function startScript(
   child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
   const stop = () =>
     new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      // A graceful stop on a busy machine may be slow; one that hangs must not hang the suite.
+      const kill = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      child.once("exit", () => {
+        clearTimeout(kill);
+        resolve();
+      });
       child.kill("SIGTERM");
     });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start in time:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${script} did not start in ${timeoutMs / 1000} s:\n${output}`));
+    }, timeoutMs);
     const check = () => {
       if (ready.test(output)) {
         clearTimeout(timer);
@@ -76,12 +84,6 @@ export async function startScript(
     });
   });
   return { child, output: () => output, stop };
-}
-
-/** Runs the operator CLI to completion. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv) {
-  const result = spawnSync(TSX, ["scripts/cli.ts", ...args], { cwd: ROOT, env, encoding: "utf8" });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 export interface CliRun {
@@ -107,6 +109,11 @@ function collect(command: string, args: string[], options: SpawnOptions, stdoutF
       }),
     );
   });
+}
+
+/** Runs the operator CLI to completion (without blocking the test worker, which must keep answering Vitest). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  return collect(TSX, ["scripts/cli.ts", ...args], { cwd: ROOT, env });
 }
 
 /**

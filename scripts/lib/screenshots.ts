@@ -30,6 +30,8 @@ export async function capturePages(baseUrl: string, outDir: string): Promise<Cap
     for (const width of SCREENSHOT_WIDTHS) {
       const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
       const page = await context.newPage();
+      // A busy machine may take longer than Playwright's default 30 s to settle a page.
+      page.setDefaultTimeout(60_000);
       let current = "";
       page.on("console", (message) => {
         if (message.type() === "error") errors.push(`${current} (${width}px): ${message.text()}`);
