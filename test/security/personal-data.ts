@@ -11,7 +11,7 @@ import { env } from "../../app/env.server";
  */
 async function textColumns() {
   return prisma.$queryRaw<{ schema: string; table: string; column: string }[]>`
-    SELECT c.table_schema AS schema, c.table_name AS table, c.column_name AS column
+    SELECT c.table_schema::text AS schema, c.table_name::text AS table, c.column_name::text AS column
     FROM information_schema.columns c
     JOIN information_schema.tables t
       ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
