@@ -16,6 +16,8 @@ import { logger } from "./app/logger.server";
 import { capBody, remixRequest, sendRemixResponse } from "./app/lib/body-cap.server";
 import { LOGIN_BODY_LIMIT, SHOPPER_BODY_LIMIT, WEBHOOK_BODY_LIMIT } from "./app/lib/http";
 import { pathForLog } from "./app/lib/log-path";
+import { encryptionKey } from "./app/lib/secrets.server";
+import { encryptStoredSecrets } from "./app/models/alert-rules.server";
 
 export interface RunningServer {
   port: number;
@@ -42,6 +44,9 @@ export async function startServer(
       "DEMO_MODE is set, but demo mode runs only through `npm run demo`. Unset DEMO_MODE to start the app.",
     );
   }
+  // Without its key the app could neither read nor save the secrets merchants enter: stop now,
+  // with the message saying how to make one, rather than on the first alert rule saved.
+  encryptionKey();
   const embedded = !e.DATABASE_URL && e.PGLITE_DATA_DIR !== "memory://";
   const held = embedded ? acquireLock(e.PGLITE_DATA_DIR, "app") : null;
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -52,6 +57,8 @@ export async function startServer(
     const db = openDatabase();
     const applied = await migrateDatabase(db);
     logger.info({ database: db.kind, location: db.location, migrationsApplied: applied }, "database ready");
+    const encrypted = await encryptStoredSecrets();
+    if (encrypted > 0) logger.info({ secrets: encrypted }, "encrypted secrets saved before encryption at rest");
     await options.beforeListen?.();
     cleanups.unshift(await startJobs());
     // Webhooks are applied right after they are answered; this also catches deliveries left

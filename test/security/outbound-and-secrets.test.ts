@@ -21,6 +21,7 @@ import { type ActionDeps, runDueActions } from "../../app/models/answer-actions.
 import { action as alertsAction } from "../../app/routes/app.alerts";
 import { action as ordersCreate } from "../../app/routes/webhooks.orders.create";
 import { orderPayload } from "../orders";
+import { childEnv, freePort, startScript } from "../process";
 import { APP_URL, callAction, installShop, sessionToken, uniqueShop, webhookRequest } from "../shopify";
 
 const strict = { allowLoopback: false };
@@ -202,5 +203,27 @@ describe("Slack alert targets", () => {
     expect(rule.slackWebhookUrl).toMatch(/^enc:v1:/);
     expect(decryptSecret(rule.slackWebhookUrl!)).toBe("https://hooks.slack.com/services/T0/B0/legacy");
     expect(await encryptStoredSecrets()).toBe(0);
+  });
+});
+
+describe("the app in production without APP_ENCRYPTION_KEY", () => {
+  it("stops at start with a message saying how to make a key, before it listens", async () => {
+    const port = await freePort();
+    const start = startScript(
+      "server.ts",
+      childEnv({
+        NODE_ENV: "production",
+        PORT: String(port),
+        PGLITE_DATA_DIR: "memory://",
+        APP_ENCRYPTION_KEY: undefined,
+        SHOPIFY_API_KEY: "real-app-key",
+        SHOPIFY_API_SECRET: "real-app-secret",
+        SHOPIFY_APP_URL: "https://nps.example.com",
+      }),
+      /"msg":"listening"/,
+    );
+    await expect(start).rejects.toThrow(
+      /exited with 1:[\s\S]*APP_ENCRYPTION_KEY is not set[\s\S]*openssl rand -base64 32/,
+    );
   });
 });
