@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import path from "node:path";
 
@@ -25,6 +26,8 @@ export async function startApp(options: { dataRoot: string; databaseUrl?: string
     NODE_ENV: "production",
     PORT: String(port),
     LOG_LEVEL: "warn",
+    // Production refuses to start without a key; the bench's database is thrown away.
+    APP_ENCRYPTION_KEY: process.env.APP_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
     SHOPIFY_API_KEY: "bench-key",
     SHOPIFY_API_SECRET: SECRET,
     SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
