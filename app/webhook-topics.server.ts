@@ -84,9 +84,19 @@ export const TOPICS = {
     batch: "single",
     apply: async (tx, shop, [event]) => {
       // A carrier or app reported the parcel delivered: the post-delivery survey follows it.
-      if (!event || event.payload.status !== "delivered") return [];
+      if (!event) return [];
+      if (event.payload.status !== "delivered") {
+        await clearBodiesOfRedactedOrders(tx, shop, [
+          { deliveryId: event.deliveryId, orderShopifyId: event.payload.order_id },
+        ]);
+        return [];
+      }
       const at = new Date(event.payload.happened_at ?? event.payload.created_at);
       const order = await markDelivered(tx, shop, event.payload.order_id, at);
+      // The event carries the shipping address: for a redacted order, its body goes now.
+      await clearBodiesOfRedactedOrders(tx, shop, [
+        { deliveryId: event.deliveryId, orderShopifyId: event.payload.order_id },
+      ]);
       return order ? scheduleInvitations(tx, shop, [order.id]) : [];
     },
   }),
@@ -137,7 +147,7 @@ export const TOPICS = {
     batch: "single",
     shopInBody: (request) => request.shop_domain,
     apply: async (tx, shop, [request]) => {
-      if (request) await assembleCustomerData(tx, shop, request.payload);
+      if (request) await assembleCustomerData(tx, shop, request.payload, { deliveryId: request.deliveryId });
       return [];
     },
   }),

@@ -4,6 +4,12 @@ import nodemailer from "nodemailer";
 import type Mail from "nodemailer/lib/mailer";
 import { env } from "../env.server";
 
+/**
+ * Names the shop a message was sent for, so that a shop's erasure finds its outbox messages
+ * without matching another shop whose domain contains this one's.
+ */
+export const SHOP_HEADER = "X-NPS-Shop";
+
 export interface Mailer {
   /** Where messages go, for logs: an SMTP host or the outbox folder. */
   readonly target: string;

@@ -1,6 +1,6 @@
 import { openDatabase } from "../db.server";
 import { renderAlert, renderDigest, type AlertAnswer } from "../email/alert-email";
-import type { Mailer } from "../email/mailer.server";
+import { type Mailer, SHOP_HEADER } from "../email/mailer.server";
 import { readSettings } from "../domain/settings";
 import type { Prisma } from "../generated/prisma/client";
 import { OutboundRefusedError, postJson } from "../integrations/outbound.server";
@@ -190,7 +190,13 @@ async function sendAlert(group: ClaimedAction[], deps: ActionDeps) {
   const message = first.digest ? renderDigest(answers, context) : renderAlert(answers[0]!, context);
   if (first.kind === "ALERT_EMAIL") {
     if (rule.emails.length === 0) throw new SkipAction("the rule has no email recipients any more");
-    await deps.mailer().send({ to: rule.emails, subject: message.subject, text: message.text, html: message.html });
+    await deps.mailer().send({
+      to: rule.emails,
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+      headers: { [SHOP_HEADER]: first.shop },
+    });
     return;
   }
   if (!rule.slack_webhook_url) throw new SkipAction("the rule has no Slack webhook any more");

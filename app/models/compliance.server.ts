@@ -115,23 +115,62 @@ export async function redactCustomer(
   const scope = await findCustomerScope(tx, shop, request.customer, request.orders_to_redact);
   const who = await identifiersOf(tx, scope, request);
   const now = new Date();
+  await ensureShop(shop, tx);
+  // Remembered by id, so that a customer or order the app does not have yet is stored
+  // redacted when a late webhook, a retry or an import brings it.
+  const [customerIds, orderIds] = await Promise.all([
+    tx.customer.findMany({ where: { id: { in: scope.customerIds } }, select: { shopifyId: true } }),
+    tx.order.findMany({ where: { id: { in: scope.orderIds } }, select: { shopifyId: true } }),
+  ]);
+  await tx.redaction.createMany({
+    data: [
+      ...new Set([
+        ...(request.customer.id != null ? [request.customer.id] : []),
+        ...customerIds.map((c) => c.shopifyId),
+      ]),
+    ]
+      .map((id) => ({ shop, kind: "customer", shopifyId: id }))
+      .concat(
+        [...new Set([...request.orders_to_redact, ...orderIds.map((o) => o.shopifyId)])].map((id) => ({
+          shop,
+          kind: "order",
+          shopifyId: id,
+        })),
+      ),
+    skipDuplicates: true,
+  });
   const customers = await tx.customer.updateMany({
     where: { id: { in: scope.customerIds } },
     data: { email: null, firstName: null, lastName: null, locale: null, redactedAt: now },
   });
   const orders = await tx.order.updateMany({
     where: { id: { in: scope.orderIds } },
-    data: { email: null, redactedAt: now },
+    data: { email: null, locale: null, redactedAt: now },
   });
+  const invitationWhere = {
+    shop,
+    OR: [{ orderId: { in: scope.orderIds } }, { customerId: { in: scope.customerIds } }],
+  };
   await tx.surveyInvitation.updateMany({
-    where: { shop, OR: [{ orderId: { in: scope.orderIds } }, { customerId: { in: scope.customerIds } }] },
-    data: { email: null, lastError: null },
+    where: invitationWhere,
+    data: { email: null, locale: null, lastError: null },
+  });
+  // A survey still open would take a new comment through a link already emailed, or on the
+  // order status page: it closes.
+  await tx.surveyInvitation.updateMany({
+    where: { ...invitationWhere, status: { in: ["SCHEDULED", "SENDING", "SENT"] } },
+    data: { status: "CANCELLED" },
   });
   const responseWhere = {
     shop,
     OR: [{ orderId: { in: scope.orderIds } }, { customerId: { in: scope.customerIds } }],
   };
-  const responses = await tx.response.updateMany({ where: responseWhere, data: { comment: null } });
+  // Comments are looked for in the outbox (an alert email quotes them) before they go.
+  const comments = await tx.response.findMany({
+    where: { ...responseWhere, comment: { not: null } },
+    select: { comment: true },
+  });
+  const responses = await tx.response.updateMany({ where: responseWhere, data: { comment: null, locale: null } });
   await tx.caseNote.deleteMany({ where: { case: { response: responseWhere } } });
   await tx.answerAction.updateMany({ where: { shop, response: responseWhere }, data: { lastError: null } });
   const emails = who.texts.filter((t) => t.includes("@"));
@@ -148,7 +187,10 @@ export async function redactCustomer(
     },
   });
   const bodies = await clearDeliveryBodies(tx, shop, who, options.deliveryId);
-  const emailsErased = await eraseFromOutbox(who.texts);
+  const emailsErased = await eraseFromOutbox(shop, [
+    ...who.texts,
+    ...comments.map((c) => c.comment!.trim()).filter((c) => c.length >= 8),
+  ]);
   return {
     customers: customers.count,
     orders: orders.count,
@@ -159,7 +201,12 @@ export async function redactCustomer(
 }
 
 /** customers/data_request: everything stored about the customer, as JSON, kept for the merchant. */
-export async function assembleCustomerData(tx: Tx, shop: string, request: CustomersDataRequest) {
+export async function assembleCustomerData(
+  tx: Tx,
+  shop: string,
+  request: CustomersDataRequest,
+  options: { deliveryId?: bigint } = {},
+) {
   const scope = await findCustomerScope(tx, shop, request.customer, request.orders_requested);
   const [customers, orders, responses] = await Promise.all([
     tx.customer.findMany({
@@ -199,11 +246,17 @@ export async function assembleCustomerData(tx: Tx, shop: string, request: Custom
     surveyAnswers: responses.map((r) => ({ ...r, order: r.order.name })),
   };
   await ensureShop(shop, tx);
+  // A request (or its retry) for a customer already erased: what is held is anonymous, and
+  // the request's own email and body are not kept either.
+  const erased =
+    request.customer.id != null &&
+    (await tx.redaction.count({ where: { shop, kind: "customer", shopifyId: request.customer.id } })) > 0;
+  if (erased && options.deliveryId !== undefined) await clearOwnBody(tx, options.deliveryId);
   const record = await tx.dataRequest.create({
     data: {
       shop,
       shopifyCustomerId: request.customer.id ?? null,
-      email: request.customer.email ?? null,
+      email: erased ? null : (request.customer.email ?? null),
       ordersRequested: request.orders_requested,
       data: JSON.parse(JSON.stringify(data)) as Prisma.InputJsonValue,
     },
@@ -226,7 +279,7 @@ export async function redactShop(tx: Tx, shop: string, options: { deliveryId?: b
     where: { shop, body: { not: null } },
     data: { body: null, bodyClearedAt: new Date(), lastError: null },
   });
-  const outboxEmails = await eraseFromOutbox([shop]);
+  const outboxEmails = await eraseFromOutbox(shop);
   return { deleted: deleted.count > 0, outboxEmails };
 }
 
@@ -290,6 +343,13 @@ export async function purgeDownloadedDataRequests(now = new Date()): Promise<num
   return purged.count;
 }
 
+async function clearOwnBody(tx: Tx, deliveryId: bigint) {
+  await tx.webhookDelivery.updateMany({
+    where: { id: deliveryId, body: { not: null } },
+    data: { body: null, bodyClearedAt: new Date() },
+  });
+}
+
 /**
  * A payload that arrives after a customer was redacted (orders/updated, a late retry) is
  * applied without its personal fields (ingest keeps redacted records redacted); its raw body
@@ -305,7 +365,9 @@ export async function clearBodiesOfRedactedOrders(
     UPDATE webhook_deliveries d SET body = NULL, body_cleared_at = now()
     FROM unnest(${deliveries.map((d) => String(d.deliveryId))}::bigint[],
                 ${deliveries.map((d) => String(d.orderShopifyId))}::bigint[]) AS x(delivery_id, order_id)
-    JOIN orders o ON o.shop = ${shop} AND o.shopify_id = x.order_id
-    LEFT JOIN customers c ON c.id = o.customer_id
-    WHERE d.id = x.delivery_id AND (o.redacted_at IS NOT NULL OR c.redacted_at IS NOT NULL)`;
+    WHERE d.id = x.delivery_id AND d.body IS NOT NULL AND (
+      EXISTS (SELECT 1 FROM redactions r WHERE r.shop = ${shop} AND r.kind = 'order' AND r.shopify_id = x.order_id)
+      OR EXISTS (SELECT 1 FROM orders o LEFT JOIN customers c ON c.id = o.customer_id
+                 WHERE o.shop = ${shop} AND o.shopify_id = x.order_id
+                   AND (o.redacted_at IS NOT NULL OR c.redacted_at IS NOT NULL)))`;
 }

@@ -2,7 +2,7 @@ import prisma from "../db.server";
 import { readSettings } from "../domain/settings";
 import { chooseLocale } from "../domain/shopper-locales";
 import { renderInvitationEmail } from "../email/invitation-email";
-import { type Mailer, mailer as defaultMailer } from "../email/mailer.server";
+import { type Mailer, mailer as defaultMailer, SHOP_HEADER } from "../email/mailer.server";
 import { env } from "../env.server";
 import type { SurveyStage } from "../generated/prisma/enums";
 import { newToken } from "../lib/tokens";
@@ -96,6 +96,7 @@ export async function sendInvitation(
       // The same id for every attempt, so a receiving server can drop a duplicate.
       messageId: `<invitation-${inv.id}@${inv.shop}>`,
       headers: {
+        [SHOP_HEADER]: inv.shop,
         "List-Unsubscribe": `<${email.unsubscribeUrl}>`,
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
       },

@@ -29,7 +29,7 @@ export type OnSiteLookup =
   | OnSiteSurvey
   /** The order's webhook has not arrived yet: ask again in a few seconds. */
   | { state: "pending" }
-  | { state: "none"; reason: "unknown-order" | "not-yours" | "closed" | "channel-off" | "too-old" | "answered" };
+  | { state: "none"; reason: "unknown-order" | "closed" | "channel-off" | "too-old" | "answered" };
 
 const CHANNEL_SETTING: Record<OnSiteChannel, keyof ShopSettings["channels"]> = {
   THANK_YOU: "thankYou",
@@ -84,13 +84,17 @@ export async function findOnSiteSurvey(input: {
     // Not yet received, or not proven: the same answer, so that no one learns which orders
     // exist (the order's webhook may simply not have arrived yet).
     if (!order || !provesOrder(order, input)) return { state: "pending" };
-  } else if (!order) {
+  } else if (
+    !order ||
+    (input.customerId != null && order.customer?.shopifyId !== input.customerId) ||
+    (input.channel === "ORDER_STATUS" && input.customerId == null)
+  ) {
+    // Someone else's order gets the answer of one that does not exist: ids are not probed.
     return { state: "none", reason: "unknown-order" };
   }
   if (input.customerId != null && order.customer?.shopifyId !== input.customerId) {
-    return { state: "none", reason: "not-yours" };
+    return { state: "none", reason: "unknown-order" };
   }
-  if (input.channel === "ORDER_STATUS" && input.customerId == null) return { state: "none", reason: "not-yours" };
   if (input.channel === "THANK_YOU" && now.getTime() - order.orderCreatedAt.getTime() > THANK_YOU_WINDOW_MS) {
     return { state: "none", reason: "too-old" };
   }

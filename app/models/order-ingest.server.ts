@@ -54,12 +54,17 @@ export async function ingestOrders(tx: Tx, shop: string, snapshots: OrderSnapsho
     // Personal fields follow the newest customer record; a payload without updated_at never
     // blanks a field that a newer one filled; a redacted customer stays redacted.
     await tx.$executeRaw`
-      INSERT INTO customers (shop, shopify_id, email, first_name, last_name, locale, shopify_updated_at)
-      SELECT ${shop}, c.id::bigint, c.email, c.first_name, c.last_name, c.locale, c.updated_at::timestamptz
+      INSERT INTO customers (shop, shopify_id, email, first_name, last_name, locale, shopify_updated_at, redacted_at)
+      SELECT ${shop}, c.id::bigint,
+             CASE WHEN r.shopify_id IS NULL THEN c.email END, CASE WHEN r.shopify_id IS NULL THEN c.first_name END,
+             CASE WHEN r.shopify_id IS NULL THEN c.last_name END, CASE WHEN r.shopify_id IS NULL THEN c.locale END,
+             c.updated_at::timestamptz, r.redacted_at
       FROM unnest(${cs.map((c) => text(c.shopifyId))}::text[], ${cs.map((c) => c.email)}::text[],
                   ${cs.map((c) => c.firstName)}::text[], ${cs.map((c) => c.lastName)}::text[],
                   ${cs.map((c) => c.locale)}::text[], ${cs.map((c) => iso(c.updatedAt))}::text[])
            AS c(id, email, first_name, last_name, locale, updated_at)
+      -- A customer erased before the app had them arrives erased.
+      LEFT JOIN redactions r ON r.shop = ${shop} AND r.kind = 'customer' AND r.shopify_id = c.id::bigint
       ON CONFLICT (shop, shopify_id) DO UPDATE SET
         email = CASE WHEN customers.redacted_at IS NULL THEN COALESCE(EXCLUDED.email, customers.email) END,
         first_name = CASE WHEN customers.redacted_at IS NULL
@@ -77,11 +82,12 @@ export async function ingestOrders(tx: Tx, shop: string, snapshots: OrderSnapsho
   const applied = await tx.$queryRaw<{ id: number; shopify_id: bigint }[]>`
     INSERT INTO orders (shop, shopify_id, name, confirmation_number, customer_id, email, locale, currency,
                         current_total, total_price, country_code, test, fulfillment_status, order_created_at,
-                        processed_at, shopify_updated_at, cancelled_at, fulfilled_at)
-    SELECT ${shop}, u.id::bigint, u.name, u.confirmation_number, c.id, u.email, u.locale, u.currency,
+                        processed_at, shopify_updated_at, cancelled_at, fulfilled_at, redacted_at)
+    SELECT ${shop}, u.id::bigint, u.name, u.confirmation_number, c.id,
+           CASE WHEN red.at IS NULL THEN u.email END, CASE WHEN red.at IS NULL THEN u.locale END, u.currency,
            u.current_total::numeric, u.total_price::numeric, u.country, u.test::boolean, u.fulfillment_status,
            u.created_at::timestamptz, u.processed_at::timestamptz, u.updated_at::timestamptz,
-           u.cancelled_at::timestamptz, u.fulfilled_at::timestamptz
+           u.cancelled_at::timestamptz, u.fulfilled_at::timestamptz, red.at
     FROM unnest(${orders.map((o) => text(o.shopifyId))}::text[], ${orders.map((o) => o.name)}::text[],
                 ${orders.map((o) => o.confirmationNumber)}::text[],
                 ${orders.map((o) => text(o.customer?.shopifyId))}::text[], ${orders.map((o) => o.email)}::text[],
@@ -94,6 +100,11 @@ export async function ingestOrders(tx: Tx, shop: string, snapshots: OrderSnapsho
          AS u(id, name, confirmation_number, customer_id, email, locale, currency, current_total, total_price,
               country, test, fulfillment_status, created_at, processed_at, updated_at, cancelled_at, fulfilled_at)
     LEFT JOIN customers c ON c.shop = ${shop} AND c.shopify_id = u.customer_id::bigint
+    -- An order erased before the app had it, or an erased customer's, arrives erased.
+    CROSS JOIN LATERAL (
+      SELECT COALESCE(c.redacted_at, (SELECT r.redacted_at FROM redactions r
+                                      WHERE r.shop = ${shop} AND r.kind = 'order' AND r.shopify_id = u.id::bigint)) AS at
+    ) red
     ON CONFLICT (shop, shopify_id) DO UPDATE SET
       name = EXCLUDED.name,
       confirmation_number = COALESCE(EXCLUDED.confirmation_number, orders.confirmation_number),
@@ -101,6 +112,7 @@ export async function ingestOrders(tx: Tx, shop: string, snapshots: OrderSnapsho
       -- A redacted order stays redacted: later payloads never write its personal fields back.
       email = CASE WHEN orders.redacted_at IS NULL THEN EXCLUDED.email END,
       locale = CASE WHEN orders.redacted_at IS NULL THEN EXCLUDED.locale END,
+      redacted_at = COALESCE(orders.redacted_at, EXCLUDED.redacted_at),
       currency = EXCLUDED.currency,
       current_total = EXCLUDED.current_total,
       total_price = EXCLUDED.total_price,
@@ -179,6 +191,8 @@ export async function scheduleInvitations(
       CROSS JOIN st
       CROSS JOIN (VALUES ('PRE_DELIVERY'::"SurveyStage"), ('POST_DELIVERY'::"SurveyStage")) AS g(stage)
       WHERE o.id = ANY(${orderIds}::int[]) AND o.cancelled_at IS NULL AND (NOT o.test OR st.include_tests)
+        -- An erased customer is not asked again.
+        AND o.redacted_at IS NULL
         AND NOT (g.stage = 'PRE_DELIVERY' AND o.delivered_at IS NOT NULL)
         AND NOT EXISTS (SELECT 1 FROM survey_invitations si WHERE si.order_id = o.id AND si.stage = g.stage)
     ),

@@ -149,7 +149,7 @@ describe("order status page endpoint", () => {
     ]);
   });
 
-  it("shows nothing for someone else's order", async () => {
+  it("shows nothing for someone else's order, answering exactly as for an order that does not exist", async () => {
     const shop = uniqueShop();
     const order = await placeOrder(shop);
     const res = await run(
@@ -158,7 +158,21 @@ describe("order status page endpoint", () => {
         sub: "gid://shopify/Customer/1",
       }),
     );
-    expect(await res.json()).toEqual({ state: "none", reason: "not-yours" });
+    const missing = await run(
+      accountSurvey as Handler,
+      extensionRequest(`/api/customer-account/survey?orderId=gid://shopify/Order/999999999999`, shop, {
+        sub: "gid://shopify/Customer/1",
+      }),
+    );
+    expect(await res.json()).toEqual({ state: "none", reason: "unknown-order" });
+    expect(await missing.json()).toEqual({ state: "none", reason: "unknown-order" });
+    const missingPost = await run(
+      accountAnswer as Handler,
+      extensionRequest("/api/customer-account/survey", shop, {
+        sub: "gid://shopify/Customer/1",
+        body: { orderId: "gid://shopify/Order/999999999999", score: 0 },
+      }),
+    );
     const post = await run(
       accountAnswer as Handler,
       extensionRequest("/api/customer-account/survey", shop, {
@@ -167,6 +181,8 @@ describe("order status page endpoint", () => {
       }),
     );
     expect(post.status).toBe(404);
+    expect(missingPost.status).toBe(404);
+    expect(await post.json()).toEqual(await missingPost.json());
     expect(await prisma.response.count({ where: { shop } })).toBe(0);
   });
 });
