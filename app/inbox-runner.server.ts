@@ -6,9 +6,13 @@ import { processInbox } from "./models/webhook-inbox.server";
 // a webhook wakes it after answering; it applies deliveries in batches until none is left.
 const KEY = Symbol.for("nps.inbox");
 type State = { running: Promise<void> | null; again: boolean };
+const GATHER_MS = 50;
 const state = ((globalThis as { [KEY]?: State })[KEY] ??= { running: null, again: false });
 
 async function loop() {
+  // Deliveries that arrive together are applied together: a burst becomes a few batches,
+  // each a handful of statements, rather than a handful of statements per delivery.
+  await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
   do {
     state.again = false;
     for (;;) {

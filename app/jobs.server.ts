@@ -124,18 +124,20 @@ export async function applyRetention(now = new Date()) {
 /** Queues the email of each invitation for its send time; without a running queue the sweep will send it. */
 export async function queueInvitationSends(sends: DueSend[]): Promise<void> {
   const boss = (globalThis as Holder)[KEY];
-  if (!boss) return;
-  for (const s of sends) {
-    await boss.send(
-      SEND,
-      { invitationId: s.invitationId },
-      {
-        startAfter: s.sendAt,
+  if (!boss || sends.length === 0) return;
+  // One statement for many sends (a flash sale applies hundreds of orders at once); the
+  // singleton key still keeps one job per invitation and send time.
+  for (let i = 0; i < sends.length; i += 500) {
+    await boss.insert(
+      sends.slice(i, i + 500).map((s) => ({
+        name: SEND,
+        data: { invitationId: s.invitationId },
+        startAfter: s.sendAt.toISOString(),
         singletonKey: `${s.invitationId}:${s.sendAt.getTime()}`,
         retryLimit: 4,
         retryDelay: 30,
         retryBackoff: true,
-      },
+      })),
     );
   }
 }

@@ -17,7 +17,7 @@ function freePort(): Promise<number> {
 }
 
 /** The production app in its own process, on a fresh embedded database or the PostgreSQL given. */
-export async function startApp(options: { dataRoot: string; databaseUrl?: string }) {
+export async function startApp(options: { dataRoot: string; databaseUrl?: string; profileDir?: string }) {
   const build = spawnSync(path.resolve("node_modules/.bin/remix"), ["vite:build"], { encoding: "utf8" });
   if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
   const port = await freePort();
@@ -36,7 +36,15 @@ export async function startApp(options: { dataRoot: string; databaseUrl?: string
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   else delete env.DATABASE_URL;
-  const child = spawn(TSX, ["server.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
+  // --profile: the app runs under V8's sampling profiler and writes a .cpuprofile when it stops
+  // (open it in Chrome's DevTools); Node refuses --cpu-prof in NODE_OPTIONS, so node runs tsx.
+  const child = options.profileDir
+    ? spawn(
+        path.resolve("node_modules/.bin/node"),
+        ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`, "--import", "tsx", "server.ts"],
+        { env, stdio: ["ignore", "inherit", "inherit"] },
+      )
+    : spawn(TSX, ["server.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {
