@@ -248,6 +248,27 @@ describe("bad requests change nothing", () => {
     expect(await prisma.shop.count({ where: { domain: shop } })).toBe(0);
   });
 
+  it("answers 401 to a genuine signature over a tampered body, a truncated one, or one that is not base64", async () => {
+    const shop = uniqueShop();
+    const genuine = webhookRequest("orders/create", orderPayload(), { shop });
+    const body = await genuine.clone().text();
+    const hmac = genuine.headers.get("x-shopify-hmac-sha256")!;
+    const variants: Array<[string, string]> = [
+      [body.replace('"currency":"', '"currency":"X'), hmac],
+      [body, hmac.slice(0, -4)],
+      [body, "not base64 at all!"],
+      [body, ""],
+    ];
+    for (const [variantBody, variantHmac] of variants) {
+      const headers = new Headers(genuine.headers);
+      headers.set("x-shopify-hmac-sha256", variantHmac);
+      const res = await call(ordersCreate, new Request(genuine.url, { method: "POST", headers, body: variantBody }));
+      expect(res.status).toBe(401);
+    }
+    expect(await prisma.webhookDelivery.count({ where: { shop } })).toBe(0);
+    expect(await prisma.shop.count({ where: { domain: shop } })).toBe(0);
+  });
+
   it("answers 400, naming the problem, to a signed body that is not an order", async () => {
     const shop = uniqueShop();
     const res = await call(ordersCreate, webhookRequest("orders/create", { hello: "world" }, { shop }));
