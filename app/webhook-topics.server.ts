@@ -10,7 +10,7 @@ import {
   redactShop,
 } from "./models/compliance.server";
 import { recordBulkOperationFinished } from "./models/history-import.server";
-import { type DueSend, ingestOrders, scheduleInvitations } from "./models/order-ingest.server";
+import { type DueSend, ingestOrderBatch, scheduleInvitations } from "./models/order-ingest.server";
 import { markDelivered } from "./models/orders.server";
 import { markUninstalled, updateScopes } from "./models/shops.server";
 
@@ -44,13 +44,21 @@ const orders = topic({
     const snapshots = deliveries.map((d) =>
       toOrderSnapshot(d.payload, { fulfilledTopic: d.topic === "orders/fulfilled" }),
     );
-    const orderIds = await ingestOrders(tx, shop, snapshots);
-    await clearBodiesOfRedactedOrders(
-      tx,
-      shop,
-      deliveries.map((d, i) => ({ deliveryId: d.deliveryId, orderShopifyId: snapshots[i]!.shopifyId })),
-    );
-    return scheduleInvitations(tx, shop, orderIds);
+    const { ids, redacted } = await ingestOrderBatch(tx, shop, snapshots);
+    if (redacted.size > 0) {
+      await clearBodiesOfRedactedOrders(
+        tx,
+        shop,
+        deliveries
+          .map((d, i) => ({ deliveryId: d.deliveryId, orderShopifyId: snapshots[i]!.shopifyId }))
+          .filter((d) => redacted.has(d.orderShopifyId)),
+      );
+    }
+    return scheduleInvitations(tx, shop, ids, undefined, {
+      noneCancelled: snapshots.every((o) => o.cancelledAt === null),
+      // Orders' own payloads never report a delivery: a fulfillment event does.
+      noDeliveryReported: true,
+    });
   },
 });
 

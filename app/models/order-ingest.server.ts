@@ -41,7 +41,19 @@ export function newestPerOrder(snapshots: OrderSnapshot[]): OrderSnapshot[] {
  * every order in the batch.
  */
 export async function ingestOrders(tx: Tx, shop: string, snapshots: OrderSnapshot[]): Promise<number[]> {
-  if (snapshots.length === 0) return [];
+  return (await ingestOrderBatch(tx, shop, snapshots)).ids;
+}
+
+/**
+ * ingestOrders, also saying which of the batch's orders (by Shopify id) are redacted, so
+ * that the caller clears their raw bodies only when there are any.
+ */
+export async function ingestOrderBatch(
+  tx: Tx,
+  shop: string,
+  snapshots: OrderSnapshot[],
+): Promise<{ ids: number[]; redacted: Set<bigint> }> {
+  if (snapshots.length === 0) return { ids: [], redacted: new Set() };
   const orders = newestPerOrder(snapshots);
   await ensureShop(shop, tx);
 
@@ -79,7 +91,7 @@ export async function ingestOrders(tx: Tx, shop: string, snapshots: OrderSnapsho
          OR EXCLUDED.shopify_updated_at >= customers.shopify_updated_at`;
   }
 
-  const applied = await tx.$queryRaw<{ id: number; shopify_id: bigint }[]>`
+  const applied = await tx.$queryRaw<{ id: number; shopify_id: bigint; inserted: boolean }[]>`
     INSERT INTO orders (shop, shopify_id, name, confirmation_number, customer_id, email, locale, currency,
                         current_total, total_price, country_code, test, fulfillment_status, order_created_at,
                         processed_at, shopify_updated_at, cancelled_at, fulfilled_at, redacted_at)
@@ -129,14 +141,16 @@ export async function ingestOrders(tx: Tx, shop: string, snapshots: OrderSnapsho
         THEN COALESCE(EXCLUDED.fulfilled_at, orders.fulfilled_at) ELSE EXCLUDED.fulfilled_at END,
       updated_at = now()
     WHERE EXCLUDED.shopify_updated_at >= orders.shopify_updated_at
-    RETURNING id, shopify_id`;
+    RETURNING id, shopify_id, (xmax = 0) AS inserted`;
 
   if (applied.length > 0) {
     const appliedIds = new Set(applied.map((a) => BigInt(a.shopify_id)));
+    // A new order has no lines to replace (xmax = 0: the row was inserted, not updated).
+    const replaced = applied.filter((a) => !a.inserted).map((a) => a.id);
     const lines = orders
       .filter((o) => appliedIds.has(o.shopifyId))
       .flatMap((o) => o.lines.map((l) => ({ order: o.shopifyId, ...l })));
-    await tx.$executeRaw`DELETE FROM order_lines WHERE order_id = ANY(${applied.map((a) => a.id)}::int[])`;
+    if (replaced.length > 0) await tx.$executeRaw`DELETE FROM order_lines WHERE order_id = ANY(${replaced}::int[])`;
     if (lines.length > 0) {
       await tx.$executeRaw`
         INSERT INTO order_lines (shop, order_id, shopify_line_id, product_id, vendor, title, quantity, amount)
@@ -151,9 +165,14 @@ export async function ingestOrders(tx: Tx, shop: string, snapshots: OrderSnapsho
     }
   }
 
-  const ids = await tx.$queryRaw<{ id: number }[]>`
-    SELECT id FROM orders WHERE shop = ${shop} AND shopify_id = ANY(${orders.map((o) => text(o.shopifyId))}::bigint[])`;
-  return ids.map((r) => r.id);
+  const rows = await tx.$queryRaw<{ id: number; shopify_id: bigint; redacted: boolean }[]>`
+    SELECT o.id, o.shopify_id, (o.redacted_at IS NOT NULL OR c.redacted_at IS NOT NULL) AS redacted
+    FROM orders o LEFT JOIN customers c ON c.id = o.customer_id
+    WHERE o.shop = ${shop} AND o.shopify_id = ANY(${orders.map((o) => text(o.shopifyId))}::bigint[])`;
+  return {
+    ids: rows.map((r) => r.id),
+    redacted: new Set(rows.filter((r) => r.redacted).map((r) => BigInt(r.shopify_id))),
+  };
 }
 
 /**
@@ -170,10 +189,16 @@ export async function scheduleInvitations(
   shop: string,
   orderIds: number[],
   settings?: ShopSettings,
+  /**
+   * What the caller knows did not happen, to spare a statement: no order of the batch is
+   * cancelled; no delivery was reported (only a fulfillment event reports one).
+   */
+  known: { noneCancelled?: boolean; noDeliveryReported?: boolean } = {},
 ): Promise<DueSend[]> {
   if (orderIds.length === 0) return [];
   const s = settings ?? (await getShopSettings(shop, tx));
-  await tx.$executeRaw`
+  if (!known.noneCancelled)
+    await tx.$executeRaw`
     UPDATE survey_invitations SET status = 'CANCELLED', updated_at = now()
     WHERE order_id IN (SELECT id FROM orders WHERE id = ANY(${orderIds}::int[]) AND cancelled_at IS NOT NULL)
       AND status IN ('SCHEDULED', 'SENT')`;
@@ -221,7 +246,9 @@ export async function scheduleInvitations(
     ) t
     ON CONFLICT (order_id, stage) DO NOTHING
     RETURNING id, send_at, status::text`;
-  const moved = await tx.$queryRaw<{ id: number; send_at: Date }[]>`
+  const moved = known.noDeliveryReported
+    ? []
+    : await tx.$queryRaw<{ id: number; send_at: Date }[]>`
     UPDATE survey_invitations si
     SET send_at = o.delivered_at + ${s.postDelayAfterDelivery}::interval,
         expires_at = o.delivered_at + ${s.postDelayAfterDelivery}::interval + ${s.expiryDays}::int * interval '1 day',
