@@ -84,14 +84,10 @@ export async function findOnSiteSurvey(input: {
     // Not yet received, or not proven: the same answer, so that no one learns which orders
     // exist (the order's webhook may simply not have arrived yet).
     if (!order || !provesOrder(order, input)) return { state: "pending" };
-  } else if (
-    !order ||
-    (input.customerId != null && order.customer?.shopifyId !== input.customerId) ||
-    (input.channel === "ORDER_STATUS" && input.customerId == null)
-  ) {
-    // Someone else's order gets the answer of one that does not exist: ids are not probed.
+  } else if (!order || (input.channel === "ORDER_STATUS" && input.customerId == null)) {
     return { state: "none", reason: "unknown-order" };
   }
+  // Someone else's order gets the answer of one that does not exist: ids are not probed.
   if (input.customerId != null && order.customer?.shopifyId !== input.customerId) {
     return { state: "none", reason: "unknown-order" };
   }
