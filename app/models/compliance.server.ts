@@ -47,6 +47,9 @@ async function findCustomerScope(
 interface Identifiers {
   texts: string[];
   ids: bigint[];
+  /** Shopify ids of the customers and orders in scope, the request's own included. */
+  customerIds: bigint[];
+  orderIds: bigint[];
 }
 
 async function identifiersOf(
@@ -67,16 +70,15 @@ async function identifiersOf(
     ...customers.flatMap((c) => [c.email, [c.firstName, c.lastName].filter(Boolean).join(" ")]),
     ...orders.map((o) => o.email),
   ];
+  const customerIds = [
+    ...new Set([...(request.customer.id != null ? [request.customer.id] : []), ...customers.map((c) => c.shopifyId)]),
+  ];
+  const orderIds = [...new Set([...request.orders_to_redact, ...orders.map((o) => o.shopifyId)])];
   return {
+    customerIds,
+    orderIds,
     texts: [...new Set(texts.map((t) => t?.trim().toLowerCase() ?? "").filter((t) => t.length >= 3))],
-    ids: [
-      ...new Set([
-        ...(request.customer.id != null ? [request.customer.id] : []),
-        ...request.orders_to_redact,
-        ...customers.map((c) => c.shopifyId),
-        ...orders.map((o) => o.shopifyId),
-      ]),
-    ],
+    ids: [...new Set([...customerIds, ...orderIds])],
   };
 }
 
@@ -118,25 +120,11 @@ export async function redactCustomer(
   await ensureShop(shop, tx);
   // Remembered by id, so that a customer or order the app does not have yet is stored
   // redacted when a late webhook, a retry or an import brings it.
-  const [customerIds, orderIds] = await Promise.all([
-    tx.customer.findMany({ where: { id: { in: scope.customerIds } }, select: { shopifyId: true } }),
-    tx.order.findMany({ where: { id: { in: scope.orderIds } }, select: { shopifyId: true } }),
-  ]);
   await tx.redaction.createMany({
     data: [
-      ...new Set([
-        ...(request.customer.id != null ? [request.customer.id] : []),
-        ...customerIds.map((c) => c.shopifyId),
-      ]),
-    ]
-      .map((id) => ({ shop, kind: "customer", shopifyId: id }))
-      .concat(
-        [...new Set([...request.orders_to_redact, ...orderIds.map((o) => o.shopifyId)])].map((id) => ({
-          shop,
-          kind: "order",
-          shopifyId: id,
-        })),
-      ),
+      ...who.customerIds.map((id) => ({ shop, kind: "customer", shopifyId: id })),
+      ...who.orderIds.map((id) => ({ shop, kind: "order", shopifyId: id })),
+    ],
     skipDuplicates: true,
   });
   const customers = await tx.customer.updateMany({
