@@ -3,6 +3,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { from as copyFromStdin } from "pg-copy-streams";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { applyMigrations } from "./db/migrate.server";
 import type { SqlRunner } from "./db/sql-runner";
@@ -18,6 +19,12 @@ export interface Database {
   prisma: PrismaClient;
   /** Raw access for migrations and the job queue. */
   sql: SqlRunner;
+  /**
+   * PostgreSQL's bulk path: `COPY <target> FROM STDIN <options>` with data in COPY's format
+   * (text by default: tab-separated, \\N for null, backslash escapes), for example
+   * copyFrom('t (a, b)', '1\tx\n2\t\\N\n'). Returns the rows copied.
+   */
+  copyFrom(target: string, data: string, options?: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -33,6 +40,9 @@ function openPglite(dataDir: string): Database {
       query: async (text, values) => pglite.query(text, values ?? []),
       exec: async (script) => ({ rows: (await pglite.exec(script)).at(-1)?.rows ?? [] }),
     },
+    copyFrom: async (target, data, options = "") =>
+      (await pglite.query(`COPY ${target} FROM '/dev/blob' ${options}`, [], { blob: new Blob([data]) })).affectedRows ??
+      0,
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();
@@ -62,6 +72,23 @@ function openPostgres(url: string): Database {
     location: url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@"),
     prisma,
     sql,
+    copyFrom: async (target, data, options = "") => {
+      const client = await pool.connect();
+      try {
+        const stream = client.query(copyFromStdin(`COPY ${target} FROM STDIN ${options}`));
+        await new Promise<void>((resolve, reject) => {
+          stream.on("error", reject);
+          stream.on("finish", resolve);
+          stream.end(data);
+        });
+        client.release();
+        return stream.rowCount;
+      } catch (error) {
+        // A connection that failed mid-COPY is not given back to the pool.
+        client.release(error as Error);
+        throw error;
+      }
+    },
     close: async () => {
       await prisma.$disconnect();
       await pool.end();

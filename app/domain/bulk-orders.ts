@@ -40,35 +40,41 @@ export const BULK_ORDERS_QUERY = `#graphql
   }
 `;
 
+// Validation only, no transforms: the import sends the strings on to PostgreSQL's COPY, which
+// converts them (zod's transforms to BigInt and Date cost more than parsing the JSON). Every
+// bound here is one the database would otherwise refuse for the whole chunk.
 const Gid = (type: string) =>
-  z
-    .string()
-    .regex(new RegExp(`^gid://shopify/${type}/\\d+$`), `must be a gid://shopify/${type}/<id>`)
-    .transform((g) => BigInt(g.slice(g.lastIndexOf("/") + 1)));
-const Amount = z.string().regex(/^-?\d+(\.\d+)?$/, "must be an amount such as 12.50");
-const Timestamp = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+  z.string().regex(new RegExp(`^gid://shopify/${type}/\\d{1,18}$`), `must be a gid://shopify/${type}/<id>`);
+// numeric(14, 2): at most 12 digits before the point once rounded.
+const Amount = z.string().regex(/^-?\d{1,11}(\.\d+)?$/, "must be an amount such as 12.50");
+const Timestamp = z.iso.datetime({ offset: true });
+// PostgreSQL's text cannot hold a NUL character.
+const Text = z.string().refine((s) => !s.includes("\u0000"), "must not contain a NUL character");
+
+/** The number in a Shopify gid (gid://shopify/Order/123 -> "123"), once the schema accepted it. */
+export const gidNumber = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
 
 export const BulkOrderRowSchema = z.object({
   id: Gid("Order"),
-  name: z.string().min(1),
+  name: Text.min(1),
   createdAt: Timestamp,
   processedAt: Timestamp.nullish(),
   updatedAt: Timestamp,
   cancelledAt: Timestamp.nullish(),
   test: z.boolean(),
-  displayFulfillmentStatus: z.string().nullish(),
-  customerLocale: z.string().nullish(),
-  email: z.string().nullish(),
-  currentTotalPriceSet: z.object({ shopMoney: z.object({ amount: Amount, currencyCode: z.string().length(3) }) }),
-  totalPriceSet: z.object({ shopMoney: z.object({ amount: Amount, currencyCode: z.string().length(3) }) }),
+  displayFulfillmentStatus: Text.nullish(),
+  customerLocale: Text.nullish(),
+  email: Text.nullish(),
+  currentTotalPriceSet: z.object({ shopMoney: z.object({ amount: Amount, currencyCode: Text.length(3) }) }),
+  totalPriceSet: z.object({ shopMoney: z.object({ amount: Amount, currencyCode: Text.length(3) }) }),
   customer: z.object({ id: Gid("Customer") }).nullish(),
-  shippingAddress: z.object({ countryCodeV2: z.string().nullish() }).nullish(),
+  shippingAddress: z.object({ countryCodeV2: Text.nullish() }).nullish(),
 });
 
 export const BulkLineRowSchema = z.object({
   id: Gid("LineItem"),
-  vendor: z.string().nullish(),
-  quantity: z.number().int().nonnegative(),
+  vendor: Text.nullish(),
+  quantity: z.number().int().nonnegative().max(2_147_483_647),
   product: z.object({ id: Gid("Product") }).nullish(),
   originalTotalSet: z.object({ shopMoney: z.object({ amount: Amount }) }),
   __parentId: Gid("Order"),

@@ -74,8 +74,8 @@ export async function startHistoryImport(shop: string, graphql: AdminGraphql): P
   }
 }
 
-/** The lines of a downloaded file, as they arrive. */
-async function* downloadLines(url: string): AsyncGenerator<string> {
+/** The lines of a downloaded file, as they arrive (a chunk's worth at a time). */
+async function* downloadLines(url: string): AsyncGenerator<string[]> {
   const response = await fetch(url);
   if (!response.ok || !response.body) throw new Error(`Downloading the export failed: HTTP ${response.status}`);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -1,6 +1,6 @@
 import type { OrderSnapshot } from "../domain/order-snapshot";
 import type { ShopSettings } from "../domain/settings";
-import type { Prisma } from "../generated/prisma/client";
+import { Prisma } from "../generated/prisma/client";
 import { ensureShop, getShopSettings } from "./shops.server";
 
 type Tx = Prisma.TransactionClient;
@@ -91,16 +91,10 @@ export async function ingestOrderBatch(
          OR EXCLUDED.shopify_updated_at >= customers.shopify_updated_at`;
   }
 
-  const applied = await tx.$queryRaw<{ id: number; shopify_id: bigint; inserted: boolean }[]>`
-    INSERT INTO orders (shop, shopify_id, name, confirmation_number, customer_id, email, locale, currency,
-                        current_total, total_price, country_code, test, fulfillment_status, order_created_at,
-                        processed_at, shopify_updated_at, cancelled_at, fulfilled_at, redacted_at)
-    SELECT ${shop}, u.id::bigint, u.name, u.confirmation_number, c.id,
-           CASE WHEN red.at IS NULL THEN u.email END, CASE WHEN red.at IS NULL THEN u.locale END, u.currency,
-           u.current_total::numeric, u.total_price::numeric, u.country, u.test::boolean, u.fulfillment_status,
-           u.created_at::timestamptz, u.processed_at::timestamptz, u.updated_at::timestamptz,
-           u.cancelled_at::timestamptz, u.fulfilled_at::timestamptz, red.at
-    FROM unnest(${orders.map((o) => text(o.shopifyId))}::text[], ${orders.map((o) => o.name)}::text[],
+  const applied = await upsertOrders(
+    tx,
+    shop,
+    Prisma.sql`unnest(${orders.map((o) => text(o.shopifyId))}::text[], ${orders.map((o) => o.name)}::text[],
                 ${orders.map((o) => o.confirmationNumber)}::text[],
                 ${orders.map((o) => text(o.customer?.shopifyId))}::text[], ${orders.map((o) => o.email)}::text[],
                 ${orders.map((o) => o.locale)}::text[], ${orders.map((o) => o.currency)}::text[],
@@ -110,38 +104,8 @@ export async function ingestOrderBatch(
                 ${orders.map((o) => iso(o.processedAt))}::text[], ${orders.map((o) => iso(o.updatedAt))}::text[],
                 ${orders.map((o) => iso(o.cancelledAt))}::text[], ${orders.map((o) => iso(o.fulfilledAt))}::text[])
          AS u(id, name, confirmation_number, customer_id, email, locale, currency, current_total, total_price,
-              country, test, fulfillment_status, created_at, processed_at, updated_at, cancelled_at, fulfilled_at)
-    LEFT JOIN customers c ON c.shop = ${shop} AND c.shopify_id = u.customer_id::bigint
-    -- An order erased before the app had it, or an erased customer's, arrives erased.
-    CROSS JOIN LATERAL (
-      SELECT COALESCE(c.redacted_at, (SELECT r.redacted_at FROM redactions r
-                                      WHERE r.shop = ${shop} AND r.kind = 'order' AND r.shopify_id = u.id::bigint)) AS at
-    ) red
-    ON CONFLICT (shop, shopify_id) DO UPDATE SET
-      name = EXCLUDED.name,
-      confirmation_number = COALESCE(EXCLUDED.confirmation_number, orders.confirmation_number),
-      customer_id = EXCLUDED.customer_id,
-      -- A redacted order stays redacted: later payloads never write its personal fields back.
-      email = CASE WHEN orders.redacted_at IS NULL THEN EXCLUDED.email END,
-      locale = CASE WHEN orders.redacted_at IS NULL THEN EXCLUDED.locale END,
-      redacted_at = COALESCE(orders.redacted_at, EXCLUDED.redacted_at),
-      currency = EXCLUDED.currency,
-      current_total = EXCLUDED.current_total,
-      total_price = EXCLUDED.total_price,
-      country_code = EXCLUDED.country_code,
-      test = EXCLUDED.test,
-      fulfillment_status = CASE WHEN EXCLUDED.shopify_updated_at = orders.shopify_updated_at
-        THEN COALESCE(EXCLUDED.fulfillment_status, orders.fulfillment_status) ELSE EXCLUDED.fulfillment_status END,
-      order_created_at = EXCLUDED.order_created_at,
-      processed_at = EXCLUDED.processed_at,
-      shopify_updated_at = EXCLUDED.shopify_updated_at,
-      cancelled_at = CASE WHEN EXCLUDED.shopify_updated_at = orders.shopify_updated_at
-        THEN COALESCE(EXCLUDED.cancelled_at, orders.cancelled_at) ELSE EXCLUDED.cancelled_at END,
-      fulfilled_at = CASE WHEN EXCLUDED.shopify_updated_at = orders.shopify_updated_at
-        THEN COALESCE(EXCLUDED.fulfilled_at, orders.fulfilled_at) ELSE EXCLUDED.fulfilled_at END,
-      updated_at = now()
-    WHERE EXCLUDED.shopify_updated_at >= orders.shopify_updated_at
-    RETURNING id, shopify_id, (xmax = 0) AS inserted`;
+              country, test, fulfillment_status, created_at, processed_at, updated_at, cancelled_at, fulfilled_at)`,
+  );
 
   if (applied.length > 0) {
     const appliedIds = new Set(applied.map((a) => BigInt(a.shopify_id)));
@@ -264,4 +228,59 @@ export async function scheduleInvitations(
       .map((c) => ({ invitationId: c.id, sendAt: new Date(c.send_at) })),
     ...moved.map((m) => ({ invitationId: m.id, sendAt: new Date(m.send_at) })),
   ];
+}
+
+/**
+ * The orders statement of ingestOrderBatch, over any source of snapshot rows `u` with the
+ * columns (id, name, confirmation_number, customer_id, email, locale, currency, current_total,
+ * total_price, country, test, fulfillment_status, created_at, processed_at, updated_at,
+ * cancelled_at, fulfilled_at), text or already typed, one row per order: the webhook batch's
+ * arrays, or an import's staged chunk. Customers must be stored first.
+ */
+export async function upsertOrders(
+  tx: Tx,
+  shop: string,
+  source: Prisma.Sql,
+): Promise<Array<{ id: number; shopify_id: bigint; inserted: boolean }>> {
+  return tx.$queryRaw<{ id: number; shopify_id: bigint; inserted: boolean }[]>`
+    INSERT INTO orders (shop, shopify_id, name, confirmation_number, customer_id, email, locale, currency,
+                        current_total, total_price, country_code, test, fulfillment_status, order_created_at,
+                        processed_at, shopify_updated_at, cancelled_at, fulfilled_at, redacted_at)
+    SELECT ${shop}, u.id::bigint, u.name, u.confirmation_number, c.id,
+           CASE WHEN red.at IS NULL THEN u.email END, CASE WHEN red.at IS NULL THEN u.locale END, u.currency,
+           u.current_total::numeric, u.total_price::numeric, u.country, u.test::boolean, u.fulfillment_status,
+           u.created_at::timestamptz, u.processed_at::timestamptz, u.updated_at::timestamptz,
+           u.cancelled_at::timestamptz, u.fulfilled_at::timestamptz, red.at
+    FROM ${source}
+    LEFT JOIN customers c ON c.shop = ${shop} AND c.shopify_id = u.customer_id::bigint
+    -- An order erased before the app had it, or an erased customer's, arrives erased.
+    CROSS JOIN LATERAL (
+      SELECT COALESCE(c.redacted_at, (SELECT r.redacted_at FROM redactions r
+                                      WHERE r.shop = ${shop} AND r.kind = 'order' AND r.shopify_id = u.id::bigint)) AS at
+    ) red
+    ON CONFLICT (shop, shopify_id) DO UPDATE SET
+      name = EXCLUDED.name,
+      confirmation_number = COALESCE(EXCLUDED.confirmation_number, orders.confirmation_number),
+      customer_id = EXCLUDED.customer_id,
+      -- A redacted order stays redacted: later payloads never write its personal fields back.
+      email = CASE WHEN orders.redacted_at IS NULL THEN EXCLUDED.email END,
+      locale = CASE WHEN orders.redacted_at IS NULL THEN EXCLUDED.locale END,
+      redacted_at = COALESCE(orders.redacted_at, EXCLUDED.redacted_at),
+      currency = EXCLUDED.currency,
+      current_total = EXCLUDED.current_total,
+      total_price = EXCLUDED.total_price,
+      country_code = EXCLUDED.country_code,
+      test = EXCLUDED.test,
+      fulfillment_status = CASE WHEN EXCLUDED.shopify_updated_at = orders.shopify_updated_at
+        THEN COALESCE(EXCLUDED.fulfillment_status, orders.fulfillment_status) ELSE EXCLUDED.fulfillment_status END,
+      order_created_at = EXCLUDED.order_created_at,
+      processed_at = EXCLUDED.processed_at,
+      shopify_updated_at = EXCLUDED.shopify_updated_at,
+      cancelled_at = CASE WHEN EXCLUDED.shopify_updated_at = orders.shopify_updated_at
+        THEN COALESCE(EXCLUDED.cancelled_at, orders.cancelled_at) ELSE EXCLUDED.cancelled_at END,
+      fulfilled_at = CASE WHEN EXCLUDED.shopify_updated_at = orders.shopify_updated_at
+        THEN COALESCE(EXCLUDED.fulfilled_at, orders.fulfilled_at) ELSE EXCLUDED.fulfilled_at END,
+      updated_at = now()
+    WHERE EXCLUDED.shopify_updated_at >= orders.shopify_updated_at
+    RETURNING id, shopify_id, (xmax = 0) AS inserted`;
 }
