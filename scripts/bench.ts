@@ -9,10 +9,13 @@ import { latencySummary, openLoop } from "./bench/load";
 import { startApp } from "./bench/app";
 import { exitAfterOutput } from "./lib/output";
 
-// npm run bench -- [--only webhooks|dashboards] [--rate 100] [--seconds 60] [--database-url postgres://...]
-//                  [--profile <folder for the app's .cpuprofile>]
+// npm run bench -- [--only webhooks|dashboards|import|rfm] [--rate 100] [--seconds 60]
+//                  [--database-url postgres://...] [--profile <folder for the app's .cpuprofile>]
 //                  [--dashboards-database-url postgres://...] [--reseed] [--runs 40] [--statements]
-// Dashboards: scripts/bench/dashboards.ts, run after the webhooks in a process of its own.
+//                  [--rows 500000]
+// Dashboards (scripts/bench/dashboards.ts), history import (scripts/bench/import.ts, on the
+// --database-url server or the embedded database) and RFM (scripts/bench/rfm.ts, on the
+// dashboards' shop) run after the webhooks, each in a process of its own.
 // Webhook intake: signed orders/create at a steady rate on loopback (open loop: a request
 // leaves on schedule whether or not earlier ones have answered), against a baseline of the
 // same HTTP stack answering GET /healthz at the same rate; then checks that every order and
@@ -28,10 +31,12 @@ const { values } = parseArgs({
     statements: { type: "boolean", default: false },
     only: { type: "string" },
     profile: { type: "string" },
+    rows: { type: "string", default: "500000" },
   },
 });
-if (values.only !== undefined && values.only !== "webhooks" && values.only !== "dashboards") {
-  console.error("--only must be webhooks or dashboards");
+const PARTS = ["webhooks", "dashboards", "import", "rfm"];
+if (values.only !== undefined && !PARTS.includes(values.only)) {
+  console.error(`--only must be one of ${PARTS.join(", ")}`);
   process.exit(2);
 }
 
@@ -45,7 +50,24 @@ function runDashboards(): number {
   return spawnSync(path.resolve("node_modules/.bin/tsx"), args, { stdio: "inherit" }).status ?? 1;
 }
 
+function runImport(): number {
+  const args = ["scripts/bench/import.ts", "--rows", values.rows!];
+  const url = values["database-url"] ?? process.env.BENCH_DATABASE_URL;
+  if (url) args.push("--database-url", url);
+  console.log("\n== History import ==\n");
+  return spawnSync(path.resolve("node_modules/.bin/tsx"), args, { stdio: "inherit" }).status ?? 1;
+}
+
+function runRfm(): number {
+  const args = ["scripts/bench/rfm.ts"];
+  if (values["dashboards-database-url"]) args.push("--database-url", values["dashboards-database-url"]);
+  console.log("\n== RFM ==\n");
+  return spawnSync(path.resolve("node_modules/.bin/tsx"), args, { stdio: "inherit" }).status ?? 1;
+}
+
 if (values.only === "dashboards") await exitAfterOutput(runDashboards());
+if (values.only === "import") await exitAfterOutput(runImport());
+if (values.only === "rfm") await exitAfterOutput(runRfm());
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 if (!Number.isInteger(rate) || rate < 1 || !Number.isFinite(seconds) || seconds <= 0) {
@@ -119,4 +141,6 @@ try {
   await app.stop();
   rmSync(dataRoot, { recursive: true, force: true });
 }
-if (values.only !== "webhooks" && runDashboards() !== 0) process.exitCode = 1;
+if (values.only !== "webhooks") {
+  for (const part of [runImport, runDashboards, runRfm]) if (part() !== 0) process.exitCode = 1;
+}

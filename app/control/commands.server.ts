@@ -3,10 +3,11 @@ import path from "node:path";
 import { z } from "zod";
 import prisma, { migrateDatabase } from "../db.server";
 import { AnalyticsFiltersSchema, IsoDateSchema as IsoDate } from "../domain/analytics-filters";
+import { formatDuration, importPace } from "../domain/import-pace";
 import { reportToCsv } from "../domain/report-csv";
 import { csvCell } from "../lib/csv";
 import { GROUP_BYS, reportNps, UnknownShopError } from "../models/analytics.server";
-import { fileLines, ImportRunningError, importOrderHistory } from "../models/history-import.server";
+import { ImportRunningError, importOrderHistory, openFileLines } from "../models/history-import.server";
 import { computeRfm, listRfm } from "../models/rfm.server";
 import { getShopStats, ShopNotFoundError } from "../models/stats.server";
 import { listFailedDeliveries, purgeFailedDeliveries, retryFailedDeliveries } from "../models/webhook-inbox.server";
@@ -68,13 +69,25 @@ export const commands = {
     }),
     run: async ({ shop, file }: { shop: string; file: string }, context: CommandContext): Promise<CommandOutput> => {
       try {
-        const summary = await importOrderHistory(shop, fileLines(file), {
+        const input = openFileLines(file);
+        const started = performance.now();
+        const summary = await importOrderHistory(shop, input.lines, {
           source: "FILE",
-          onProgress: (p) =>
+          onProgress: (p) => {
+            const pace = importPace({
+              rowsDone: p.rows,
+              elapsedSeconds: (performance.now() - started) / 1000,
+              fraction: input.fraction(),
+            });
             context.progress?.(
               `${p.rows.toLocaleString("en")} rows · ${p.orders.toLocaleString("en")} orders · ` +
-                `${p.lines.toLocaleString("en")} lines · ${p.invalidLines} invalid`,
-            ),
+                `${p.lines.toLocaleString("en")} lines · ${p.invalidLines} invalid` +
+                (pace
+                  ? ` · ${Math.round(pace.rowsPerSecond).toLocaleString("en")} rows/s` +
+                    (pace.secondsLeft === null ? "" : ` · about ${formatDuration(pace.secondsLeft)} left`)
+                  : ""),
+            );
+          },
         });
         return { result: summary, exitCode: summary.invalidLines > 0 ? 1 : 0 };
       } catch (error) {

@@ -314,6 +314,7 @@ export async function importOrderHistory(
   try {
     await dropStaleStaging();
     await createStaging(runId);
+    await prisma.historyImport.update({ where: { id: runId }, data: { rowsStartedAt: new Date() } });
     let lineNumber = 0;
     for await (const batch of rows) {
       for (const raw of batch) {

@@ -22,6 +22,7 @@ import { requireAdmin } from "../admin.server";
 import { SEGMENT_NAMES } from "../domain/rfm";
 import type { RfmSegment } from "../generated/prisma/enums";
 import { startHistoryImport } from "../models/bulk-import.server";
+import { formatDuration, importPace } from "../domain/import-pace";
 import { ImportRunningError, latestImport } from "../models/history-import.server";
 import { computeRfm } from "../models/rfm.server";
 import { countSegments } from "../models/segments.server";
@@ -40,6 +41,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       invalidRows: run.invalidRows,
       errors: (run.errors as Array<{ line: number; message: string }>).slice(0, 20),
       startedAt: run.startedAt.toISOString(),
+      pace:
+        run.status === "RUNNING" && run.rowsStartedAt
+          ? importPace({
+              rowsDone: run.rowsDone,
+              elapsedSeconds: (Date.now() - run.rowsStartedAt.getTime()) / 1000,
+              expectedRows: run.expectedRows,
+            })
+          : null,
       finishedAt: run.finishedAt?.toISOString() ?? null,
     },
     segments,
@@ -136,6 +145,9 @@ export default function History() {
                   <Text as="p">
                     {run.rowsDone.toLocaleString("en")} rows read · {run.ordersDone.toLocaleString("en")} orders ·{" "}
                     {run.invalidRows.toLocaleString("en")} rows with errors
+                    {run.pace &&
+                      ` · ${Math.round(run.pace.rowsPerSecond).toLocaleString("en")} rows/s` +
+                        (run.pace.secondsLeft === null ? "" : ` · about ${formatDuration(run.pace.secondsLeft)} left`)}
                   </Text>
                   <Text as="p" tone="subdued">
                     Started {new Date(run.startedAt).toLocaleString("en")}

@@ -15,6 +15,8 @@ const { values } = parseArgs({
     runs: { type: "string", default: "40" },
     statements: { type: "boolean", default: false },
     reseed: { type: "boolean", default: false },
+    // Only make sure the shop exists (the RFM benchmark uses it too).
+    "generate-only": { type: "boolean", default: false },
   },
 });
 const url = new URL(values["database-url"]!);
@@ -58,6 +60,10 @@ if ((await count("orders")) !== orders) {
   await refreshCaseOutcomes(DEMO_SHOP);
   await db.sql.exec("VACUUM ANALYZE");
   console.log(`Generated in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+}
+if (values["generate-only"]) {
+  await closeDatabase();
+  process.exit(0);
 }
 const [orderCount, lineCount, responseCount] = await Promise.all([
   count("orders"),
