@@ -18,15 +18,26 @@ const SEGMENT_VALUES = segmentTable()
   .join(", ");
 
 /**
- * Scores every customer of the shop as of a date (UTC) in one statement, and keeps a dated
- * snapshot of each customer's segment. Scores are ⌈5 × share⌉ over the shop's customers
- * (docs/rfm-segments.md), in integers: equal values share a score. Customers with no counted
- * order become Prospects. Returns how many customers were scored.
+ * Scores every customer of the shop as of a date (UTC), set-based. Scores are ⌈5 × share⌉
+ * over the shop's customers (docs/rfm-segments.md), in integers: equal values share a score.
+ * Customers with no counted order become Prospects. Only customers whose figures, scores or
+ * segment change are written (recency is not stored: it follows from last_order_at and the
+ * date asked for), and each change of scores or segment is kept as a dated snapshot, so that
+ * a daily run over a large shop writes what moved rather than every customer (and the
+ * triggers that keep the dashboards' segment rollups move only their answers). Returns how
+ * many customers were scored, became Prospects, and changed.
  */
-export async function computeRfm(shop: string, asOf: string): Promise<{ scored: number; prospects: number }> {
+export async function computeRfm(
+  shop: string,
+  asOf: string,
+): Promise<{ scored: number; prospects: number; changed: number }> {
   return prisma.$transaction(
     async (tx) => {
-      const scored = await tx.$executeRawUnsafe(
+      // Sorts and the per-customer aggregate of a large shop spill to disk at the default
+      // work_mem; JIT compilation costs more than it saves on these statements.
+      await tx.$executeRawUnsafe("SET LOCAL work_mem = '64MB'");
+      await tx.$executeRawUnsafe("SET LOCAL jit = off");
+      const [counts] = await tx.$queryRawUnsafe<{ scored: number; changed: number }[]>(
         `WITH base AS (
          SELECT o.customer_id,
                 ($2::date - max((o.order_created_at AT TIME ZONE 'UTC')::date)) AS recency_days,
@@ -61,42 +72,60 @@ export async function computeRfm(shop: string, asOf: string): Promise<{ scored: 
        ),
        updated AS (
          UPDATE customers c
-         SET recency_days = s.recency_days, frequency = s.frequency, monetary = s.monetary,
+         SET frequency = s.frequency, monetary = s.monetary,
              r_score = s.r, f_score = s.f, m_score = s.m, segment = s.segment,
              orders_count = s.frequency, total_spent = s.monetary,
              first_order_at = s.first_order_at, last_order_at = s.last_order_at, rfm_computed_at = now()
          FROM segmented s
          WHERE c.id = s.customer_id
+           AND (c.frequency, c.monetary, c.r_score, c.f_score, c.m_score, c.segment, c.orders_count, c.total_spent,
+                c.first_order_at, c.last_order_at)
+               IS DISTINCT FROM (s.frequency, s.monetary, s.r, s.f, s.m, s.segment, s.frequency, s.monetary,
+                                 s.first_order_at, s.last_order_at)
          RETURNING c.id, c.shop, s.r, s.f, s.m, s.segment
+       ),
+       snapshots AS (
+         INSERT INTO customer_segment_snapshots (shop, customer_id, as_of, r_score, f_score, m_score, segment)
+         SELECT u.shop, u.id, $2::date, u.r, u.f, u.m, u.segment FROM updated u
+         -- A change of figures only (an order that moved no score) leaves the latest snapshot as it is.
+         WHERE NOT EXISTS (
+           SELECT 1 FROM (SELECT p.r_score, p.f_score, p.m_score, p.segment FROM customer_segment_snapshots p
+                          WHERE p.customer_id = u.id AND p.as_of <= $2::date ORDER BY p.as_of DESC LIMIT 1) latest
+           WHERE (latest.r_score, latest.f_score, latest.m_score, latest.segment) = (u.r, u.f, u.m, u.segment))
+         ON CONFLICT (customer_id, as_of) DO UPDATE SET
+           r_score = EXCLUDED.r_score, f_score = EXCLUDED.f_score, m_score = EXCLUDED.m_score, segment = EXCLUDED.segment
+         RETURNING 1
        )
-       INSERT INTO customer_segment_snapshots (shop, customer_id, as_of, r_score, f_score, m_score, segment)
-       SELECT shop, id, $2::date, r, f, m, segment FROM updated
-       ON CONFLICT (customer_id, as_of) DO UPDATE SET
-         r_score = EXCLUDED.r_score, f_score = EXCLUDED.f_score, m_score = EXCLUDED.m_score, segment = EXCLUDED.segment`,
+       SELECT (SELECT count(*)::int FROM segmented) AS scored, (SELECT count(*)::int FROM updated) AS changed`,
         shop,
         asOf,
       );
       const prospects = await tx.$executeRaw`
       UPDATE customers c
-      SET recency_days = NULL, frequency = 0, monetary = 0, r_score = NULL, f_score = NULL, m_score = NULL,
+      SET frequency = 0, monetary = 0, r_score = NULL, f_score = NULL, m_score = NULL,
           segment = 'PROSPECTS', rfm_computed_at = now()
-      WHERE c.shop = ${shop} AND NOT EXISTS (
+      WHERE c.shop = ${shop} AND c.segment IS DISTINCT FROM 'PROSPECTS' AND NOT EXISTS (
         SELECT 1 FROM orders o
         WHERE o.customer_id = c.id AND o.cancelled_at IS NULL AND NOT o.test
           AND (o.order_created_at AT TIME ZONE 'UTC')::date <= ${asOf}::date)`;
-      return { scored, prospects };
+      return { scored: counts!.scored, prospects, changed: counts!.changed + prospects };
       // A shop with hundreds of thousands of customers takes longer than Prisma's 5 s default.
     },
     { timeout: 10 * 60_000, maxWait: 60_000 },
   );
 }
 
-/** The scores as of a date, one row per scored customer, by Shopify customer id. */
+/**
+ * The scores of the latest run, one row per scored customer, by Shopify customer id, with
+ * recency in days as of the date given (the run's).
+ */
 export async function listRfm(shop: string, asOf: string): Promise<RfmRow[]> {
   return prisma.$queryRaw<RfmRow[]>`
-    SELECT c.shopify_id::text AS customer_id, c.recency_days, c.frequency, c.monetary::text AS monetary,
-           s.r_score AS r, s.f_score AS f, s.m_score AS m, s.segment::text AS segment
-    FROM customer_segment_snapshots s JOIN customers c ON c.id = s.customer_id
-    WHERE s.shop = ${shop} AND s.as_of = ${asOf}::date
+    SELECT c.shopify_id::text AS customer_id,
+           (${asOf}::date - (c.last_order_at AT TIME ZONE 'UTC')::date) AS recency_days,
+           c.frequency, c.monetary::text AS monetary,
+           c.r_score AS r, c.f_score AS f, c.m_score AS m, c.segment::text AS segment
+    FROM customers c
+    WHERE c.shop = ${shop} AND c.r_score IS NOT NULL
     ORDER BY c.shopify_id`;
 }

@@ -79,7 +79,7 @@ for (const [name, asOf] of [
   const seconds = (performance.now() - started) / 1000;
   const after = await segmentsOf();
   const changed = [...after].filter(([id, segment]) => before.get(id) !== segment).length;
-  runs.push({ name, asOf, seconds, changed, ...result });
+  runs.push({ name, asOf, seconds, segmentChanges: changed, ...result });
   console.log(
     `${name.padEnd(24)} ${seconds.toFixed(1).padStart(5)} s   ${changed.toLocaleString("en").padStart(7)} customers ` +
       `changed segment   ${seconds <= 5 ? "met" : "NOT met"}`,
