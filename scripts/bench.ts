@@ -55,7 +55,10 @@ function runImport(): number {
   const url = values["database-url"] ?? process.env.BENCH_DATABASE_URL;
   if (url) args.push("--database-url", url);
   console.log("\n== History import ==\n");
-  return spawnSync(path.resolve("node_modules/.bin/tsx"), args, { stdio: "inherit" }).status ?? 1;
+  // As `npm run import` runs: a young generation of 16 MB keeps a long import's heap from
+  // growing between full collections (docs/decisions/009-history-import-bulk-path.md).
+  const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --max-semi-space-size=16`.trim() };
+  return spawnSync(path.resolve("node_modules/.bin/tsx"), args, { stdio: "inherit", env }).status ?? 1;
 }
 
 function runRfm(): number {
