@@ -105,8 +105,10 @@ export async function computeRfm(
       SET frequency = 0, monetary = 0, r_score = NULL, f_score = NULL, m_score = NULL,
           segment = 'PROSPECTS', rfm_computed_at = now()
       WHERE c.shop = ${shop} AND c.segment IS DISTINCT FROM 'PROSPECTS' AND NOT EXISTS (
+        -- The shop too: orders are indexed by (shop, customer_id), and without it each customer
+        -- scanned the whole index (8 s for 20,000 customers on the embedded database).
         SELECT 1 FROM orders o
-        WHERE o.customer_id = c.id AND o.cancelled_at IS NULL AND NOT o.test
+        WHERE o.shop = ${shop} AND o.customer_id = c.id AND o.cancelled_at IS NULL AND NOT o.test
           AND (o.order_created_at AT TIME ZONE 'UTC')::date <= ${asOf}::date)`;
       return { scored: counts!.scored, prospects, changed: counts!.changed + prospects };
       // A shop with hundreds of thousands of customers takes longer than Prisma's 5 s default.
