@@ -18,28 +18,17 @@ async function findCustomerScope(
   customer: { id?: bigint | null; email?: string | null },
   orderIds: bigint[],
 ) {
-  const customers = await tx.customer.findMany({
-    where: {
-      shop,
-      OR: [
-        ...(customer.id != null ? [{ shopifyId: customer.id }] : []),
-        ...(customer.email ? [{ email: { equals: customer.email, mode: "insensitive" as const } }] : []),
-      ],
-    },
-    select: { id: true },
-  });
+  // Email compared exactly but for case (lower() on both sides, through the email_key
+  // index): Prisma's case-insensitive equality is ILIKE, where "_" matches any character.
+  const email = customer.email || null;
+  const customers = await tx.$queryRaw<{ id: number }[]>`
+    SELECT id FROM customers
+    WHERE shop = ${shop} AND (shopify_id = ${customer.id ?? null}::bigint OR email_key = lower(${email}::text))`;
   const customerIds = customers.map((c) => c.id);
-  const orders = await tx.order.findMany({
-    where: {
-      shop,
-      OR: [
-        { customerId: { in: customerIds } },
-        { shopifyId: { in: orderIds } },
-        ...(customer.email ? [{ email: { equals: customer.email, mode: "insensitive" as const } }] : []),
-      ],
-    },
-    select: { id: true },
-  });
+  const orders = await tx.$queryRaw<{ id: number }[]>`
+    SELECT id FROM orders
+    WHERE shop = ${shop} AND (customer_id = ANY(${customerIds}::int[]) OR shopify_id = ANY(${orderIds}::bigint[])
+                              OR email_key = lower(${email}::text))`;
   return { customerIds, orderIds: orders.map((o) => o.id) };
 }
 
@@ -162,18 +151,14 @@ export async function redactCustomer(
   await tx.caseNote.deleteMany({ where: { case: { response: responseWhere } } });
   await tx.answerAction.updateMany({ where: { shop, response: responseWhere }, data: { lastError: null } });
   const emails = who.texts.filter((t) => t.includes("@"));
-  await tx.emailSuppression.deleteMany({
-    where: { shop, OR: emails.map((email) => ({ email: { equals: email, mode: "insensitive" as const } })) },
-  });
-  await tx.dataRequest.deleteMany({
-    where: {
-      shop,
-      OR: [
-        ...(request.customer.id != null ? [{ shopifyCustomerId: request.customer.id }] : []),
-        ...emails.map((email) => ({ email: { equals: email, mode: "insensitive" as const } })),
-      ],
-    },
-  });
+  // Exactly but for case, as in findCustomerScope.
+  await tx.$executeRaw`
+    DELETE FROM email_suppressions
+    WHERE shop = ${shop} AND lower(email) IN (SELECT lower(e) FROM unnest(${emails}::text[]) AS e)`;
+  await tx.$executeRaw`
+    DELETE FROM data_requests
+    WHERE shop = ${shop} AND (shopify_customer_id = ${request.customer.id ?? null}::bigint
+                              OR lower(email) IN (SELECT lower(e) FROM unnest(${emails}::text[]) AS e))`;
   const bodies = await clearDeliveryBodies(tx, shop, who, options.deliveryId);
   const emailsErased = await eraseFromOutbox(shop, [
     ...who.texts,
