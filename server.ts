@@ -8,10 +8,7 @@ import { acquireLock, publishControlPort } from "./app/control/lock.server";
 import { startControlServer } from "./app/control/server.server";
 import { closeDatabase, migrateDatabase, openDatabase } from "./app/db.server";
 import { env } from "./app/env.server";
-import { pollBulkImportsNow } from "./app/bulk-runner.server";
-import { drainInbox } from "./app/inbox-runner.server";
-import { enableActionRunner, productionActionDeps, runActionsSoon } from "./app/actions-runner.server";
-import { startJobs } from "./app/jobs.server";
+import { startBackgroundWork } from "./app/workers/background.server";
 import { logger } from "./app/logger.server";
 import { capBody, remixRequest, sendRemixResponse } from "./app/lib/body-cap.server";
 import { LOGIN_BODY_LIMIT, SHOPPER_BODY_LIMIT, WEBHOOK_BODY_LIMIT } from "./app/lib/http";
@@ -60,26 +57,9 @@ export async function startServer(
     const encrypted = await encryptStoredSecrets();
     if (encrypted > 0) logger.info({ secrets: encrypted }, "encrypted secrets saved before encryption at rest");
     await options.beforeListen?.();
-    cleanups.unshift(await startJobs());
-    // Webhooks are applied right after they are answered; this also catches deliveries left
-    // by a restart or recorded by another instance.
-    const inboxTimer = setInterval(() => void drainInbox(), 5000);
-    // Alerts, customer tags and Flow triggers of answers; the timer picks up retries and digests.
-    enableActionRunner(productionActionDeps(e.PORT));
-    const actionsTimer = setInterval(() => void runActionsSoon(), 30_000);
-    cleanups.unshift(async () => {
-      clearInterval(actionsTimer);
-      await runActionsSoon();
-      enableActionRunner(null);
-    });
-    void runActionsSoon();
-    const importTimer = setInterval(() => void pollBulkImportsNow().catch(() => {}), 60_000);
-    cleanups.unshift(() => clearInterval(importTimer));
-    cleanups.unshift(async () => {
-      clearInterval(inboxTimer);
-      await drainInbox();
-    });
-    void drainInbox();
+    // Webhooks applied right after they are answered, survey emails, alerts, tags, Flow
+    // triggers and imports: here, or in `npm run worker` processes (BACKGROUND_WORK=workers).
+    if (e.BACKGROUND_WORK === "inline") cleanups.unshift(await startBackgroundWork(e.PORT));
 
     if (held) {
       const control = await startControlServer(held.lock.token!);
@@ -164,7 +144,7 @@ async function runCleanups(cleanups: Array<() => Promise<void> | void>) {
 }
 
 /** Stops cleanly on Ctrl-C or a service manager's TERM, so PGlite flushes its data folder. */
-export function closeOnSignals(server: RunningServer) {
+export function closeOnSignals(server: Pick<RunningServer, "close">) {
   let closing = false;
   const stop = (signal: string) => {
     if (closing) return;

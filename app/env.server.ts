@@ -52,6 +52,17 @@ export const EnvSchema = z
       .optional(),
     /** Development and tests only: let merchant-entered URLs reach loopback addresses. */
     OUTBOUND_ALLOW_LOOPBACK: booleanFlag,
+    /**
+     * "inline": each app process also does the background work (applying webhooks, sending
+     * surveys, alerts, imports). "workers": app processes only answer requests and
+     * `npm run worker` processes do the rest (PostgreSQL only).
+     */
+    BACKGROUND_WORK: z.enum(["inline", "workers"]).default("inline"),
+  })
+  .refine((env) => env.BACKGROUND_WORK === "inline" || env.DATABASE_URL, {
+    path: ["BACKGROUND_WORK"],
+    message:
+      "BACKGROUND_WORK=workers needs PostgreSQL (DATABASE_URL): the embedded database is opened by one process only",
   })
   .transform((env) => {
     const demo = env.DEMO_MODE;

@@ -1,3 +1,4 @@
+import pg from "pg";
 import PgBoss from "pg-boss";
 import { openDatabase } from "./db.server";
 import { env } from "./env.server";
@@ -40,6 +41,24 @@ function createBoss(): PgBoss {
 }
 
 /**
+ * Runs `work` while holding a PostgreSQL advisory lock that every process starting its job
+ * queue takes: pg-boss creates a queue (a table partition and a row) in a way that two
+ * processes starting at once deadlock on ("deadlock detected" in one of two workers started
+ * together). The embedded database has one process and needs no lock.
+ */
+async function oneStarterAtATime(work: () => Promise<void>): Promise<void> {
+  if (openDatabase().kind !== "postgres") return work();
+  const client = new pg.Client({ connectionString: env().DATABASE_URL! });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock(hashtext('nps:job-queue-start'))");
+    await work();
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
  * Background work on the database: each due invitation is sent by a job queued for its send
  * time (retried with backoff), and every minute a sweep sends anything due that has no job,
  * closes expired invitations and settles interrupted sends.
@@ -50,8 +69,18 @@ export async function startJobs(): Promise<() => Promise<void>> {
   const boss = createBoss();
   boss.on("error", (error) => logger.error({ err: error }, "job queue error"));
   await boss.start();
-  await boss.createQueue(SEND);
-  await boss.createQueue(SWEEP);
+  await oneStarterAtATime(async () => {
+    for (const queue of [SEND, SWEEP, RFM, OUTCOMES, RETENTION]) await boss.createQueue(queue);
+    await boss.schedule(SWEEP, "* * * * *");
+    // Each day's new orders move customers between segments: rescore every installed shop
+    // shortly after midnight UTC (the as-of date is the new day).
+    await boss.schedule(RFM, "15 0 * * *");
+    // Follow-up outcomes (later orders, answers, segments of customers whose case was
+    // resolved) change slowly: every 15 minutes is fresh enough and keeps the work small.
+    await boss.schedule(OUTCOMES, "*/15 * * * *");
+    // Personal data kept only as long as it is needed (docs/security.md): daily.
+    await boss.schedule(RETENTION, "30 0 * * *");
+  });
   await boss.work<{ invitationId: number }>(SEND, { pollingIntervalSeconds: 1 }, async (jobs) => {
     for (const job of jobs) {
       if ((await sendInvitation(job.data.invitationId)) === "failed") {
@@ -62,30 +91,18 @@ export async function startJobs(): Promise<() => Promise<void>> {
   await boss.work(SWEEP, async () => {
     await sweepInvitations();
   });
-  await boss.schedule(SWEEP, "* * * * *");
-  // Each day's new orders move customers between segments: rescore every installed shop
-  // shortly after midnight UTC (the as-of date is the new day).
-  await boss.createQueue(RFM);
   await boss.work(RFM, async () => {
     await recomputeAllShops();
   });
-  await boss.schedule(RFM, "15 0 * * *");
-  // Follow-up outcomes (later orders, answers, segments of customers whose case was resolved)
-  // change slowly: every 15 minutes is fresh enough and keeps the work small.
-  await boss.createQueue(OUTCOMES);
   await boss.work(OUTCOMES, async () => {
     const updated = await refreshCaseOutcomes();
     if (updated > 0) logger.info({ updated }, "case outcomes refreshed");
   });
-  await boss.schedule(OUTCOMES, "*/15 * * * *");
   await boss.send(OUTCOMES, {});
-  // Personal data kept only as long as it is needed (docs/security.md): daily, and once at
-  // start so that an app stopped for a while catches up.
-  await boss.createQueue(RETENTION);
   await boss.work(RETENTION, async () => {
     await applyRetention();
   });
-  await boss.schedule(RETENTION, "30 0 * * *");
+  // Once at start too, so that an app stopped for a while catches up.
   await boss.send(RETENTION, {});
   holder[KEY] = boss;
   await sweepInvitations();

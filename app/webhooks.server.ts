@@ -1,8 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { z } from "zod";
 import { describeIssues } from "./domain/order-snapshot";
-import { pollBulkImportsNow } from "./bulk-runner.server";
-import { drainInbox } from "./inbox-runner.server";
 import { ShopDomainSchema } from "./domain/compliance";
 import { BodyTooLargeError, bodyTooLarge, errorResponse, readBodyCapped, WEBHOOK_BODY_LIMIT } from "./lib/http";
 import { parseJsonExact } from "./lib/json";
@@ -10,6 +8,7 @@ import { requireShopifyCredentials } from "./env.server";
 import { logger } from "./logger.server";
 import { recordDelivery } from "./models/webhook-inbox.server";
 import { type Topic, TOPICS } from "./webhook-topics.server";
+import { wake } from "./workers/wake.server";
 
 export interface VerifiedWebhook {
   shop: string;
@@ -122,7 +121,7 @@ export async function receiveWebhook(request: Request, topic: Topic): Promise<Re
   logger.info({ shop: webhook.shop, topic, webhookId: webhook.webhookId, duplicate: !fresh }, "webhook received");
   if (fresh) {
     // Apply it, then, for an export that finished, fetch and import the shop's history.
-    void drainInbox().then(() => (topic === "bulk_operations/finish" ? pollBulkImportsNow() : undefined));
+    wake(topic === "bulk_operations/finish" ? "imports" : "inbox");
   }
   return Response.json({ ok: true, duplicate: !fresh });
 }

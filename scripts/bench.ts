@@ -12,7 +12,7 @@ import { exitAfterOutput } from "./lib/output";
 // npm run bench -- [--only webhooks|dashboards|import|rfm] [--rate 100] [--seconds 60]
 //                  [--database-url postgres://...] [--profile <folder for the app's .cpuprofile>]
 //                  [--dashboards-database-url postgres://...] [--reseed] [--runs 40] [--statements]
-//                  [--rows 500000]
+//                  [--rows 500000] [--workers N (PostgreSQL: background work in N worker processes)]
 // Dashboards (scripts/bench/dashboards.ts), history import (scripts/bench/import.ts, on the
 // --database-url server or the embedded database) and RFM (scripts/bench/rfm.ts, on the
 // dashboards' shop) run after the webhooks, each in a process of its own.
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     only: { type: "string" },
     profile: { type: "string" },
     rows: { type: "string", default: "500000" },
+    workers: { type: "string", default: "0" },
   },
 });
 const PARTS = ["webhooks", "dashboards", "import", "rfm"];
@@ -73,6 +74,15 @@ if (values.only === "import") await exitAfterOutput(runImport());
 if (values.only === "rfm") await exitAfterOutput(runRfm());
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
+const workers = Number(values.workers);
+if (
+  !Number.isInteger(workers) ||
+  workers < 0 ||
+  (workers > 0 && !(values["database-url"] ?? process.env.BENCH_DATABASE_URL))
+) {
+  console.error("--workers must be a whole number, and needs PostgreSQL (--database-url)");
+  process.exit(2);
+}
 if (!Number.isInteger(rate) || rate < 1 || !Number.isFinite(seconds) || seconds <= 0) {
   console.error("--rate must be a whole number of requests per second and --seconds a positive number");
   process.exit(2);
@@ -85,10 +95,14 @@ const app = await startApp({
   dataRoot,
   databaseUrl: values["database-url"] ?? process.env.BENCH_DATABASE_URL,
   profileDir: values.profile ? path.resolve(values.profile) : undefined,
+  workers,
 });
 try {
   const total = Math.round(rate * seconds);
-  console.log(`Database: ${app.database}. ${total} requests at ${rate}/s for each measurement.\n`);
+  console.log(
+    `Database: ${app.database}${workers > 0 ? `, background work in ${workers} worker process(es)` : ""}. ` +
+      `${total} requests at ${rate}/s for each measurement.\n`,
+  );
 
   const baseline = await openLoop(rate, total, () => fetch(`${app.url}/healthz`));
   let n = 0;

@@ -5,7 +5,7 @@ import { chooseLocale, type ShopperLocale } from "../domain/shopper-locales";
 import { followUpQuestion } from "../domain/shopper-texts";
 import type { Channel, ScoreCategory, SurveyStage } from "../generated/prisma/enums";
 import { hashToken, looksLikeToken } from "../lib/tokens";
-import { runActionsSoon } from "../actions-runner.server";
+import { wake } from "../workers/wake.server";
 import { recordAnswerActions } from "./answer-actions.server";
 import { openCaseForAnswer } from "./cases.server";
 
@@ -136,7 +136,7 @@ export async function recordAnswer(input: {
     } as const;
   });
   // Alerts, tags and the Flow trigger go out after the answer is safely stored.
-  if (!result.closed) void runActionsSoon();
+  if (!result.closed) wake("actions");
   return result;
 }
 

@@ -17,7 +17,13 @@ function freePort(): Promise<number> {
 }
 
 /** The production app in its own process, on a fresh embedded database or the PostgreSQL given. */
-export async function startApp(options: { dataRoot: string; databaseUrl?: string; profileDir?: string }) {
+export async function startApp(options: {
+  dataRoot: string;
+  databaseUrl?: string;
+  profileDir?: string;
+  /** PostgreSQL only: this many `npm run worker` processes do the background work, the app process none. */
+  workers?: number;
+}) {
   const build = spawnSync(path.resolve("node_modules/.bin/remix"), ["vite:build"], { encoding: "utf8" });
   if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
   const port = await freePort();
@@ -36,6 +42,7 @@ export async function startApp(options: { dataRoot: string; databaseUrl?: string
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   else delete env.DATABASE_URL;
+  if (options.workers) env.BACKGROUND_WORK = "workers";
   // --profile: the app runs under V8's sampling profiler and writes a .cpuprofile when it stops
   // (open it in Chrome's DevTools); Node refuses --cpu-prof in NODE_OPTIONS, so node runs tsx.
   const child = options.profileDir
@@ -45,6 +52,9 @@ export async function startApp(options: { dataRoot: string; databaseUrl?: string
         { env, stdio: ["ignore", "inherit", "inherit"] },
       )
     : spawn(TSX, ["server.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
+  const workers = Array.from({ length: options.workers ?? 0 }, () =>
+    spawn(TSX, ["scripts/worker.ts"], { env, stdio: ["ignore", "inherit", "inherit"] }),
+  );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {
@@ -65,9 +75,15 @@ export async function startApp(options: { dataRoot: string; databaseUrl?: string
       return JSON.parse(result.stdout) as { orders: number; invitations: Record<string, number> };
     },
     stop: () =>
-      new Promise<void>((resolve) => {
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
+      Promise.all(
+        [child, ...workers].map(
+          (p) =>
+            new Promise<void>((resolve) => {
+              if (p.exitCode !== null) return resolve();
+              p.once("exit", () => resolve());
+              p.kill("SIGTERM");
+            }),
+        ),
+      ).then(() => undefined),
   };
 }
