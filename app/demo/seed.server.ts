@@ -272,6 +272,9 @@ export async function seedDemoShop(options: SeedOptions): Promise<{ seeded: bool
   // One multi-statement script runs as one implicit transaction: an interrupted or failed
   // seed leaves no half-made shop behind.
   await db.sql.exec(demoSeedSql({ settings: newShopSettings(), ...options }));
+  // The planner's statistics still describe the empty tables: what follows (RFM, the first
+  // pages) would be planned for a shop without orders.
+  await db.sql.exec("ANALYZE");
   await computeRfm(shop, new Date().toISOString().slice(0, 10));
   await refreshCaseOutcomes(shop);
   await seedDataRequests(shop);

@@ -110,7 +110,11 @@ export async function computeRfm(
         SELECT 1 FROM orders o
         WHERE o.shop = ${shop} AND o.customer_id = c.id AND o.cancelled_at IS NULL AND NOT o.test
           AND (o.order_created_at AT TIME ZONE 'UTC')::date <= ${asOf}::date)`;
-      return { scored: counts!.scored, prospects, changed: counts!.changed + prospects };
+      const changed = counts!.changed + prospects;
+      // Many customers (and so their answers) moved between segments: the planner's figures
+      // for segments are out of date until autovacuum, which may be late or off, catches up.
+      if (changed >= 1000 && changed * 10 >= counts!.scored) await tx.$executeRawUnsafe("ANALYZE customers, responses");
+      return { scored: counts!.scored, prospects, changed };
       // A shop with hundreds of thousands of customers takes longer than Prisma's 5 s default.
     },
     { timeout: 10 * 60_000, maxWait: 60_000 },
