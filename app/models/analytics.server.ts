@@ -640,11 +640,25 @@ export async function loadBrand(shop: string, vendor: string, filters: Analytics
   const ctx = await shopContext(shop);
   const period = resolvePeriod(filters, ctx.today);
   const scoped = { ...filters, vendor };
-  const [mine, everyone, stages, trend] = await Promise.all([
+  const q = new SqlParams();
+  const { conditions } = answerConditions(q.p, ctx.shop, scoped, period);
+  const limit = q.p(pageSize + 1);
+  const offset = q.p((Math.max(1, page) - 1) * pageSize);
+  // All five at once: the comments do not depend on the counts.
+  const [mine, everyone, stages, trend, comments] = await Promise.all([
     countBy(ctx, "overall", scoped, period),
     countBy(ctx, "overall", { ...filters, vendor: undefined }, period),
     reportFor(ctx, "stage", scoped, period),
     reportFor(ctx, defaultGranularity(period), scoped, period),
+    // Newest first, so the (shop, answered_at) index is walked back until a page is found.
+    query<CommentRow>(
+      q,
+      `SELECT r.id, o.name AS "orderName", CASE r.stage WHEN 'PRE_DELIVERY' THEN 'pre' ELSE 'post' END AS stage,
+              r.score, r.category::text AS category, r.comment, to_char(r.answered_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "answeredAt"
+       FROM responses r JOIN orders o ON o.id = r.order_id
+       WHERE ${conditions.join(" AND ")} AND r.comment IS NOT NULL AND r.comment <> ''
+       ORDER BY r.answered_at DESC, r.id DESC LIMIT ${limit} OFFSET ${offset}`,
+    ),
   ]);
   // The brand against the answers of orders without it, as on the Brands page.
   const overall =
@@ -654,19 +668,6 @@ export async function loadBrand(shop: string, vendor: string, filters: Analytics
           comparison: compare(mine.total, minus(everyone.total, mine.total), "rest"),
         }
       : null;
-  const q = new SqlParams();
-  const { conditions } = answerConditions(q.p, ctx.shop, scoped, period);
-  const limit = q.p(pageSize + 1);
-  const offset = q.p((Math.max(1, page) - 1) * pageSize);
-  // Newest first, so the (shop, answered_at) index is walked back until a page is found.
-  const comments = await query<CommentRow>(
-    q,
-    `SELECT r.id, o.name AS "orderName", CASE r.stage WHEN 'PRE_DELIVERY' THEN 'pre' ELSE 'post' END AS stage,
-            r.score, r.category::text AS category, r.comment, to_char(r.answered_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "answeredAt"
-     FROM responses r JOIN orders o ON o.id = r.order_id
-     WHERE ${conditions.join(" AND ")} AND r.comment IS NOT NULL AND r.comment <> ''
-     ORDER BY r.answered_at DESC, r.id DESC LIMIT ${limit} OFFSET ${offset}`,
-  );
   return {
     vendor,
     period,

@@ -253,11 +253,10 @@ export async function upsertOrders(
            u.cancelled_at::timestamptz, u.fulfilled_at::timestamptz, red.at
     FROM ${source}
     LEFT JOIN customers c ON c.shop = ${shop} AND c.shopify_id = u.customer_id::bigint
-    -- An order erased before the app had it, or an erased customer's, arrives erased.
-    CROSS JOIN LATERAL (
-      SELECT COALESCE(c.redacted_at, (SELECT r.redacted_at FROM redactions r
-                                      WHERE r.shop = ${shop} AND r.kind = 'order' AND r.shopify_id = u.id::bigint)) AS at
-    ) red
+    -- An order erased before the app had it, or an erased customer's, arrives erased (one
+    -- join: a subquery here was evaluated once for each of the three uses of red.at).
+    LEFT JOIN redactions ro ON ro.shop = ${shop} AND ro.kind = 'order' AND ro.shopify_id = u.id::bigint
+    CROSS JOIN LATERAL (SELECT COALESCE(c.redacted_at, ro.redacted_at) AS at) red
     ON CONFLICT (shop, shopify_id) DO UPDATE SET
       name = EXCLUDED.name,
       confirmation_number = COALESCE(EXCLUDED.confirmation_number, orders.confirmation_number),
