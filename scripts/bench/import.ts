@@ -101,9 +101,13 @@ try {
   );
   console.log(`Raw COPY of the same file into a jsonb table: ${copySeconds.toFixed(1)} s (${copied} rows).`);
   console.log(`Import / COPY: ${ratio.toFixed(1)}x.`);
-  const ok = embedded ? ratio <= 5 : ratio <= 3 && rate >= 100_000;
+  const speedOk = embedded ? ratio <= 5 : ratio <= 3 && rate >= 100_000;
   const target = embedded ? "import <= 5x its own COPY" : "import <= 3x a raw COPY and >= 100,000 rows/s";
-  console.log(`Target: ${target}, peak RSS <= 300 MB: ${ok && peakRssMb <= 300 ? "met" : "NOT met"}`);
+  console.log(`Target: ${target}: ${speedOk ? "met" : "NOT met"}`);
+  console.log(
+    `Target: peak RSS <= 300 MB: ${peakRssMb <= 300 ? "met" : "NOT met"}` +
+      (embedded ? " (the embedded database's own memory is part of the process's)" : ""),
+  );
   console.log(
     `\n${JSON.stringify({ database: db.kind, rows, importSeconds, rowsPerSecond: rate, copySeconds, ratio, peakRssMb, rssBeforeMb, summary: { ...summary, errors: summary.errors.length } })}`,
   );
