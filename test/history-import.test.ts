@@ -3,11 +3,17 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
-import { fileLines, importOrderHistory } from "../app/models/history-import.server";
+import {
+  claimImport,
+  fileLines,
+  ImportAlreadyReadError,
+  importOrderHistory,
+} from "../app/models/history-import.server";
 import { action as ordersCreate } from "../app/routes/webhooks.orders.create";
 import { writeHistoryJsonl } from "../scripts/bench/history-jsonl";
 import { orderPayload } from "./orders";
 import { callAction, uniqueShop, webhookRequest } from "./shopify";
+import { waitFor } from "./wait";
 
 let dir: string;
 let jsonl: string;
@@ -93,11 +99,12 @@ describe("importing order history on PostgreSQL's bulk path", () => {
     const shop = uniqueShop("history");
     const rows = readFileSync(jsonl, "utf8").trim().split("\n").slice(0, 300);
     const order = JSON.parse(rows[0]!);
-    // Valid to the schema, but a date PostgreSQL cannot store: only the database can refuse it.
+    // Valid to the schema, but an offset PostgreSQL does not take (it stops at 15:59): only the
+    // database can refuse it.
     rows.splice(
       6,
       0,
-      JSON.stringify({ ...order, id: "gid://shopify/Order/99999999", createdAt: "0000-01-01T00:00:00Z" }),
+      JSON.stringify({ ...order, id: "gid://shopify/Order/99999999", createdAt: "2024-06-01T00:00:00+23:59" }),
     );
     const file = path.join(dir, "refused.jsonl");
     writeFileSync(file, rows.join("\n"));
@@ -107,6 +114,91 @@ describe("importing order history on PostgreSQL's bulk path", () => {
     expect(summary.errors[0]!.message).toMatch(/refused by the database/);
     expect(summary.orders + summary.lines + summary.invalidLines).toBe(rows.length);
     expect(await prisma.order.count({ where: { shop, shopifyId: 99999999n } })).toBe(0);
+    expect(await stagingTables()).toEqual([]);
+  }, 60_000);
+
+  it("reports by line the rows the database could not index or read back, and imports the rest", async () => {
+    const shop = uniqueShop("history");
+    const rows = readFileSync(jsonl, "utf8").trim().split("\n").slice(0, 40);
+    const order = JSON.parse(rows.find((r) => !r.includes("__parentId"))!);
+    const line = JSON.parse(rows.find((r) => r.includes("__parentId"))!);
+    const bad = [
+      // An email or a vendor longer than an index entry can hold failed the whole chunk.
+      { ...order, id: "gid://shopify/Order/90000001", email: `${"x".repeat(3000)}@example.org` },
+      { ...line, id: "gid://shopify/LineItem/90000002", vendor: "v".repeat(3000) },
+      // The same order as gid …/5 to the database: two rows for one in a single upsert.
+      { ...order, id: `gid://shopify/Order/0${order.id.split("/").pop()}` },
+      // The year 10000 once its offset is applied: stored, then unreadable as a Date.
+      { ...order, id: "gid://shopify/Order/90000003", createdAt: "9999-12-31T23:59:59.999-14:00" },
+    ];
+    const file = path.join(dir, "bounds.jsonl");
+    writeFileSync(file, [...rows, ...bad.map((b) => JSON.stringify(b))].join("\n"));
+    const summary = await importOrderHistory(shop, fileLines(file), { source: "FILE" });
+    expect(summary.errors.map((e) => e.line)).toEqual([41, 42, 43, 44]);
+    expect(summary.orders + summary.lines + summary.invalidLines).toBe(rows.length + bad.length);
+    const run = await prisma.historyImport.findFirstOrThrow({ where: { shop } });
+    expect(run.status).toBe("COMPLETED");
+    expect(await prisma.order.count({ where: { shop } })).toBe(rows.filter((r) => !r.includes("__parentId")).length);
+  }, 60_000);
+
+  it("keeps the newest row of an order the file repeats, with that row's lines, whichever comes first", async () => {
+    const shop = uniqueShop("history");
+    const rows = readFileSync(jsonl, "utf8").trim().split("\n");
+    const order = { ...JSON.parse(rows[0]!), id: "gid://shopify/Order/91000000" };
+    const line = (id: number, quantity: number) =>
+      JSON.stringify({ ...JSON.parse(rows[1]!), id: `gid://shopify/LineItem/${id}`, quantity, __parentId: order.id });
+    const file = path.join(dir, "repeated.jsonl");
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({ ...order, name: "#new", updatedAt: "2026-03-02T00:00:00Z" }),
+        line(911, 9),
+        line(913, 1),
+        JSON.stringify({ ...order, name: "#old", updatedAt: "2026-03-01T00:00:00Z" }),
+        line(911, 1),
+        line(912, 1),
+      ].join("\n"),
+    );
+    await importOrderHistory(shop, fileLines(file), { source: "FILE" });
+    const stored = await prisma.order.findFirstOrThrow({
+      where: { shop },
+      select: {
+        name: true,
+        lines: { select: { shopifyLineId: true, quantity: true }, orderBy: { shopifyLineId: "asc" } },
+      },
+    });
+    expect(stored).toEqual({
+      name: "#new",
+      lines: [
+        { shopifyLineId: 911n, quantity: 9 },
+        { shopifyLineId: 913n, quantity: 1 },
+      ],
+    });
+  }, 60_000);
+
+  it("lets one poll read a Bulk Operation's file: a second read of the same run is refused and changes nothing", async () => {
+    const shop = uniqueShop("history");
+    const runId = await claimImport(shop, "BULK_OPERATION", "gid://shopify/BulkOperation/42");
+    const rows = readFileSync(jsonl, "utf8").trim().split("\n").slice(0, 3000);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    async function* slowly() {
+      yield rows.slice(0, 1000);
+      await held;
+      yield rows.slice(1000);
+    }
+    const first = importOrderHistory(shop, slowly(), { source: "BULK_OPERATION", runId });
+    await waitFor(
+      "the first read to start",
+      async () => (await prisma.historyImport.findUniqueOrThrow({ where: { id: runId } })).rowsStartedAt !== null,
+    );
+    await expect(
+      importOrderHistory(shop, fileLines(jsonl), { source: "BULK_OPERATION", runId }),
+    ).rejects.toBeInstanceOf(ImportAlreadyReadError);
+    release();
+    const summary = await first;
+    expect(summary).toMatchObject({ rows: 3000, invalidLines: 0 });
+    expect((await prisma.historyImport.findUniqueOrThrow({ where: { id: runId } })).status).toBe("COMPLETED");
     expect(await stagingTables()).toEqual([]);
   }, 60_000);
 

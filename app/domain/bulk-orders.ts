@@ -43,13 +43,23 @@ export const BULK_ORDERS_QUERY = `#graphql
 // Validation only, no transforms: the import sends the strings on to PostgreSQL's COPY, which
 // converts them (zod's transforms to BigInt and Date cost more than parsing the JSON). Every
 // bound here is one the database would otherwise refuse for the whole chunk.
+// No leading zero: gid://shopify/Order/5 and …/005 would be two rows to the import and one to
+// the database.
 const Gid = (type: string) =>
-  z.string().regex(new RegExp(`^gid://shopify/${type}/\\d{1,18}$`), `must be a gid://shopify/${type}/<id>`);
+  z.string().regex(new RegExp(`^gid://shopify/${type}/[1-9]\\d{0,17}$`), `must be a gid://shopify/${type}/<id>`);
 // numeric(14, 2): at most 12 digits before the point once rounded.
 const Amount = z.string().regex(/^-?\d{1,11}(\.\d+)?$/, "must be an amount such as 12.50");
-const Timestamp = z.iso.datetime({ offset: true });
+// Within years JavaScript and the database both read back: 0001-01-01T00:00:00+01:00 is a
+// date BC to PostgreSQL, and 9999-12-31T23:59:59.999-14:00 the year 10000.
+const Timestamp = z.iso.datetime({ offset: true }).refine((s) => {
+  const t = Date.parse(s);
+  return t >= Date.UTC(1970, 0, 1) && t < Date.UTC(2200, 0, 1);
+}, "must be a date between 1970 and 2199");
 // PostgreSQL's text cannot hold a NUL character.
 const Text = z.string().refine((s) => !s.includes("\u0000"), "must not contain a NUL character");
+// Indexed columns hold at most 2,704 bytes an entry: a longer value would fail its whole chunk.
+const Email = Text.max(320);
+const Short = Text.max(255);
 
 /** The number in a Shopify gid (gid://shopify/Order/123 -> "123"), once the schema accepted it. */
 export const gidNumber = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
@@ -62,18 +72,18 @@ export const BulkOrderRowSchema = z.object({
   updatedAt: Timestamp,
   cancelledAt: Timestamp.nullish(),
   test: z.boolean(),
-  displayFulfillmentStatus: Text.nullish(),
-  customerLocale: Text.nullish(),
-  email: Text.nullish(),
+  displayFulfillmentStatus: Short.nullish(),
+  customerLocale: Short.nullish(),
+  email: Email.nullish(),
   currentTotalPriceSet: z.object({ shopMoney: z.object({ amount: Amount, currencyCode: Text.length(3) }) }),
   totalPriceSet: z.object({ shopMoney: z.object({ amount: Amount, currencyCode: Text.length(3) }) }),
   customer: z.object({ id: Gid("Customer") }).nullish(),
-  shippingAddress: z.object({ countryCodeV2: Text.nullish() }).nullish(),
+  shippingAddress: z.object({ countryCodeV2: Short.nullish() }).nullish(),
 });
 
 export const BulkLineRowSchema = z.object({
   id: Gid("LineItem"),
-  vendor: Text.nullish(),
+  vendor: Short.nullish(),
   quantity: z.number().int().nonnegative().max(2_147_483_647),
   product: z.object({ id: Gid("Product") }).nullish(),
   originalTotalSet: z.object({ shopMoney: z.object({ amount: Amount }) }),

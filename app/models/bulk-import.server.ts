@@ -3,7 +3,13 @@ import { BULK_ORDERS_QUERY } from "../domain/bulk-orders";
 import { adminQuery, type AdminGraphql } from "../lib/admin-graphql";
 import { splitLines } from "../lib/lines";
 import { logger } from "../logger.server";
-import { claimImport, failImport, importOrderHistory, type ImportSummary } from "./history-import.server";
+import {
+  claimImport,
+  failImport,
+  ImportAlreadyReadError,
+  importOrderHistory,
+  type ImportSummary,
+} from "./history-import.server";
 
 export const START_BULK_OPERATION = `#graphql
   mutation StartOrderHistoryExport($query: String!) {
@@ -125,7 +131,8 @@ export async function advanceBulkImport(
     });
     return { state: "completed", summary };
   } catch (error) {
-    await failImport(importId, (error as Error).message);
+    // Another poll is reading it: that one finishes or fails the run.
+    if (!(error instanceof ImportAlreadyReadError)) await failImport(importId, (error as Error).message);
     throw error;
   }
 }
@@ -133,7 +140,8 @@ export async function advanceBulkImport(
 /** Every running Bulk Operation import: advance each with its shop's Admin API client. */
 export async function pollBulkImports(adminFor: (shop: string) => Promise<AdminGraphql | null>) {
   const running = await prisma.historyImport.findMany({
-    where: { status: "RUNNING", source: "BULK_OPERATION", bulkOperationId: { not: null } },
+    // Not those whose file is being read (by this process or another).
+    where: { status: "RUNNING", source: "BULK_OPERATION", bulkOperationId: { not: null }, rowsStartedAt: null },
     select: { id: true, shop: true },
   });
   for (const run of running) {
@@ -142,6 +150,7 @@ export async function pollBulkImports(adminFor: (shop: string) => Promise<AdminG
     try {
       await advanceBulkImport(run.id, graphql);
     } catch (error) {
+      if (error instanceof ImportAlreadyReadError) continue;
       logger.warn({ shop: run.shop, importId: run.id, err: (error as Error).message }, "history import failed");
     }
   }

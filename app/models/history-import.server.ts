@@ -43,6 +43,8 @@ export async function recordBulkOperationFinished(
 }
 
 export class ImportRunningError extends Error {}
+/** Another process (or poll) is already reading this run's file. */
+export class ImportAlreadyReadError extends ImportRunningError {}
 
 /** Takes the shop's one import slot (running_shop is unique while an import runs). */
 export async function claimImport(shop: string, source: ImportSource, bulkOperationId: string | null): Promise<number> {
@@ -312,7 +314,8 @@ export async function importOrderHistory(
         FROM ${
           chunk.lines.repeats
             ? Prisma.sql`(SELECT DISTINCT ON (order_shopify_id, shopify_line_id) * FROM ${staged.lines}
-                          ORDER BY order_shopify_id, shopify_line_id, line_no DESC)`
+                          ORDER BY order_shopify_id, shopify_line_id, order_updated_at DESC NULLS LAST,
+                                   line_no DESC)`
             : staged.lines
         } l
         JOIN orders o ON o.shop = ${shop} AND o.shopify_id = l.order_shopify_id
@@ -374,10 +377,17 @@ export async function importOrderHistory(
     linesStage.catch(() => {});
   };
 
+  // The run's rows are read by one process at a time: a Bulk Operation's import is started by a
+  // poll that another worker, or the next poll here, may repeat while it runs. The one that
+  // loses leaves the run, and its staging tables, to the one reading.
+  const claimed = await prisma.historyImport.updateMany({
+    where: { id: runId, status: "RUNNING", rowsStartedAt: null },
+    data: { rowsStartedAt: new Date() },
+  });
+  if (claimed.count === 0) throw new ImportAlreadyReadError(`Import ${runId} of ${shop} is already being read.`);
   try {
     await dropStaleStaging();
     await createStaging(runId);
-    await prisma.historyImport.update({ where: { id: runId }, data: { rowsStartedAt: new Date() } });
     let lineNumber = 0;
     for await (const batch of rows) {
       for (const raw of batch) {
@@ -449,7 +459,7 @@ export async function importOrderHistory(
         status: "FAILED",
         runningShop: null,
         finishedAt: new Date(),
-        errors: [...errors, { line: 0, message: (error as Error).message.slice(0, 500) }],
+        errors: [...errors, { line: 0, message: errorText(error).slice(0, 500) }],
       },
     });
     throw error;
@@ -458,6 +468,13 @@ export async function importOrderHistory(
 
 /** Rows written since the last ANALYZE that make one worth its cost (about a second on a large shop). */
 const ANALYZE_AFTER_ROWS = 10_000;
+
+/** The database's own words where Prisma's driver adapter wraps them ("Message: undefined"). */
+function errorText(error: unknown): string {
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { message?: string } } } }).meta?.driverAdapterError
+    ?.cause?.message;
+  return cause ?? (error as Error).message;
+}
 
 function issueText(issue: { path: PropertyKey[]; message: string }) {
   return `${issue.path.map(String).join(".") || "row"} ${issue.message}`;
