@@ -8,6 +8,7 @@ import {
   fileLines,
   ImportAlreadyReadError,
   importOrderHistory,
+  releaseStalledImports,
 } from "../app/models/history-import.server";
 import { action as ordersCreate } from "../app/routes/webhooks.orders.create";
 import { writeHistoryJsonl } from "../scripts/bench/history-jsonl";
@@ -200,6 +201,39 @@ describe("importing order history on PostgreSQL's bulk path", () => {
     expect(summary).toMatchObject({ rows: 3000, invalidLines: 0 });
     expect((await prisma.historyImport.findUniqueOrThrow({ where: { id: runId } })).status).toBe("COMPLETED");
     expect(await stagingTables()).toEqual([]);
+  }, 60_000);
+
+  it("frees the shop's import for a run whose process ended: a file's fails, a Bulk Operation's is read again", async () => {
+    const shop = uniqueShop("history");
+    const file = path.join(dir, "after-crash.jsonl");
+    writeFileSync(file, readFileSync(jsonl, "utf8").split("\n").slice(0, 20).join("\n"));
+    const dead = await claimImport(shop, "FILE", null);
+    const beat = (id: number, minutesAgo: number) =>
+      prisma.historyImport.update({
+        where: { id },
+        data: { rowsStartedAt: new Date(), heartbeatAt: new Date(Date.now() - minutesAgo * 60_000) },
+      });
+    // Still reading a minute ago: the shop's slot stays taken.
+    await beat(dead, 1);
+    await expect(importOrderHistory(shop, fileLines(file), { source: "FILE" })).rejects.toThrow(/already running/);
+    // Silent for eleven minutes: its process ended.
+    await beat(dead, 11);
+    const summary = await importOrderHistory(shop, fileLines(file), { source: "FILE" });
+    expect(summary.invalidLines).toBe(0);
+    expect(await prisma.historyImport.findUniqueOrThrow({ where: { id: dead } })).toMatchObject({
+      status: "FAILED",
+      runningShop: null,
+      errors: [{ line: 0, message: "stopped: the process reading the file ended" }],
+    });
+
+    const bulkShop = uniqueShop("history");
+    const bulk = await claimImport(bulkShop, "BULK_OPERATION", "gid://shopify/BulkOperation/7");
+    await beat(bulk, 11);
+    expect(await releaseStalledImports()).toBeGreaterThanOrEqual(1);
+    expect(await prisma.historyImport.findUniqueOrThrow({ where: { id: bulk } })).toMatchObject({
+      status: "RUNNING",
+      rowsStartedAt: null,
+    });
   }, 60_000);
 
   it("drops the staging tables an interrupted run left, when the next import starts", async () => {

@@ -9,6 +9,7 @@ import {
   ImportAlreadyReadError,
   importOrderHistory,
   type ImportSummary,
+  releaseStalledImports,
 } from "./history-import.server";
 
 export const START_BULK_OPERATION = `#graphql
@@ -139,6 +140,7 @@ export async function advanceBulkImport(
 
 /** Every running Bulk Operation import: advance each with its shop's Admin API client. */
 export async function pollBulkImports(adminFor: (shop: string) => Promise<AdminGraphql | null>) {
+  await releaseStalledImports();
   const running = await prisma.historyImport.findMany({
     // Not those whose file is being read (by this process or another).
     where: { status: "RUNNING", source: "BULK_OPERATION", bulkOperationId: { not: null }, rowsStartedAt: null },

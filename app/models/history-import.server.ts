@@ -46,9 +46,32 @@ export class ImportRunningError extends Error {}
 /** Another process (or poll) is already reading this run's file. */
 export class ImportAlreadyReadError extends ImportRunningError {}
 
+/** A run that has not touched heartbeat_at for this long while reading has lost its process. */
+const STALLED_AFTER_MINUTES = 10;
+
+/**
+ * Runs whose process ended while reading their file (a crash, Ctrl-C): a file's is failed, so
+ * that the shop can import again; a Bulk Operation's is read again by the next poll (imports
+ * are idempotent). Returns how many were released.
+ */
+export async function releaseStalledImports(): Promise<number> {
+  const failed = await prisma.$executeRaw`
+    UPDATE history_imports
+    SET status = 'FAILED', running_shop = NULL, finished_at = now(),
+        errors = errors || '[{"line": 0, "message": "stopped: the process reading the file ended"}]'::jsonb
+    WHERE status = 'RUNNING' AND source = 'FILE'
+      AND COALESCE(heartbeat_at, started_at) < now() - ${STALLED_AFTER_MINUTES} * interval '1 minute'`;
+  const again = await prisma.$executeRaw`
+    UPDATE history_imports SET rows_started_at = NULL, heartbeat_at = NULL
+    WHERE status = 'RUNNING' AND source = 'BULK_OPERATION' AND rows_started_at IS NOT NULL
+      AND heartbeat_at < now() - ${STALLED_AFTER_MINUTES} * interval '1 minute'`;
+  return failed + again;
+}
+
 /** Takes the shop's one import slot (running_shop is unique while an import runs). */
 export async function claimImport(shop: string, source: ImportSource, bulkOperationId: string | null): Promise<number> {
   await ensureShop(shop);
+  await releaseStalledImports();
   const claimed = await prisma.$queryRaw<{ id: number }[]>`
     INSERT INTO history_imports (shop, source, bulk_operation_id, running_shop)
     VALUES (${shop}, ${source}::"ImportSource", ${bulkOperationId}, ${shop})
@@ -337,7 +360,12 @@ export async function importOrderHistory(
     progress.lines += chunk.lines.count - orphans.length;
     await prisma.historyImport.update({
       where: { id: runId },
-      data: { rowsDone: chunk.rowsRead, ordersDone: progress.orders, invalidRows: progress.invalidLines },
+      data: {
+        rowsDone: chunk.rowsRead,
+        ordersDone: progress.orders,
+        invalidRows: progress.invalidLines,
+        heartbeatAt: new Date(),
+      },
     });
     options.onProgress?.({ ...progress, rows: chunk.rowsRead });
   };
@@ -382,7 +410,7 @@ export async function importOrderHistory(
   // loses leaves the run, and its staging tables, to the one reading.
   const claimed = await prisma.historyImport.updateMany({
     where: { id: runId, status: "RUNNING", rowsStartedAt: null },
-    data: { rowsStartedAt: new Date() },
+    data: { rowsStartedAt: new Date(), heartbeatAt: new Date() },
   });
   if (claimed.count === 0) throw new ImportAlreadyReadError(`Import ${runId} of ${shop} is already being read.`);
   try {

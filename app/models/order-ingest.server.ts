@@ -123,9 +123,11 @@ export async function ingestOrderBatch(
         FROM unnest(${lines.map((l) => text(l.order))}::text[], ${lines.map((l) => text(l.shopifyLineId))}::text[],
                     ${lines.map((l) => text(l.productId))}::text[], ${lines.map((l) => l.vendor)}::text[],
                     ${lines.map((l) => l.title)}::text[], ${lines.map((l) => String(l.quantity))}::text[],
-                    ${lines.map((l) => l.unitPrice)}::text[])
-             AS l(order_id, line_id, product_id, vendor, title, quantity, unit_price)
-        JOIN orders o ON o.shop = ${shop} AND o.shopify_id = l.order_id::bigint`;
+                    ${lines.map((l) => l.unitPrice)}::text[]) WITH ORDINALITY
+             AS l(order_id, line_id, product_id, vendor, title, quantity, unit_price, n)
+        JOIN orders o ON o.shop = ${shop} AND o.shopify_id = l.order_id::bigint
+        -- Line ids in the order Shopify lists the lines, whatever join the planner picks.
+        ORDER BY l.n`;
     }
   }
 
