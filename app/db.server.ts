@@ -24,7 +24,7 @@ export interface Database {
    * (text by default: tab-separated, \\N for null, backslash escapes), for example
    * copyFrom('t (a, b)', '1\tx\n2\t\\N\n'). Returns the rows copied.
    */
-  copyFrom(target: string, data: string | Buffer, options?: string): Promise<number>;
+  copyFrom(target: string, data: string, options?: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -40,11 +40,9 @@ function openPglite(dataDir: string): Database {
       query: async (text, values) => pglite.query(text, values ?? []),
       exec: async (script) => ({ rows: (await pglite.exec(script)).at(-1)?.rows ?? [] }),
     },
-    copyFrom: async (target, data, options = "") => {
-      // A Blob takes a copy of the bytes (a Buffer's memory may be shared).
-      const blob = new Blob([typeof data === "string" ? data : new Uint8Array(data)]);
-      return (await pglite.query(`COPY ${target} FROM '/dev/blob' ${options}`, [], { blob })).affectedRows ?? 0;
-    },
+    copyFrom: async (target, data, options = "") =>
+      (await pglite.query(`COPY ${target} FROM '/dev/blob' ${options}`, [], { blob: new Blob([data]) })).affectedRows ??
+      0,
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();
