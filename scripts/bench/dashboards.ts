@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { openDemoShopDatabase } from "./demo-shop-db";
 
 // Dashboards on a large shop: 1,000,000 orders and about 200,000 answers, generated on
 // PostgreSQL by the demo seed. Each page's loader runs `--runs` times; its p95 is compared
@@ -33,18 +34,11 @@ if (values.reseed && exists.rowCount) await admin.query(`DROP DATABASE "${dbName
 if (values.reseed || !exists.rowCount) await admin.query(`CREATE DATABASE "${dbName}"`);
 await admin.end();
 
-process.env.DATABASE_URL = url.toString();
-process.env.DEMO_MODE = "1";
-process.env.LOG_LEVEL = "warn";
-process.env.NODE_ENV = "production";
-const { migrateDatabase, openDatabase, closeDatabase } = await import("../../app/db.server");
-const { DEMO_SHOP } = await import("../../app/env.server");
+const { db, closeDatabase, DEMO_SHOP } = await openDemoShopDatabase(url);
 const { seedDemoShop } = await import("../../app/demo/seed.server");
 const { computeRfm } = await import("../../app/models/rfm.server");
 const { refreshCaseOutcomes } = await import("../../app/models/cases.server");
 
-await migrateDatabase();
-const db = openDatabase();
 const count = async (table: string) =>
   (await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE shop = $1`, [DEMO_SHOP])).rows[0]!
     .n;
