@@ -51,6 +51,16 @@ export async function listenForWork(url: string): Promise<() => Promise<void>> {
   let client: pg.Client | null = null;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
+  // Until it is back: a server that is still down at the first retry is tried again.
+  const reconnectLater = () => {
+    if (stopped) return;
+    retry = setTimeout(() => {
+      connect().catch((error: unknown) => {
+        logger.warn({ err: (error as Error).message }, "worker could not LISTEN again yet");
+        reconnectLater();
+      });
+    }, 1000);
+  };
   const connect = async () => {
     const c = new pg.Client({ connectionString: url });
     c.on("notification", (message) => {
@@ -60,7 +70,7 @@ export async function listenForWork(url: string): Promise<() => Promise<void>> {
     c.on("error", (error) => {
       logger.warn({ err: error.message }, "worker lost its LISTEN connection; reconnecting");
       void c.end().catch(() => {});
-      if (!stopped) retry = setTimeout(() => void connect().catch(() => {}), 1000);
+      reconnectLater();
     });
     await c.connect();
     await c.query(`LISTEN ${CHANNEL}`);
