@@ -3,7 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import prisma, { migrateDatabase } from "../db.server";
 import { AnalyticsFiltersSchema, IsoDateSchema as IsoDate } from "../domain/analytics-filters";
-import { formatDuration, importPace } from "../domain/import-pace";
+import { importPace, timeLeft } from "../domain/import-pace";
 import { reportToCsv } from "../domain/report-csv";
 import { csvCell } from "../lib/csv";
 import { GROUP_BYS, reportNps, UnknownShopError } from "../models/analytics.server";
@@ -74,17 +74,19 @@ export const commands = {
         const summary = await importOrderHistory(shop, input.lines, {
           source: "FILE",
           onProgress: (p) => {
+            // The file's rows estimated from the share read so far, which runs ahead of the rows written.
+            const fraction = input.fraction();
             const pace = importPace({
               rowsDone: p.rows,
               elapsedSeconds: (performance.now() - started) / 1000,
-              fraction: input.fraction(),
+              expectedRows: fraction > 0 ? Math.round(p.rowsRead / fraction) : null,
             });
             context.progress?.(
               `${p.rows.toLocaleString("en")} rows · ${p.orders.toLocaleString("en")} orders · ` +
                 `${p.lines.toLocaleString("en")} lines · ${p.invalidLines} invalid` +
                 (pace
                   ? ` · ${Math.round(pace.rowsPerSecond).toLocaleString("en")} rows/s` +
-                    (pace.secondsLeft === null ? "" : ` · about ${formatDuration(pace.secondsLeft)} left`)
+                    (pace.secondsLeft === null ? "" : ` · ${timeLeft(pace.secondsLeft)}`)
                   : ""),
             );
           },

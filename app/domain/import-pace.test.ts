@@ -1,17 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, importPace } from "./import-pace";
+import { formatDuration, importPace, timeLeft } from "./import-pace";
 
 describe("importPace", () => {
   it("measures rows per second since the rows began, and the time left from the known total", () => {
     expect(importPace({ rowsDone: 50_000, elapsedSeconds: 10, expectedRows: 200_000 })).toEqual({
       rowsPerSecond: 5_000,
       secondsLeft: 30,
-    });
-  });
-  it("uses the share of the file read when the total is unknown", () => {
-    expect(importPace({ rowsDone: 1_000, elapsedSeconds: 4, fraction: 0.25 })).toEqual({
-      rowsPerSecond: 250,
-      secondsLeft: 12,
     });
   });
   it("says nothing before there is something to measure, and no time left without a total", () => {
@@ -29,5 +23,7 @@ describe("formatDuration", () => {
     expect(formatDuration(40)).toBe("40 s");
     expect(formatDuration(125)).toBe("2 min 5 s");
     expect(formatDuration(3 * 3600 + 7 * 60)).toBe("3 h 7 min");
+    expect(timeLeft(0.3)).toBe("less than a second left");
+    expect(timeLeft(125)).toBe("about 2 min 5 s left");
   });
 });

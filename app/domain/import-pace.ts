@@ -1,22 +1,24 @@
 /**
  * How fast an import goes and how long it still needs, from what it has done since its rows
  * began to arrive: rows per second, and seconds left when the total is known (a Bulk
- * Operation's object count) or the share done is (a file's bytes read). Null before there is
- * anything to measure.
+ * Operation's object count, or a file's estimated from the share of it read). Null before
+ * there is anything to measure.
  */
 export function importPace(p: {
   rowsDone: number;
   elapsedSeconds: number;
   expectedRows?: number | null;
-  /** Share of the input read, 0..1, when the row count is not known. */
-  fraction?: number | null;
 }): { rowsPerSecond: number; secondsLeft: number | null } | null {
   if (p.rowsDone <= 0 || p.elapsedSeconds <= 0) return null;
   const rowsPerSecond = p.rowsDone / p.elapsedSeconds;
-  let secondsLeft: number | null = null;
-  if (p.expectedRows && p.expectedRows > 0) secondsLeft = Math.max(0, p.expectedRows - p.rowsDone) / rowsPerSecond;
-  else if (p.fraction && p.fraction > 0) secondsLeft = (p.elapsedSeconds * (1 - Math.min(1, p.fraction))) / p.fraction;
+  const secondsLeft =
+    p.expectedRows && p.expectedRows > 0 ? Math.max(0, p.expectedRows - p.rowsDone) / rowsPerSecond : null;
   return { rowsPerSecond, secondsLeft };
+}
+
+/** "about 2 min 5 s left", "about 40 s left", "less than a second left". */
+export function timeLeft(seconds: number): string {
+  return seconds < 1 ? "less than a second left" : `about ${formatDuration(seconds)} left`;
 }
 
 /** "2 min 5 s", "40 s", "under a second". */

@@ -94,6 +94,7 @@ export async function latestImport(shop: string) {
 }
 
 export interface ImportProgress {
+  /** Rows applied (read and written). */
   rows: number;
   orders: number;
   lines: number;
@@ -225,7 +226,8 @@ export async function importOrderHistory(
     bulkOperationId?: string;
     /** An import already claimed with claimImport (a Bulk Operation's). */
     runId?: number;
-    onProgress?: (p: ImportProgress) => void;
+    /** After each chunk is written; rowsRead runs ahead of rows while later chunks wait. */
+    onProgress?: (p: ImportProgress & { rowsRead: number }) => void;
   } = { source: "FILE" },
 ): Promise<ImportSummary> {
   const started = performance.now();
@@ -347,7 +349,7 @@ export async function importOrderHistory(
         heartbeatAt: new Date(),
       },
     });
-    options.onProgress?.({ ...progress, rows: chunk.rowsRead });
+    options.onProgress?.({ ...progress, rows: chunk.rowsRead, rowsRead: progress.rows });
   };
 
   const newChunk = (): Chunk => ({ orders: new Staged(), lines: new Staged(), rowsRead: 0 });

@@ -22,7 +22,7 @@ import { requireAdmin } from "../admin.server";
 import { SEGMENT_NAMES } from "../domain/rfm";
 import type { RfmSegment } from "../generated/prisma/enums";
 import { startHistoryImport } from "../models/bulk-import.server";
-import { formatDuration, importPace } from "../domain/import-pace";
+import { importPace, timeLeft } from "../domain/import-pace";
 import { ImportRunningError, latestImport } from "../models/history-import.server";
 import { computeRfm } from "../models/rfm.server";
 import { countSegments } from "../models/segments.server";
@@ -147,7 +147,7 @@ export default function History() {
                     {run.invalidRows.toLocaleString("en")} rows with errors
                     {run.pace &&
                       ` · ${Math.round(run.pace.rowsPerSecond).toLocaleString("en")} rows/s` +
-                        (run.pace.secondsLeft === null ? "" : ` · about ${formatDuration(run.pace.secondsLeft)} left`)}
+                        (run.pace.secondsLeft === null ? "" : ` · ${timeLeft(run.pace.secondsLeft)}`)}
                   </Text>
                   <Text as="p" tone="subdued">
                     Started {new Date(run.startedAt).toLocaleString("en")}
