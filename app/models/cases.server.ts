@@ -294,7 +294,8 @@ export async function addNote(shop: string, caseId: number, author: string, body
 /**
  * Did follow-up work? For each resolved case of a known customer, within 90 days of its
  * resolution: did the customer order again, answer again with a higher score, or move up a
- * segment (a snapshot taken later, when the segment changed, ranked above the last one before the resolution)?
+ * segment (a snapshot taken later, when the segment changed, ranked above the last one before
+ * the resolution)?
  * `where` narrows the cases (its parameters follow the query's own).
  */
 function outcomeSql(where: string) {
