@@ -209,14 +209,15 @@ interface Chunk {
  * Imports a Bulk Operation's JSONL of orders (one row per order, its line rows anywhere
  * after it) on PostgreSQL's bulk path: rows are parsed (plain JSON.parse: ids are gid
  * strings, so no integer exceeds 2^53) and validated with zod, written in chunks of CHUNK
- * rows to the staging tables with COPY, and applied with a few set-based statements per
- * chunk (customers, orders, lines), in one transaction that also deletes the chunk from
- * staging. The next chunk is parsed while the database applies the previous one; memory is
- * two chunks whatever the file's size. Idempotent: orders are upserted (never over newer
+ * rows to the run's staging tables with COPY, and applied set-based in two transactions per
+ * chunk, each emptying its staging table: customers and orders, then lines. A chunk's orders
+ * go in while the previous chunk's lines do and the next chunk is parsed; at most two parsed
+ * chunks wait, whatever the file's size. Idempotent: orders are upserted (never over newer
  * data) and lines are unique per (order, line id), so importing a file twice, or again after
  * an interrupted run, gives the same data. A malformed row, or one the database refuses, is
- * reported with its line number and the valid rest is imported. Ends by recomputing RFM and
- * refreshing the planner's statistics of the tables it filled. One import per shop at a time.
+ * reported with its line number and the valid rest is imported. Ends by refreshing the
+ * planner's statistics of the tables it filled and recomputing RFM. One import per shop at a
+ * time.
  */
 export async function importOrderHistory(
   shop: string,
@@ -476,7 +477,7 @@ export async function importOrderHistory(
   }
 }
 
-/** Rows written since the last ANALYZE that make one worth its cost (about a second on a large shop). */
+/** Rows an import must have read for an ANALYZE to be worth its cost (about a second on a large shop). */
 const ANALYZE_AFTER_ROWS = 10_000;
 
 /** The database's own words where Prisma's driver adapter wraps them ("Message: undefined"). */
@@ -503,7 +504,7 @@ async function dropStaging(runId: number) {
 }
 
 /** Staging tables of runs that no longer run (their process ended mid-import). */
-export async function dropStaleStaging() {
+async function dropStaleStaging() {
   const stale = await prisma.$queryRaw<{ name: string }[]>`
     SELECT t.tablename::text AS name FROM pg_tables t
     WHERE t.schemaname = current_schema() AND t.tablename::text ~ '^import_staged_(orders|lines)_[0-9]+$'
@@ -525,7 +526,11 @@ export function openFileLines(path: string): { lines: AsyncGenerator<string[]>; 
   };
 }
 
-/** The lines of a file, for importOrderHistory (read with the stream's own backpressure). */
+/**
+ * The lines of a file, for importOrderHistory, read with the stream's own backpressure
+ * (node:readline's async iterator was seen dropping lines here while the loop awaited
+ * database writes).
+ */
 export function fileLines(path: string): AsyncGenerator<string[]> {
   return openFileLines(path).lines;
 }
