@@ -9,13 +9,15 @@ import { latencySummary, openLoop } from "./bench/load";
 import { startApp } from "./bench/app";
 import { exitAfterOutput } from "./lib/output";
 
-// npm run bench -- [--only webhooks|dashboards|import|rfm] [--rate 100] [--seconds 60]
+// npm run bench -- [--only webhooks|dashboards|import|rfm|themes] [--rate 100] [--seconds 60]
 //                  [--database-url postgres://...] [--profile <folder for the app's .cpuprofile>]
 //                  [--dashboards-database-url postgres://...] [--reseed] [--runs 40] [--statements]
 //                  [--rows 500000] [--workers N (PostgreSQL: background work in N worker processes)]
 // Dashboards (scripts/bench/dashboards.ts), history import (scripts/bench/import.ts, on the
 // --database-url server or the embedded database) and RFM (scripts/bench/rfm.ts, on the
-// dashboards' shop) run after the webhooks, each in a process of its own.
+// dashboards' shop) and comment themes (scripts/bench/themes.ts: quality on the labelled
+// comments and comments classified per second) run after the webhooks, each in a process of
+// its own.
 // Webhook intake: signed orders/create at a steady rate on loopback (open loop: a request
 // leaves on schedule whether or not earlier ones have answered), against a baseline of the
 // same HTTP stack answering GET /healthz at the same rate; then checks that every order and
@@ -35,7 +37,7 @@ const { values } = parseArgs({
     workers: { type: "string", default: "0" },
   },
 });
-const PARTS = ["webhooks", "dashboards", "import", "rfm"];
+const PARTS = ["webhooks", "dashboards", "import", "rfm", "themes"];
 if (values.only !== undefined && !PARTS.includes(values.only)) {
   console.error(`--only must be one of ${PARTS.join(", ")}`);
   process.exit(2);
@@ -69,9 +71,17 @@ function runRfm(): number {
   return spawnSync(path.resolve("node_modules/.bin/tsx"), args, { stdio: "inherit" }).status ?? 1;
 }
 
+function runThemes(): number {
+  console.log("\n== Comment themes ==");
+  return (
+    spawnSync(path.resolve("node_modules/.bin/tsx"), ["scripts/bench/themes.ts"], { stdio: "inherit" }).status ?? 1
+  );
+}
+
 if (values.only === "dashboards") await exitAfterOutput(runDashboards());
 if (values.only === "import") await exitAfterOutput(runImport());
 if (values.only === "rfm") await exitAfterOutput(runRfm());
+if (values.only === "themes") await exitAfterOutput(runThemes());
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const workers = Number(values.workers);
@@ -159,5 +169,5 @@ try {
   rmSync(dataRoot, { recursive: true, force: true });
 }
 if (values.only !== "webhooks") {
-  for (const part of [runImport, runDashboards, runRfm]) if (part() !== 0) process.exitCode = 1;
+  for (const part of [runImport, runDashboards, runRfm, runThemes]) if (part() !== 0) process.exitCode = 1;
 }

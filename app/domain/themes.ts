@@ -1,0 +1,318 @@
+import { eld } from "eld/medium";
+import snowball from "snowball-stemmers";
+import { SHOPPER_LOCALES, type ShopperLocale } from "./shopper-locales";
+import type { ThemeDefinition } from "./theme-taxonomy";
+
+/**
+ * Comment themes, explained: a comment's language is detected (falling back to the answer's
+ * locale when the text is too short to tell), its words are stemmed with that language's
+ * Snowball stemmer, and each theme's phrases for the language are matched against the stems.
+ * Every assignment names the words that matched. German and Dutch one-word phrases also match
+ * as the first or last part of a compound, and long words match with one typo.
+ */
+
+const SNOWBALL: Record<ShopperLocale, string> = {
+  en: "english",
+  fr: "french",
+  de: "german",
+  es: "spanish",
+  nl: "dutch",
+};
+const COMPOUNDING: ReadonlySet<ShopperLocale> = new Set(["de", "nl"]);
+// Shorter words are too often another word with one letter changed ("price" and "prime").
+const TYPO_MIN_LENGTH = 6;
+const COMPOUND_PART_MIN_LENGTH = 5;
+// What is left beside the part: an ending after a first part is not a compound (levering is
+// not lever + ing), a short first word before a last part can be (topprijs).
+const REST_AFTER_FIRST_PART = 4;
+const REST_BEFORE_LAST_PART = 3;
+
+eld.setLanguageSubset([...SHOPPER_LOCALES]);
+
+export interface ThemeAssignment {
+  language: ShopperLocale;
+  themes: string[];
+  /** Per theme, the words of the comment that matched it, as written. */
+  matched: Record<string, string[]>;
+}
+
+interface Token {
+  /** As written, for explanations. */
+  text: string;
+  /** Lower case, without accents. */
+  plain: string;
+  /** Stems of the word with and without its accents (shoppers drop them; stemmers use them). */
+  keys: string[];
+}
+
+type WordPattern =
+  { kind: "stem"; keys: string[] } | { kind: "prefix"; prefix: string } | { kind: "exact"; plain: string };
+
+interface Phrase {
+  theme: string;
+  words: WordPattern[];
+}
+
+interface LanguageRules {
+  /** Phrases by every key of their first word. */
+  byFirstKey: Map<string, Phrase[]>;
+  /** For typos: each first-word key and its one-letter deletions, to the keys they came from. */
+  deletions: Map<string, Set<string>>;
+  /** Phrases whose first word is a prefix (`word*`) or written exactly (`"word"`). */
+  prefixed: Phrase[];
+}
+
+export interface ThemeClassifier {
+  readonly themes: readonly string[];
+  classify(text: string, locale?: string | null): ThemeAssignment;
+}
+
+const stemmers = new Map<ShopperLocale, { stem(word: string): string }>();
+const stemCaches = new Map<ShopperLocale, Map<string, string>>();
+
+// The Snowball port takes 10-20 µs a word; shoppers' vocabulary repeats, so a cache makes it
+// a lookup. Bounded: a burst of unusual words empties it rather than growing it.
+function stem(language: ShopperLocale, word: string): string {
+  let cache = stemCaches.get(language);
+  if (!cache) stemCaches.set(language, (cache = new Map()));
+  let stemmed = cache.get(word);
+  if (stemmed === undefined) {
+    let stemmer = stemmers.get(language);
+    if (!stemmer) stemmers.set(language, (stemmer = snowball.newStemmer(SNOWBALL[language])));
+    stemmed = stemmer.stem(word);
+    if (cache.size >= 50_000) cache.clear();
+    cache.set(word, stemmed);
+  }
+  return stemmed;
+}
+
+export function withoutAccents(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}/gu, "");
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** Words of a text; elisions (l'emballage, j'ai) and hyphens split words apart. */
+function tokenize(language: ShopperLocale, text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const match of text.normalize("NFKC").toLowerCase().matchAll(WORD)) {
+    const word = match[0];
+    const plain = withoutAccents(word);
+    const a = withoutAccents(stem(language, word));
+    const b = plain === word ? a : stem(language, plain);
+    tokens.push({ text: word, plain, keys: a === b ? [a] : [a, b] });
+  }
+  return tokens;
+}
+
+function oneLetterDeletions(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
+}
+
+/**
+ * One letter dropped, added, or two neighbours swapped: the typos of a hurried thumb
+ * (delivry, recieved). A letter replaced by another is not counted: it is as often another
+ * word (contest and content).
+ */
+function withinOneTypo(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+function isTypoOf(tokenKey: string, phraseKey: string): boolean {
+  // Shoppers mistype the middle of a word, not its first letter; a different first letter is
+  // usually a different word (envoyé and renvoyé).
+  return (
+    tokenKey[0] === phraseKey[0] &&
+    Math.max(tokenKey.length, phraseKey.length) >= TYPO_MIN_LENGTH &&
+    Math.min(tokenKey.length, phraseKey.length) >= TYPO_MIN_LENGTH - 1 &&
+    withinOneTypo(tokenKey, phraseKey)
+  );
+}
+
+/**
+ * A phrase's words are stemmed, except a word in double quotes, which must be written as it
+ * is ("ups" the carrier, not "up"); a last word ending in `*` is a prefix.
+ */
+function compilePhrase(language: ShopperLocale, theme: string, phrase: string): Phrase | null {
+  const words: WordPattern[] = [];
+  for (const part of phrase.trim().matchAll(/"([^"]*)"|[^\s"]+/g)) {
+    if (part[1] !== undefined) {
+      for (const t of tokenize(language, part[1])) words.push({ kind: "exact", plain: t.plain });
+      continue;
+    }
+    const prefix = part[0].endsWith("*");
+    const tokens = tokenize(language, prefix ? part[0].slice(0, -1) : part[0]);
+    tokens.forEach((t, i) =>
+      words.push(
+        prefix && i === tokens.length - 1 ? { kind: "prefix", prefix: t.plain } : { kind: "stem", keys: t.keys },
+      ),
+    );
+  }
+  return words.length > 0 ? { theme, words } : null;
+}
+
+function compileLanguage(language: ShopperLocale, themes: ThemeDefinition[]): LanguageRules {
+  const rules: LanguageRules = { byFirstKey: new Map(), deletions: new Map(), prefixed: [] };
+  for (const theme of themes) {
+    if (!theme.enabled) continue;
+    for (const text of theme.phrases[language] ?? []) {
+      const phrase = compilePhrase(language, theme.key, text);
+      if (!phrase) continue;
+      const first = phrase.words[0]!;
+      if (first.kind !== "stem") {
+        rules.prefixed.push(phrase);
+        continue;
+      }
+      for (const key of first.keys) {
+        const list = rules.byFirstKey.get(key);
+        if (list) list.push(phrase);
+        else rules.byFirstKey.set(key, [phrase]);
+        if (key.length >= TYPO_MIN_LENGTH - 1) {
+          for (const variant of [key, ...oneLetterDeletions(key)]) {
+            const keys = rules.deletions.get(variant);
+            if (keys) keys.add(key);
+            else rules.deletions.set(variant, new Set([key]));
+          }
+        }
+      }
+    }
+  }
+  return rules;
+}
+
+function wordMatches(token: Token, pattern: WordPattern): boolean {
+  if (pattern.kind === "prefix") return token.plain.startsWith(pattern.prefix);
+  if (pattern.kind === "exact") return token.plain === pattern.plain;
+  return token.keys.some((key) => pattern.keys.some((p) => key === p || isTypoOf(key, p)));
+}
+
+/** Phrases whose first word this token is, exactly or with one typo. */
+function candidates(rules: LanguageRules, token: Token): { phrases: Phrase[]; exact: boolean } {
+  const exact: Phrase[] = [];
+  for (const key of token.keys) exact.push(...(rules.byFirstKey.get(key) ?? []));
+  for (const phrase of rules.prefixed) if (wordMatches(token, phrase.words[0]!)) exact.push(phrase);
+  if (exact.length > 0) return { phrases: exact, exact: true };
+  const fuzzy = new Set<string>();
+  for (const key of token.keys) {
+    if (key.length < TYPO_MIN_LENGTH - 1) continue;
+    for (const variant of [key, ...oneLetterDeletions(key)]) {
+      for (const original of rules.deletions.get(variant) ?? []) if (isTypoOf(key, original)) fuzzy.add(original);
+    }
+  }
+  return { phrases: [...fuzzy].flatMap((key) => rules.byFirstKey.get(key) ?? []), exact: false };
+}
+
+/** One-word phrases found as the first or last part of a compound (Lieferzeit, verzendkosten). */
+function compoundParts(rules: LanguageRules, token: Token): Phrase[] {
+  const found: Phrase[] = [];
+  const oneWord = (part: string) => (rules.byFirstKey.get(part) ?? []).filter((p) => p.words.length === 1);
+  for (const key of token.keys) {
+    for (let cut = COMPOUND_PART_MIN_LENGTH; cut <= key.length - REST_BEFORE_LAST_PART; cut++) {
+      if (key.length - cut >= REST_AFTER_FIRST_PART) found.push(...oneWord(key.slice(0, cut)));
+      found.push(...oneWord(key.slice(key.length - cut)));
+    }
+  }
+  return found;
+}
+
+// A phrase's words may have two other words between them ("delivery was very fast").
+const MAX_GAP = 2;
+
+function matchPhrase(phrase: Phrase, tokens: Token[], start: number): number | null {
+  let at = start;
+  for (let w = 1; w < phrase.words.length; w++) {
+    let next: number | null = null;
+    for (let i = at + 1; i <= at + 1 + MAX_GAP && i < tokens.length; i++) {
+      if (wordMatches(tokens[i]!, phrase.words[w]!)) {
+        next = i;
+        break;
+      }
+    }
+    if (next === null) return null;
+    at = next;
+  }
+  return at;
+}
+
+export function detectCommentLanguage(text: string, locale?: string | null): ShopperLocale {
+  const fallback = (SHOPPER_LOCALES as readonly string[]).find((l) => l === locale?.slice(0, 2).toLowerCase()) as
+    ShopperLocale | undefined;
+  const result = eld.detect(text);
+  const detected = (SHOPPER_LOCALES as readonly string[]).includes(result.language)
+    ? (result.language as ShopperLocale)
+    : undefined;
+  if (detected && (result.isReliable() || !fallback)) return detected;
+  return fallback ?? detected ?? "en";
+}
+
+export function compileThemeClassifier(themes: ThemeDefinition[]): ThemeClassifier {
+  const enabled = themes.filter((t) => t.enabled);
+  const order = new Map(enabled.map((t, i) => [t.key, i]));
+  const byLanguage = new Map<ShopperLocale, LanguageRules>(
+    SHOPPER_LOCALES.map((language) => [language, compileLanguage(language, enabled)]),
+  );
+  return {
+    themes: enabled.map((t) => t.key),
+    classify(text, locale) {
+      const language = detectCommentLanguage(text, locale);
+      const rules = byLanguage.get(language)!;
+      const tokens = tokenize(language, text);
+      const spans: { theme: string; start: number; end: number }[] = [];
+      const add = (theme: string, start: number, end: number) => spans.push({ theme, start, end });
+      tokens.forEach((token, i) => {
+        const { phrases, exact } = candidates(rules, token);
+        let whole = false;
+        for (const phrase of phrases) {
+          const end = phrase.words.length === 1 ? i : matchPhrase(phrase, tokens, i);
+          if (end === null) continue;
+          if (phrase.words.length === 1 && exact) whole = true;
+          add(phrase.theme, i, end);
+        }
+        // A word that is itself a phrase is not taken apart (Versandkosten is a cost, not a delivery).
+        if (!whole && COMPOUNDING.has(language)) {
+          for (const phrase of compoundParts(rules, token)) add(phrase.theme, i, i);
+        }
+      });
+      // The longest phrase speaks for its words: "wrong size" is a wrong item, not the fit, and
+      // "rapport qualité prix" is the price, not the quality.
+      const kept = spans.filter(
+        (span) =>
+          !spans.some(
+            (other) =>
+              other.start <= span.start && other.end >= span.end && other.end - other.start > span.end - span.start,
+          ),
+      );
+      // Overlapping phrases of one theme are one mention ("sent the wrong" + "wrong size").
+      kept.sort((a, b) => a.start - b.start || b.end - a.end);
+      const merged = new Map<string, { start: number; end: number }[]>();
+      for (const span of kept) {
+        const list = merged.get(span.theme) ?? [];
+        const last = list[list.length - 1];
+        if (last && span.start <= last.end) last.end = Math.max(last.end, span.end);
+        else list.push({ start: span.start, end: span.end });
+        merged.set(span.theme, list);
+      }
+      const words = (span: { start: number; end: number }) =>
+        tokens
+          .slice(span.start, span.end + 1)
+          .map((t) => t.text)
+          .join(" ");
+      const matched = new Map([...merged].map(([theme, list]) => [theme, [...new Set(list.map(words))]]));
+      const assigned = [...matched.keys()].sort((a, b) => order.get(a)! - order.get(b)!);
+      return {
+        language,
+        themes: assigned,
+        matched: Object.fromEntries(assigned.map((theme) => [theme, matched.get(theme)!])),
+      };
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import fs from "node:fs";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { DEFAULT_THEMES } from "../app/domain/theme-taxonomy";
+import { compileThemeClassifier } from "../app/domain/themes";
+import { splitLines } from "../app/lib/lines";
+import { exitAfterOutput, isClosedPipe, write } from "./lib/output";
+
+const USAGE = `Usage: npm run themes -- classify [--file <comments.txt>] [--locale en|fr|de|es|nl]
+
+  classify   reads one comment per line (standard input when no --file) and prints, for each
+             line in order, one JSON object on its own line: the comment's language, its themes
+             and, per theme, the words that matched. --locale is the language assumed when a
+             comment is too short to tell (default: none, English as a last resort).`;
+
+const ArgsSchema = z.object({
+  file: z.string().min(1, "--file needs a path").optional(),
+  locale: z.enum(["en", "fr", "de", "es", "nl"], { message: "--locale must be one of en, fr, de, es, nl" }).optional(),
+});
+
+async function main(): Promise<number> {
+  const [command, ...rest] = process.argv.slice(2);
+  if (command !== "classify") {
+    await write(
+      command ? process.stderr : process.stdout,
+      `${command ? `Unknown command "${command}".\n\n` : ""}${USAGE}\n`,
+    );
+    return 2;
+  }
+  let args: z.infer<typeof ArgsSchema>;
+  try {
+    const { values } = parseArgs({
+      args: rest,
+      options: { file: { type: "string" }, locale: { type: "string" } },
+      strict: true,
+    });
+    args = ArgsSchema.parse(values);
+  } catch (error) {
+    const message =
+      error instanceof z.ZodError ? error.issues.map((i) => i.message).join("\n") : (error as Error).message;
+    await write(process.stderr, `${message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  let input: AsyncIterable<string>;
+  if (args.file) {
+    try {
+      await fs.promises.access(args.file, fs.constants.R_OK);
+    } catch {
+      await write(process.stderr, `Cannot read ${args.file}.\n`);
+      return 1;
+    }
+    input = fs.createReadStream(args.file, { encoding: "utf8" });
+  } else {
+    process.stdin.setEncoding("utf8");
+    input = process.stdin;
+  }
+  const classifier = compileThemeClassifier(DEFAULT_THEMES);
+  for await (const lines of splitLines(input)) {
+    if (lines.length === 0) continue;
+    const out = lines.map((text) => {
+      const { language, themes, matched } = classifier.classify(text, args.locale);
+      return `${JSON.stringify({ text, language, themes, matched })}\n`;
+    });
+    await write(process.stdout, out.join(""));
+  }
+  return 0;
+}
+
+process.stdout.on("error", (error) => {
+  if (!isClosedPipe(error)) throw error;
+});
+
+main().then(exitAfterOutput, async (error: unknown) => {
+  if (isClosedPipe(error)) return exitAfterOutput(0);
+  await write(process.stderr, `${error instanceof Error ? error.message : String(error)}\n`).catch(() => undefined);
+  return exitAfterOutput(1);
+});
