@@ -291,13 +291,14 @@ export function compileThemeClassifier(themes: ThemeDefinition[]): ThemeClassifi
               other.start <= span.start && other.end >= span.end && other.end - other.start > span.end - span.start,
           ),
       );
-      // Overlapping phrases of one theme are one mention ("sent the wrong" + "wrong size").
+      // Overlapping or touching phrases of one theme are one mention ("sent the wrong" and
+      // "wrong size", "Kundenservice" and "antwortet").
       kept.sort((a, b) => a.start - b.start || b.end - a.end);
       const merged = new Map<string, { start: number; end: number }[]>();
       for (const span of kept) {
         const list = merged.get(span.theme) ?? [];
         const last = list[list.length - 1];
-        if (last && span.start <= last.end) last.end = Math.max(last.end, span.end);
+        if (last && span.start <= last.end + 1) last.end = Math.max(last.end, span.end);
         else list.push({ start: span.start, end: span.end });
         merged.set(span.theme, list);
       }

@@ -135,8 +135,12 @@ export async function recordAnswer(input: {
       caseId: followUp?.caseId ?? null,
     } as const;
   });
-  // Alerts, tags and the Flow trigger go out after the answer is safely stored.
-  if (!result.closed) wake("actions");
+  // Alerts, tags and the Flow trigger go out after the answer is safely stored; its comment's
+  // themes are found beside them.
+  if (!result.closed) {
+    wake("actions");
+    wake("themes");
+  }
   return result;
 }
 

@@ -5,10 +5,14 @@ import { openDatabase } from "../db.server";
 import { env } from "../env.server";
 import { drainInbox } from "../inbox-runner.server";
 import { logger } from "../logger.server";
+import { classifyCommentsSoon } from "./themes-runner.server";
 
-/** What a request leaves for the background: deliveries to apply, answer actions, imports to advance. */
-export type Work = "inbox" | "actions" | "imports";
-const WORK: readonly Work[] = ["inbox", "actions", "imports"];
+/**
+ * What a request leaves for the background: deliveries to apply, answer actions, imports to
+ * advance, comments to classify.
+ */
+export type Work = "inbox" | "actions" | "imports" | "themes";
+const WORK: readonly Work[] = ["inbox", "actions", "imports", "themes"];
 const CHANNEL = "nps_work";
 const KEY = Symbol.for("nps.worker-process");
 
@@ -26,6 +30,7 @@ export function doesBackgroundWork(): boolean {
 export function doWork(work: Work): Promise<void> {
   if (work === "inbox") return drainInbox();
   if (work === "actions") return runActionsSoon();
+  if (work === "themes") return classifyCommentsSoon();
   return drainInbox().then(() => pollBulkImportsNow());
 }
 

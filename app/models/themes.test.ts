@@ -1,0 +1,181 @@
+import { describe, expect, it } from "vitest";
+import { orderPayload, type Payload } from "../../test/orders";
+import { callAction, examplePayload, uniqueShop, webhookRequest } from "../../test/shopify";
+import prisma from "../db.server";
+import { action as customersRedact } from "../routes/webhooks.customers.redact";
+import { action as ordersCreate } from "../routes/webhooks.orders.create";
+import { recordAnswer } from "./answers.server";
+import { classifyPendingComments, listShopThemes, readThemeProgress } from "./themes.server";
+
+async function send(shop: string, topic: string, body: Payload, action = ordersCreate) {
+  const res = await callAction(action, webhookRequest(topic, body, { shop }));
+  expect(res.status, await res.clone().text()).toBe(200);
+}
+
+/** An order with its before-delivery invitation, for a customer of its own. */
+async function invitationFor(shop: string, customerId: bigint) {
+  const order = orderPayload((p) => {
+    const now = new Date().toISOString();
+    p.created_at = now;
+    p.processed_at = now;
+    p.updated_at = now;
+    p.customer.id = customerId;
+    p.customer.admin_graphql_api_id = `gid://shopify/Customer/${customerId}`;
+    p.customer.email = `c${customerId}@example.com`;
+    p.email = `c${customerId}@example.com`;
+  });
+  await send(shop, "orders/create", order);
+  const order_ = await prisma.order.findFirstOrThrow({ where: { shop, shopifyId: BigInt(order.id) } });
+  return prisma.surveyInvitation.findFirstOrThrow({ where: { orderId: order_.id, stage: "PRE_DELIVERY" } });
+}
+
+async function classifyAll() {
+  while ((await classifyPendingComments(2)) > 0);
+}
+
+const themesOf = async (responseId: number) =>
+  (await prisma.responseTheme.findMany({ where: { responseId }, orderBy: { theme: "asc" } })).map((t) => ({
+    theme: t.theme,
+    words: t.words,
+  }));
+
+describe("comment themes in the database", () => {
+  it("classifies answers' comments in the background, again when a comment changes, and forgets emptied ones", async () => {
+    const shop = uniqueShop("themes");
+    const a = await invitationFor(shop, 8_100_000_000_001n);
+    const b = await invitationFor(shop, 8_100_000_000_002n);
+    const c = await invitationFor(shop, 8_100_000_000_003n);
+    const first = await recordAnswer({
+      invitationId: a.id,
+      score: 3,
+      comment: "Le colis est arrivé en retard et la boîte était écrasée",
+      channel: "EMAIL",
+      locale: "fr",
+    });
+    const second = await recordAnswer({
+      invitationId: b.id,
+      score: 10,
+      comment: "Top!",
+      channel: "EMAIL",
+      locale: "de",
+    });
+    await recordAnswer({ invitationId: c.id, score: 8, comment: null, channel: "EMAIL", locale: "en" });
+    if (first.closed || second.closed) throw new Error("a survey was closed");
+
+    expect(await readThemeProgress(shop)).toEqual({ comments: 2, pending: 2 });
+    await classifyAll();
+    expect(await readThemeProgress(shop)).toEqual({ comments: 2, pending: 0 });
+    expect(await themesOf(first.responseId)).toEqual([
+      { theme: "damaged", words: ["écrasée"] },
+      { theme: "delivery_time", words: ["en retard"] },
+      { theme: "packaging", words: ["boîte"] },
+    ]);
+    expect(await themesOf(second.responseId)).toEqual([]);
+    const classified = await prisma.commentClassification.findUniqueOrThrow({
+      where: { responseId: first.responseId },
+    });
+    expect(classified).toMatchObject({ pending: false, language: "fr" });
+
+    // Edited: the old themes go at once, the new comment waits for the worker.
+    await recordAnswer({
+      invitationId: a.id,
+      score: 5,
+      comment: "wrong size sent",
+      channel: "EMAIL",
+      locale: "fr",
+    });
+    expect(await themesOf(first.responseId)).toEqual([]);
+    expect(await readThemeProgress(shop)).toEqual({ comments: 2, pending: 1 });
+    await classifyAll();
+    expect(await themesOf(first.responseId)).toEqual([{ theme: "wrong_or_missing", words: ["wrong size"] }]);
+
+    // A score changed without touching the comment keeps its themes.
+    await recordAnswer({ invitationId: a.id, score: 6, channel: "EMAIL", locale: "fr" });
+    expect(await readThemeProgress(shop)).toEqual({ comments: 2, pending: 0 });
+    expect(await themesOf(first.responseId)).toHaveLength(1);
+
+    // Emptied: nothing is left to classify.
+    await recordAnswer({ invitationId: a.id, score: 6, comment: "  ", channel: "EMAIL", locale: "fr" });
+    expect(await themesOf(first.responseId)).toEqual([]);
+    expect(await readThemeProgress(shop)).toEqual({ comments: 1, pending: 0 });
+  });
+
+  it("erases the quoted words of a redacted customer's comments with the comments", async () => {
+    const shop = uniqueShop("themes");
+    const customerId = 8_200_000_000_001n;
+    const inv = await invitationFor(shop, customerId);
+    const answer = await recordAnswer({
+      invitationId: inv.id,
+      score: 2,
+      comment: "Kundenservice antwortet nie",
+      channel: "EMAIL",
+      locale: "de",
+    });
+    if (answer.closed) throw new Error("the survey was closed");
+    await classifyAll();
+    expect(await themesOf(answer.responseId)).toEqual([
+      { theme: "customer_service", words: ["kundenservice antwortet"] },
+    ]);
+
+    await send(
+      shop,
+      "customers/redact",
+      {
+        ...examplePayload("customers/redact"),
+        shop_domain: shop,
+        customer: { id: Number(customerId), email: `c${customerId}@example.com`, phone: null },
+        orders_to_redact: [],
+      },
+      customersRedact,
+    );
+    expect(await prisma.responseTheme.count({ where: { shop } })).toBe(0);
+    expect(await prisma.commentClassification.count({ where: { shop } })).toBe(0);
+  });
+
+  it("reads a shop's themes as the defaults with the shop's changes and its own themes", async () => {
+    const shop = uniqueShop("themes");
+    await invitationFor(shop, 8_300_000_000_001n);
+    await prisma.shopTheme.createMany({
+      data: [
+        {
+          shop,
+          key: "packaging",
+          enabled: false,
+          label: { en: "Boxes" },
+          description: {},
+          phrases: { en: ["box"], fr: "not a list" },
+        },
+        {
+          shop,
+          key: "courier_bpost",
+          label: { en: "Bpost", nl: "Bpost" },
+          description: {},
+          phrases: { nl: ["bpost"] },
+          position: 1,
+        },
+      ],
+    });
+    const themes = await listShopThemes(shop);
+    expect(themes.map((t) => t.key)).toEqual([
+      "delivery_time",
+      "delivery_problem",
+      "damaged",
+      "wrong_or_missing",
+      "product_quality",
+      "size_fit",
+      "price_value",
+      "customer_service",
+      "returns_refunds",
+      "packaging",
+      "website_checkout",
+      "stock_range",
+      "courier_bpost",
+    ]);
+    const packaging = themes.find((t) => t.key === "packaging")!;
+    expect(packaging).toMatchObject({ enabled: false, label: { en: "Boxes", fr: "Emballage" } });
+    // A malformed language keeps the default's phrases rather than breaking the classifier.
+    expect(packaging.phrases.en).toEqual(["box"]);
+    expect(packaging.phrases.fr).toContain("emballage");
+    expect(themes.at(-1)).toMatchObject({ key: "courier_bpost", enabled: true, phrases: { nl: ["bpost"], en: [] } });
+  });
+});

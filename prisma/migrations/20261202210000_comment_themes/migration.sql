@@ -1,0 +1,92 @@
+-- AlterTable
+ALTER TABLE "shops" ADD COLUMN     "themes_version" INTEGER NOT NULL DEFAULT 1;
+
+-- CreateTable
+CREATE TABLE "shop_themes" (
+    "shop" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "label" JSONB NOT NULL,
+    "description" JSONB NOT NULL,
+    "phrases" JSONB NOT NULL,
+    "enabled" BOOLEAN NOT NULL DEFAULT true,
+    "position" INTEGER NOT NULL DEFAULT 0,
+    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "shop_themes_pkey" PRIMARY KEY ("shop","key")
+);
+
+-- CreateTable
+CREATE TABLE "comment_classifications" (
+    "response_id" INTEGER NOT NULL,
+    "shop" TEXT NOT NULL,
+    "pending" BOOLEAN NOT NULL DEFAULT true,
+    "language" TEXT,
+    "classified_at" TIMESTAMP(3),
+
+    CONSTRAINT "comment_classifications_pkey" PRIMARY KEY ("response_id")
+);
+
+-- CreateTable
+CREATE TABLE "response_themes" (
+    "response_id" INTEGER NOT NULL,
+    "shop" TEXT NOT NULL,
+    "theme" TEXT NOT NULL,
+    "words" TEXT[],
+
+    CONSTRAINT "response_themes_pkey" PRIMARY KEY ("response_id","theme")
+);
+
+-- CreateIndex
+CREATE INDEX "response_themes_shop_theme_response_id_idx" ON "response_themes"("shop", "theme", "response_id");
+
+-- AddForeignKey
+ALTER TABLE "shop_themes" ADD CONSTRAINT "shop_themes_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shops"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "comment_classifications" ADD CONSTRAINT "comment_classifications_response_id_fkey" FOREIGN KEY ("response_id") REFERENCES "responses"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "comment_classifications" ADD CONSTRAINT "comment_classifications_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shops"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "response_themes" ADD CONSTRAINT "response_themes_response_id_fkey" FOREIGN KEY ("response_id") REFERENCES "responses"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "response_themes" ADD CONSTRAINT "response_themes_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shops"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Hand-written: comments are classified by the background worker (app/models/themes.server.ts),
+-- which takes the pending rows; every writer of comments leaves them pending through these
+-- triggers, whichever path it takes (answers, the demo, imports, edits). The worker takes the
+-- newest first, so that a new answer is not kept waiting behind a shop's backfill.
+CREATE INDEX "comment_classifications_pending_idx" ON "comment_classifications" ("response_id" DESC) WHERE "pending";
+
+CREATE FUNCTION "responses_comment_inserted"() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO "comment_classifications" ("response_id", "shop")
+  SELECT n."id", n."shop" FROM "new_rows" n WHERE btrim(n."comment") <> ''
+  ON CONFLICT ("response_id") DO UPDATE SET "pending" = true, "language" = NULL, "classified_at" = NULL;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER "responses_comment_inserted" AFTER INSERT ON "responses"
+  REFERENCING NEW TABLE AS "new_rows" FOR EACH STATEMENT EXECUTE FUNCTION "responses_comment_inserted"();
+
+-- A changed comment loses its themes at once (they quote its words, which a redaction must
+-- erase) and waits to be classified again; an emptied one has nothing left to classify.
+CREATE FUNCTION "responses_comment_changed"() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM "response_themes" WHERE "response_id" = NEW."id";
+  IF btrim(COALESCE(NEW."comment", '')) = '' THEN
+    DELETE FROM "comment_classifications" WHERE "response_id" = NEW."id";
+  ELSE
+    INSERT INTO "comment_classifications" ("response_id", "shop") VALUES (NEW."id", NEW."shop")
+    ON CONFLICT ("response_id") DO UPDATE SET "pending" = true, "language" = NULL, "classified_at" = NULL;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER "responses_comment_changed" AFTER UPDATE OF "comment" ON "responses"
+  FOR EACH ROW WHEN (OLD."comment" IS DISTINCT FROM NEW."comment") EXECUTE FUNCTION "responses_comment_changed"();
+
+-- The comments already stored: the worker classifies them as a backfill, with progress.
+INSERT INTO "comment_classifications" ("response_id", "shop")
+SELECT "id", "shop" FROM "responses" WHERE btrim("comment") <> '';
