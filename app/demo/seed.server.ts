@@ -294,13 +294,17 @@ async function seedDataRequests(shop: string) {
   });
   const day = 86_400_000;
   for (const [i, c] of customers.entries()) {
-    const { id } = await prisma.$transaction((tx) =>
-      assembleCustomerData(tx, shop, {
-        shop_id: 1n,
-        shop_domain: shop,
-        customer: { id: c.shopifyId, email: c.email },
-        orders_requested: c.orders.map((o) => o.shopifyId),
-      }),
+    // As the webhook inbox allows it: on a freshly generated large shop the first request
+    // reads from a cold cache (5 s measured for 200,000 customers on a busy 2-core machine).
+    const { id } = await prisma.$transaction(
+      (tx) =>
+        assembleCustomerData(tx, shop, {
+          shop_id: 1n,
+          shop_domain: shop,
+          customer: { id: c.shopifyId, email: c.email },
+          orders_requested: c.orders.map((o) => o.shopifyId),
+        }),
+      { timeout: 60_000, maxWait: 30_000 },
     );
     const createdAt = new Date(Date.now() - [2, 14, 45][i]! * day);
     const downloadedAt = i === 0 ? null : new Date(Date.now() - [0, 12, 40][i]! * day);
