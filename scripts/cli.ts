@@ -9,10 +9,12 @@ const USAGE = `Usage: npm run <command> -- [--option value ...]
   stats   --shop <domain>                      counts of orders, lines, customers, invitations, answers, cases (JSON)
   import  --shop <domain> --file <orders.jsonl>  import order history (Bulk Operation JSONL); JSON summary
   rfm     --shop <domain> [--as-of YYYY-MM-DD] [--format csv|json]   RFM scores and segment per customer
-  report  --shop <domain> [--by overall|stage|vendor|segment|week|month|country|channel]
+  report  --shop <domain> [--by overall|stage|vendor|segment|week|month|country|channel|theme]
           [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--stage pre|post] [--channel email|thank_you|order_status|storefront]
           [--vendor <name>] [--segment champions|loyal|...|none] [--country DE] [--format json|csv]
-                                               NPS with 95% intervals per group, as the dashboards show it
+                                               NPS with 95% intervals per group, as the dashboards show it;
+                                               by theme: answers mentioning each comment theme, their share,
+                                               NPS and impact on the NPS, before and after delivery
                                                (all answers when no dates are given)
   webhooks [--shop <domain>] [--retry failed | --purge failed]
                                                deliveries set aside as failed, with their count (JSON);

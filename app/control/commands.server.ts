@@ -4,9 +4,10 @@ import { z } from "zod";
 import prisma, { migrateDatabase } from "../db.server";
 import { AnalyticsFiltersSchema, IsoDateSchema as IsoDate } from "../domain/analytics-filters";
 import { importPace, timeLeft } from "../domain/import-pace";
-import { reportToCsv } from "../domain/report-csv";
+import { reportToCsv, themeReportToCsv } from "../domain/report-csv";
 import { csvCell } from "../lib/csv";
 import { GROUP_BYS, reportNps, UnknownShopError } from "../models/analytics.server";
+import { reportThemes } from "../models/theme-analytics.server";
 import { ImportRunningError, importOrderHistory, openFileLines } from "../models/history-import.server";
 import { computeRfm, listRfm } from "../models/rfm.server";
 import { getShopStats, ShopNotFoundError } from "../models/stats.server";
@@ -119,7 +120,7 @@ export const commands = {
     args: z
       .object({
         shop: ShopDomainSchema,
-        by: z.enum(GROUP_BYS).default("overall"),
+        by: z.enum([...GROUP_BYS, "theme"]).default("overall"),
         format: z.enum(["json", "csv"]).default("json"),
         ...AnalyticsFiltersSchema.shape,
       })
@@ -129,11 +130,15 @@ export const commands = {
       by,
       format,
       ...filters
-    }: { shop: string; by: (typeof GROUP_BYS)[number]; format: "json" | "csv" } & z.infer<
+    }: { shop: string; by: (typeof GROUP_BYS)[number] | "theme"; format: "json" | "csv" } & z.infer<
       typeof AnalyticsFiltersSchema
     >): Promise<CommandOutput> => {
       try {
         // Without dates the report covers all answers; the pages default to the last 12 months.
+        if (by === "theme") {
+          const themes = await reportThemes(shop, filters, "all");
+          return format === "csv" ? { text: themeReportToCsv(themes) } : { result: themes };
+        }
         const report = await reportNps(shop, by, filters, "all");
         return format === "csv" ? { text: reportToCsv(report) } : { result: report };
       } catch (error) {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareNps, estimateNps, npsVariance } from "./nps";
+import { compareNps, estimateNps, npsVariance, npsImpact } from "./nps";
 
 const counts = fc.record({ promoters: fc.nat(500), passives: fc.nat(500), detractors: fc.nat(500) });
 
@@ -93,5 +93,24 @@ describe("comparing two groups", () => {
         expect(ab.significant).toBe(ba.significant);
       }),
     );
+  });
+});
+
+describe("the impact of a group of answers", () => {
+  it("is the NPS of all minus the NPS without the group", () => {
+    // 10 answers: 5 promoters, 2 passives, 3 detractors = NPS 20. The group: 2 detractors
+    // and 1 passive; without them 5 promoters, 1 passive, 1 detractor = NPS 57.1.
+    const all = { promoters: 5, passives: 2, detractors: 3 };
+    const impact = npsImpact(all, { promoters: 0, passives: 1, detractors: 2 });
+    expect(impact).toBeCloseTo(20 - 400 / 7, 6);
+    expect(npsImpact(all, { promoters: 3, passives: 0, detractors: 0 })).toBeCloseTo(20 - -100 / 7, 6);
+  });
+
+  it("is null when nothing is left without the group, or nothing was there", () => {
+    const all = { promoters: 1, passives: 1, detractors: 1 };
+    expect(npsImpact(all, all)).toBeNull();
+    expect(
+      npsImpact({ promoters: 0, passives: 0, detractors: 0 }, { promoters: 0, passives: 0, detractors: 0 }),
+    ).toBeNull();
   });
 });

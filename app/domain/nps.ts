@@ -90,3 +90,19 @@ export function compareNps(a: CategoryCounts, b: CategoryCounts): NpsDifference 
     significant: low > 0 || high < 0,
   };
 }
+
+/**
+ * What a group of answers does to the NPS of all of them, in points: the NPS of all answers
+ * minus the NPS they would have without the group's. Negative when the group pulls the score
+ * down (a complaint), positive when it lifts it (praise); null when either NPS is undefined.
+ */
+export function npsImpact(all: CategoryCounts, group: CategoryCounts): number | null {
+  const rest = {
+    promoters: all.promoters - group.promoters,
+    passives: all.passives - group.passives,
+    detractors: all.detractors - group.detractors,
+  };
+  const whole = estimateNps(all).nps;
+  const without = estimateNps(rest).nps;
+  return whole === null || without === null ? null : whole - without;
+}

@@ -227,9 +227,11 @@ function compoundParts(rules: LanguageRules, token: Token): Phrase[] {
 // A phrase's words may have two other words between them ("delivery was very fast").
 const MAX_GAP = 2;
 
-function matchPhrase(phrase: Phrase, tokens: Token[], start: number): number | null {
-  let at = start;
+/** The positions of the phrase's words from `start` on, or null when it does not follow. */
+function matchPhrase(phrase: Phrase, tokens: Token[], start: number): number[] | null {
+  const positions = [start];
   for (let w = 1; w < phrase.words.length; w++) {
+    const at = positions[positions.length - 1]!;
     let next: number | null = null;
     for (let i = at + 1; i <= at + 1 + MAX_GAP && i < tokens.length; i++) {
       if (wordMatches(tokens[i]!, phrase.words[w]!)) {
@@ -238,9 +240,9 @@ function matchPhrase(phrase: Phrase, tokens: Token[], start: number): number | n
       }
     }
     if (next === null) return null;
-    at = next;
+    positions.push(next);
   }
-  return at;
+  return positions;
 }
 
 export function detectCommentLanguage(text: string, locale?: string | null): ShopperLocale {
@@ -266,48 +268,52 @@ export function compileThemeClassifier(themes: ThemeDefinition[]): ThemeClassifi
       const language = detectCommentLanguage(text, locale);
       const rules = byLanguage.get(language)!;
       const tokens = tokenize(language, text);
-      const spans: { theme: string; start: number; end: number }[] = [];
-      const add = (theme: string, start: number, end: number) => spans.push({ theme, start, end });
+      // Each match: its theme and the positions of the words it took (words skipped in a gap
+      // are not its own).
+      const spans: { theme: string; at: number[] }[] = [];
       tokens.forEach((token, i) => {
         const { phrases, exact } = candidates(rules, token);
         let whole = false;
         for (const phrase of phrases) {
-          const end = phrase.words.length === 1 ? i : matchPhrase(phrase, tokens, i);
-          if (end === null) continue;
+          const at = phrase.words.length === 1 ? [i] : matchPhrase(phrase, tokens, i);
+          if (at === null) continue;
           if (phrase.words.length === 1 && exact) whole = true;
-          add(phrase.theme, i, end);
+          spans.push({ theme: phrase.theme, at });
         }
         // A word that is itself a phrase is not taken apart (Versandkosten is a cost, not a delivery).
         if (!whole && COMPOUNDING.has(language)) {
-          for (const phrase of compoundParts(rules, token)) add(phrase.theme, i, i);
+          for (const phrase of compoundParts(rules, token)) spans.push({ theme: phrase.theme, at: [i] });
         }
       });
       // The longest phrase speaks for its words: "wrong size" is a wrong item, not the fit, and
       // "rapport qualité prix" is the price, not the quality.
       const kept = spans.filter(
         (span) =>
-          !spans.some(
-            (other) =>
-              other.start <= span.start && other.end >= span.end && other.end - other.start > span.end - span.start,
-          ),
+          !spans.some((other) => other.at.length > span.at.length && span.at.every((i) => other.at.includes(i))),
       );
       // Overlapping or touching phrases of one theme are one mention ("sent the wrong" and
-      // "wrong size", "Kundenservice" and "antwortet").
-      kept.sort((a, b) => a.start - b.start || b.end - a.end);
-      const merged = new Map<string, { start: number; end: number }[]>();
+      // "wrong size", "Kundenservice" and "antwortet"); a gap is shown as "…".
+      const positions = new Map<string, Set<number>>();
       for (const span of kept) {
-        const list = merged.get(span.theme) ?? [];
-        const last = list[list.length - 1];
-        if (last && span.start <= last.end + 1) last.end = Math.max(last.end, span.end);
-        else list.push({ start: span.start, end: span.end });
-        merged.set(span.theme, list);
+        const set = positions.get(span.theme) ?? new Set<number>();
+        for (const i of span.at) set.add(i);
+        positions.set(span.theme, set);
       }
-      const words = (span: { start: number; end: number }) =>
-        tokens
-          .slice(span.start, span.end + 1)
-          .map((t) => t.text)
-          .join(" ");
-      const matched = new Map([...merged].map(([theme, list]) => [theme, [...new Set(list.map(words))]]));
+      const matched = new Map<string, string[]>();
+      for (const [theme, set] of positions) {
+        const sorted = [...set].sort((a, b) => a - b);
+        const mentions: string[] = [];
+        let words: string[] = [];
+        sorted.forEach((i, k) => {
+          if (k > 0 && i > sorted[k - 1]! + 1 + MAX_GAP) {
+            mentions.push(words.join(" "));
+            words = [];
+          } else if (k > 0 && i > sorted[k - 1]! + 1) words.push("…");
+          words.push(tokens[i]!.text);
+        });
+        mentions.push(words.join(" "));
+        matched.set(theme, [...new Set(mentions)]);
+      }
       const assigned = [...matched.keys()].sort((a, b) => order.get(a)! - order.get(b)!);
       return {
         language,

@@ -48,7 +48,7 @@ export interface NpsReport {
   groups: NpsGroup[];
 }
 
-interface ShopContext {
+export interface ShopContext {
   shop: string;
   timezone: string;
   minAnswers: number;
@@ -146,17 +146,20 @@ export function answerConditions(
   shop: string,
   filters: AnalyticsFilters,
   period: Period,
-  options: { anyStage?: boolean } = {},
+  options: { anyStage?: boolean; alias?: string } = {},
 ): { conditions: string[] } {
-  const conditions = [`r.shop = ${p(shop)}`];
-  if (period.from) conditions.push(`r.answered_day >= ${p(period.from)}::date`);
-  conditions.push(`r.answered_day <= ${p(period.to)}::date`);
-  if (filters.stage && !options.anyStage) conditions.push(`r.stage = ${p(STAGE_ENUM[filters.stage])}::"SurveyStage"`);
-  if (filters.channel) conditions.push(`r.channel = ${p(filters.channel.toUpperCase())}::"Channel"`);
-  if (filters.vendor) conditions.push(`r.vendors @> ARRAY[${p(filters.vendor)}::text]`);
-  if (filters.country) conditions.push(`r.country_code = ${p(filters.country)}`);
-  if (filters.segment === "none") conditions.push("r.segment IS NULL");
-  else if (filters.segment) conditions.push(`r.segment = ${p(filters.segment.toUpperCase())}::"RfmSegment"`);
+  // response_themes carries the same columns, copied from its answer (app/models/themes.server.ts).
+  const r = options.alias ?? "r";
+  const conditions = [`${r}.shop = ${p(shop)}`];
+  if (period.from) conditions.push(`${r}.answered_day >= ${p(period.from)}::date`);
+  conditions.push(`${r}.answered_day <= ${p(period.to)}::date`);
+  if (filters.stage && !options.anyStage)
+    conditions.push(`${r}.stage = ${p(STAGE_ENUM[filters.stage])}::"SurveyStage"`);
+  if (filters.channel) conditions.push(`${r}.channel = ${p(filters.channel.toUpperCase())}::"Channel"`);
+  if (filters.vendor) conditions.push(`${r}.vendors @> ARRAY[${p(filters.vendor)}::text]`);
+  if (filters.country) conditions.push(`${r}.country_code = ${p(filters.country)}`);
+  if (filters.segment === "none") conditions.push(`${r}.segment IS NULL`);
+  else if (filters.segment) conditions.push(`${r}.segment = ${p(filters.segment.toUpperCase())}::"RfmSegment"`);
   return { conditions };
 }
 
@@ -313,12 +316,12 @@ function keyExpression(by: GroupBy): string {
 
 type CountRow = CategoryCounts & { key: string | null; n: number };
 
-async function query<T>(q: SqlParams, text: string): Promise<T[]> {
+export async function query<T>(q: SqlParams, text: string): Promise<T[]> {
   return (await openDatabase().sql.query<T>(text, q.params)).rows;
 }
 
 /** Counts per group plus the whole view's counts (key null), in one statement. */
-async function countBy(
+export async function countBy(
   ctx: ShopContext,
   by: GroupBy,
   filters: AnalyticsFilters,

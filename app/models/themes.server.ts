@@ -76,7 +76,6 @@ export async function classifyPendingComments(limit = 1000): Promise<number> {
       const ids: number[] = [];
       const languages: string[] = [];
       const themeIds: number[] = [];
-      const themeShops: string[] = [];
       const themes: string[] = [];
       const words: string[] = [];
       for (const row of pending) {
@@ -86,7 +85,6 @@ export async function classifyPendingComments(limit = 1000): Promise<number> {
         languages.push(result.language);
         for (const theme of result.themes) {
           themeIds.push(row.response_id);
-          themeShops.push(row.shop);
           themes.push(theme);
           words.push(JSON.stringify(result.matched[theme] ?? []));
         }
@@ -94,9 +92,12 @@ export async function classifyPendingComments(limit = 1000): Promise<number> {
       await tx.$executeRaw`DELETE FROM response_themes WHERE response_id = ANY(${ids}::int[])`;
       if (themes.length > 0) {
         await tx.$executeRaw`
-          INSERT INTO response_themes (response_id, shop, theme, words)
-          SELECT t.id, t.shop, t.theme, ARRAY(SELECT jsonb_array_elements_text(t.words::jsonb))
-          FROM unnest(${themeIds}::int[], ${themeShops}::text[], ${themes}::text[], ${words}::text[]) AS t(id, shop, theme, words)`;
+          INSERT INTO response_themes (response_id, shop, theme, words, answered_day, stage, channel, country_code,
+                                       segment, category, vendors)
+          SELECT t.id, r.shop, t.theme, ARRAY(SELECT jsonb_array_elements_text(t.words::jsonb)), r.answered_day,
+                 r.stage, r.channel, r.country_code, r.segment, r.category, r.vendors
+          FROM unnest(${themeIds}::int[], ${themes}::text[], ${words}::text[]) AS t(id, theme, words)
+          JOIN responses r ON r.id = t.id`;
       }
       await tx.$executeRaw`
         UPDATE comment_classifications c SET pending = false, language = u.language, classified_at = now()

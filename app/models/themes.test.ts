@@ -5,6 +5,7 @@ import prisma from "../db.server";
 import { action as customersRedact } from "../routes/webhooks.customers.redact";
 import { action as ordersCreate } from "../routes/webhooks.orders.create";
 import { recordAnswer } from "./answers.server";
+import { reportThemes } from "./theme-analytics.server";
 import { classifyPendingComments, listShopThemes, readThemeProgress } from "./themes.server";
 
 async function send(shop: string, topic: string, body: Payload, action = ordersCreate) {
@@ -89,15 +90,47 @@ describe("comment themes in the database", () => {
     await classifyAll();
     expect(await themesOf(first.responseId)).toEqual([{ theme: "wrong_or_missing", words: ["wrong size"] }]);
 
-    // A score changed without touching the comment keeps its themes.
-    await recordAnswer({ invitationId: a.id, score: 6, channel: "EMAIL", locale: "fr" });
+    // A score changed without touching the comment keeps its themes, which take the new category.
+    await recordAnswer({ invitationId: a.id, score: 9, channel: "EMAIL", locale: "fr" });
     expect(await readThemeProgress(shop)).toEqual({ comments: 2, pending: 0 });
-    expect(await themesOf(first.responseId)).toHaveLength(1);
+    expect(await prisma.responseTheme.findMany({ where: { responseId: first.responseId } })).toMatchObject([
+      { theme: "wrong_or_missing", category: "PROMOTER", stage: "PRE_DELIVERY", channel: "EMAIL" },
+    ]);
 
     // Emptied: nothing is left to classify.
     await recordAnswer({ invitationId: a.id, score: 6, comment: "  ", channel: "EMAIL", locale: "fr" });
     expect(await themesOf(first.responseId)).toEqual([]);
     expect(await readThemeProgress(shop)).toEqual({ comments: 1, pending: 0 });
+  });
+
+  it("reports each theme's answers, share, NPS and impact on the view's NPS, before and after delivery", async () => {
+    const shop = uniqueShop("themes");
+    const answers: Array<[number, string | null]> = [
+      [2, "arrived late and broken"],
+      [4, "parcel was late"],
+      [10, "fast delivery, lovely quality"],
+      [9, null],
+      [8, "ok"],
+    ];
+    for (const [i, [score, comment]] of answers.entries()) {
+      const inv = await invitationFor(shop, 8_400_000_000_000n + BigInt(i));
+      await recordAnswer({ invitationId: inv.id, score, comment, channel: "EMAIL", locale: "en" });
+    }
+    await classifyAll();
+    const report = await reportThemes(shop, {}, "all");
+    expect(report).toMatchObject({ by: "theme", answers: 5, pending: 0 });
+    const delivery = report.groups.find((g) => g.key === "delivery_time")!;
+    // Three of five answers; 1 promoter, 2 detractors = NPS -33.3. The view: 2 promoters,
+    // 1 passive, 2 detractors = NPS 0; without the three: 1 promoter, 1 passive = 50.
+    expect(delivery).toMatchObject({ label: "Delivery time", n: 3, share: 0.6, nps: -33.3, impact: -50 });
+    expect(delivery.pre).toMatchObject({ n: 3, impact: -50 });
+    expect(delivery.post).toMatchObject({ n: 0, nps: null, impact: null });
+    expect(report.groups.find((g) => g.key === "damaged")).toMatchObject({ n: 1, share: 0.2, nps: -100, impact: -25 });
+    expect(report.groups.find((g) => g.key === "product_quality")).toMatchObject({ n: 1, nps: 100, impact: 25 });
+    expect(report.groups.find((g) => g.key === "packaging")).toMatchObject({ n: 0, impact: null });
+    const afterDelivery = await reportThemes(shop, { stage: "post" }, "all");
+    expect(afterDelivery.answers).toBe(0);
+    expect(afterDelivery.groups.every((g) => g.n === 0)).toBe(true);
   });
 
   it("erases the quoted words of a redacted customer's comments with the comments", async () => {

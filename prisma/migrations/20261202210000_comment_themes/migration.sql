@@ -33,12 +33,19 @@ CREATE TABLE "response_themes" (
     "shop" TEXT NOT NULL,
     "theme" TEXT NOT NULL,
     "words" TEXT[],
+    "answered_day" DATE,
+    "stage" "SurveyStage" NOT NULL,
+    "channel" "Channel" NOT NULL,
+    "country_code" TEXT,
+    "segment" "RfmSegment",
+    "category" "ScoreCategory" NOT NULL,
+    "vendors" TEXT[] DEFAULT ARRAY[]::TEXT[],
 
     CONSTRAINT "response_themes_pkey" PRIMARY KEY ("response_id","theme")
 );
 
 -- CreateIndex
-CREATE INDEX "response_themes_shop_theme_response_id_idx" ON "response_themes"("shop", "theme", "response_id");
+CREATE INDEX "response_themes_shop_answered_day_idx" ON "response_themes"("shop", "answered_day");
 
 -- AddForeignKey
 ALTER TABLE "shop_themes" ADD CONSTRAINT "shop_themes_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shops"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
@@ -86,6 +93,23 @@ BEGIN
 END $$;
 CREATE TRIGGER "responses_comment_changed" AFTER UPDATE OF "comment" ON "responses"
   FOR EACH ROW WHEN (OLD."comment" IS DISTINCT FROM NEW."comment") EXECUTE FUNCTION "responses_comment_changed"();
+
+-- An answer's themes carry the answer's facts that views filter and count by: when an answer
+-- changes (its score, day, segment, country, brands), its themes follow in the same statement.
+-- Transition tables have no indexes: new_rows is joined with response_themes' key only.
+CREATE FUNCTION "response_themes_follow_answers"() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE "response_themes" t
+  SET "answered_day" = n."answered_day", "stage" = n."stage", "channel" = n."channel",
+      "country_code" = n."country_code", "segment" = n."segment", "category" = n."category", "vendors" = n."vendors"
+  FROM "new_rows" n
+  WHERE t."response_id" = n."id"
+    AND (t."answered_day", t."stage", t."channel", t."country_code", t."segment", t."category", t."vendors")
+        IS DISTINCT FROM (n."answered_day", n."stage", n."channel", n."country_code", n."segment", n."category", n."vendors");
+  RETURN NULL;
+END $$;
+CREATE TRIGGER "responses_updated_themes" AFTER UPDATE ON "responses"
+  REFERENCING NEW TABLE AS "new_rows" FOR EACH STATEMENT EXECUTE FUNCTION "response_themes_follow_answers"();
 
 -- The comments already stored: the worker classifies them as a backfill, with progress.
 INSERT INTO "comment_classifications" ("response_id", "shop")

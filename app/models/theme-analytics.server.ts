@@ -1,0 +1,144 @@
+import type { AnalyticsFilters, DatePreset } from "../domain/analytics-filters";
+import { resolvePeriod } from "../domain/analytics-filters";
+import { type CategoryCounts, npsImpact } from "../domain/nps";
+import {
+  answerConditions,
+  compare,
+  countBy,
+  type NpsGroup,
+  query,
+  shopContext,
+  SqlParams,
+  toGroup,
+} from "./analytics.server";
+import { listShopThemes } from "./themes.server";
+
+const round = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10 + 0);
+
+/** A theme's figures in one stage, or in the whole view. */
+export interface ThemeFigures extends NpsGroup {
+  /** Answers mentioning the theme ÷ all answers of the view. */
+  share: number;
+  /** The view's NPS minus its NPS without these answers, in points (signed). */
+  impact: number | null;
+}
+
+export interface ThemeGroup extends ThemeFigures {
+  label: string;
+  /** The same figures before and after delivery, side by side. */
+  pre: ThemeFigures;
+  post: ThemeFigures;
+}
+
+export interface ThemeReport {
+  shop: string;
+  by: "theme";
+  from: string | null;
+  to: string;
+  minAnswers: number;
+  /** Answers in the view, with a comment or not: the base of every share and impact. */
+  answers: number;
+  /** Answers whose comment is still waiting to be classified (a backfill or a change of themes). */
+  pending: number;
+  groups: ThemeGroup[];
+}
+
+const ZERO: CategoryCounts = { promoters: 0, passives: 0, detractors: 0 };
+const minus = (a: CategoryCounts, b: CategoryCounts): CategoryCounts => ({
+  promoters: a.promoters - b.promoters,
+  passives: a.passives - b.passives,
+  detractors: a.detractors - b.detractors,
+});
+
+function figures(key: string, counts: CategoryCounts, all: CategoryCounts & { n: number }, min: number): ThemeFigures {
+  const group = toGroup(key, counts, min);
+  const n = counts.promoters + counts.passives + counts.detractors;
+  return {
+    ...group,
+    comparison: n > 0 && n < all.n ? compare(counts, minus(all, counts), "rest") : null,
+    share: all.n > 0 ? Math.round((n / all.n) * 10_000) / 10_000 : 0,
+    impact: n > 0 ? round(npsImpact(all, counts)) : null,
+  };
+}
+
+/**
+ * Per theme of the shop, in the view the filters select: the answers mentioning it and their
+ * share, their NPS with its interval, the theme's impact on the view's NPS, and the same
+ * before and after delivery. Counted from response_themes, which carries each answer's facts.
+ * Themes are listed in the taxonomy's order, switched-off ones left out.
+ */
+export async function reportThemes(
+  shop: string,
+  filters: AnalyticsFilters,
+  fallback: DatePreset = "12m",
+): Promise<ThemeReport> {
+  const ctx = await shopContext(shop);
+  const period = resolvePeriod(filters, ctx.today, fallback);
+  const q = new SqlParams();
+  const { conditions } = answerConditions(q.p, shop, filters, period, { alias: "t" });
+  const pendingQ = new SqlParams();
+  const [themes, rows, byStage, pending] = await Promise.all([
+    listShopThemes(shop),
+    query<CategoryCounts & { theme: string; stage: string }>(
+      q,
+      `SELECT t.theme, t.stage::text AS stage,
+              count(*) FILTER (WHERE t.category = 'PROMOTER')::int AS promoters,
+              count(*) FILTER (WHERE t.category = 'PASSIVE')::int AS passives,
+              count(*) FILTER (WHERE t.category = 'DETRACTOR')::int AS detractors
+       FROM response_themes t WHERE ${conditions.join(" AND ")}
+       GROUP BY 1, 2`,
+    ),
+    countBy(ctx, "stage", filters, period, { anyStage: true }),
+    query<{ n: number }>(
+      pendingQ,
+      `SELECT count(*)::int AS n FROM comment_classifications WHERE shop = ${pendingQ.p(shop)} AND pending`,
+    ),
+  ]);
+  const stageTotal = (stage: "pre" | "post") => {
+    const found = byStage.groups.find((g) => g.key === stage);
+    const counts = found ?? { ...ZERO, n: 0 };
+    return { ...counts, n: counts.promoters + counts.passives + counts.detractors };
+  };
+  const totals = {
+    pre: stageTotal("pre"),
+    post: stageTotal("post"),
+    all: filters.stage ? stageTotal(filters.stage) : { ...byStage.total },
+  };
+  const counted = new Map<string, { pre: CategoryCounts; post: CategoryCounts }>();
+  for (const row of rows) {
+    const entry = counted.get(row.theme) ?? { pre: { ...ZERO }, post: { ...ZERO } };
+    const stage = row.stage === "PRE_DELIVERY" ? "pre" : "post";
+    entry[stage] = { promoters: row.promoters, passives: row.passives, detractors: row.detractors };
+    counted.set(row.theme, entry);
+  }
+  const groups = themes
+    .filter((t) => t.enabled)
+    .map((theme): ThemeGroup => {
+      const c = counted.get(theme.key) ?? { pre: ZERO, post: ZERO };
+      const inView = filters.stage ? c[filters.stage] : addCounts(c.pre, c.post);
+      return {
+        ...figures(theme.key, inView, totals.all, ctx.minAnswers),
+        label: theme.label.en || theme.key,
+        pre: figures(theme.key, c.pre, totals.pre, ctx.minAnswers),
+        post: figures(theme.key, c.post, totals.post, ctx.minAnswers),
+      };
+    });
+  return {
+    shop,
+    by: "theme",
+    from: period.from,
+    to: period.to,
+    minAnswers: ctx.minAnswers,
+    answers: totals.all.n,
+    pending: pending[0]?.n ?? 0,
+    groups,
+  };
+}
+
+function addCounts(a: CategoryCounts, b: CategoryCounts): CategoryCounts {
+  return {
+    promoters: a.promoters + b.promoters,
+    passives: a.passives + b.passives,
+    detractors: a.detractors + b.detractors,
+  };
+}
