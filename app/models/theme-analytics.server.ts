@@ -142,3 +142,53 @@ function addCounts(a: CategoryCounts, b: CategoryCounts): CategoryCounts {
     detractors: a.detractors + b.detractors,
   };
 }
+
+export interface ThemeCommentRow {
+  id: number;
+  orderName: string;
+  stage: "pre" | "post";
+  score: number;
+  category: string;
+  comment: string;
+  /** The words of the comment that matched the theme ("…" stands for words skipped between). */
+  words: string[];
+  language: string | null;
+  answeredAt: string;
+}
+
+/**
+ * One theme in a view: its figures (as on the Themes page) and the comments that mention it,
+ * newest first, with the words that matched. Null when the shop has no such theme.
+ */
+export async function loadTheme(shop: string, key: string, filters: AnalyticsFilters, page = 1, pageSize = 20) {
+  const [report, themes] = await Promise.all([reportThemes(shop, filters), listShopThemes(shop)]);
+  const theme = themes.find((t) => t.key === key);
+  if (!theme) return null;
+  const ctx = await shopContext(shop);
+  const period = resolvePeriod(filters, ctx.today);
+  const q = new SqlParams();
+  const { conditions } = answerConditions(q.p, shop, filters, period, { alias: "t" });
+  const comments = await query<ThemeCommentRow>(
+    q,
+    `SELECT r.id, o.name AS "orderName", CASE r.stage WHEN 'PRE_DELIVERY' THEN 'pre' ELSE 'post' END AS stage,
+            r.score, r.category::text AS category, r.comment, t.words, c.language,
+            to_char(r.answered_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "answeredAt"
+     FROM response_themes t
+     JOIN responses r ON r.id = t.response_id
+     JOIN orders o ON o.id = r.order_id
+     LEFT JOIN comment_classifications c ON c.response_id = t.response_id
+     WHERE ${conditions.join(" AND ")} AND t.theme = ${q.p(key)}
+     ORDER BY t.answered_day DESC, t.response_id DESC
+     LIMIT ${q.p(pageSize + 1)} OFFSET ${q.p((Math.max(1, page) - 1) * pageSize)}`,
+  );
+  return {
+    theme,
+    figures: report.groups.find((g) => g.key === key) ?? null,
+    answers: report.answers,
+    period: { from: report.from, to: report.to },
+    minAnswers: report.minAnswers,
+    comments: comments.slice(0, pageSize),
+    page: Math.max(1, page),
+    hasNext: comments.length > pageSize,
+  };
+}

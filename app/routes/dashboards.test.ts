@@ -4,6 +4,8 @@ import { loader as overview } from "./app._index";
 import { loader as brands } from "./app.brands._index";
 import { loader as brand } from "./app.brands.$vendor";
 import { loader as segments } from "./app.segments";
+import { loader as theme } from "./app.themes.$key";
+import { loader as themes } from "./app.themes._index";
 
 const request = (shop: string, path: string) =>
   new Request(`${APP_URL}${path}${path.includes("?") ? "&" : "?"}shop=${shop}&embedded=1`, {
@@ -23,6 +25,12 @@ describe("dashboard pages", () => {
     expect(b.brands).toMatchObject({ total: 0, page: 1, pages: 1, brands: [] });
     const s = await segments(args("/app/segments?range=30d&stage=post"));
     expect(s.segments.segments).toEqual([]);
+    const t = await themes(args("/app/themes?stage=pre"));
+    expect(t.report).toMatchObject({ answers: 0, pending: 0 });
+    expect(t.report.groups).toHaveLength(12);
+    expect(t.report.groups.every((g) => g.n === 0 && g.nps === null && g.impact === null)).toBe(true);
+    const d = await theme({ ...args("/app/themes/damaged"), params: { key: "damaged" } });
+    expect(d.theme).toMatchObject({ figures: { n: 0 }, comments: [], hasNext: false });
   });
 
   it("answers a link with a bad filter with 400 and what was wrong", async () => {
@@ -36,6 +44,16 @@ describe("dashboard pages", () => {
     expect(text).toBe(
       "This link has a filter the page cannot use: from is not a calendar date; stage must be pre or post.",
     );
+  });
+
+  it("answers a theme the shop does not have with 404", async () => {
+    const shop = uniqueShop();
+    await installShop(shop);
+    const res = await thrownResponse(
+      theme({ request: request(shop, "/app/themes/nope"), params: { key: "nope" }, context: {} }),
+    );
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain("nope");
   });
 
   it("answers a brand the shop does not sell with 404", async () => {

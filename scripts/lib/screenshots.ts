@@ -51,6 +51,9 @@ export async function capturePages(baseUrl: string, outDir: string): Promise<Cap
       const first = await page.locator('a[href^="/app/brands/"]').first().getAttribute("href");
       if (first) await shoot("brand", first);
       await shoot("segments", "/app/segments");
+      await shoot("themes", "/app/themes");
+      const firstTheme = await page.locator('a[href^="/app/themes/"]').first().getAttribute("href");
+      if (firstTheme) await shoot("theme", firstTheme);
       await shoot("detractors", "/app/detractors");
       const firstCase = await page.locator('a[href^="/app/cases/"]').first().getAttribute("href");
       if (firstCase) await shoot("case", firstCase);

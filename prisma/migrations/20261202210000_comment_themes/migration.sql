@@ -47,6 +47,9 @@ CREATE TABLE "response_themes" (
 -- CreateIndex
 CREATE INDEX "response_themes_shop_answered_day_idx" ON "response_themes"("shop", "answered_day");
 
+-- CreateIndex
+CREATE INDEX "response_themes_shop_theme_answered_day_idx" ON "response_themes"("shop", "theme", "answered_day");
+
 -- AddForeignKey
 ALTER TABLE "shop_themes" ADD CONSTRAINT "shop_themes_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shops"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
 
