@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { ShopperLocale } from "./shopper-locales";
 
 export type PerLanguage<T> = Record<ShopperLocale, T>;
@@ -2282,3 +2283,44 @@ export const DEFAULT_THEMES: ThemeDefinition[] = [
     },
   },
 ];
+
+const perLanguageSchema = <T extends z.ZodType>(value: T) =>
+  z.object({ en: value, fr: value, de: value, es: value, nl: value });
+
+const PhrasesSchema = z
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1, "a phrase cannot be empty")
+      .max(80, "a phrase can be at most 80 characters")
+      .refine((p) => /[\p{L}\p{N}]/u.test(p), "a phrase needs at least one letter or digit"),
+  )
+  .max(300, "at most 300 phrases per language");
+
+/** A theme as the merchant edits it (Settings → Themes). */
+export const ThemeInputSchema = z.object({
+  key: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,39}$/, "must be 1-40 lower-case letters, digits or _, starting with a letter"),
+  enabled: z.boolean(),
+  label: perLanguageSchema(z.string().trim().max(60, "a name can be at most 60 characters")).refine(
+    (l) => l.en !== "",
+    { message: "needs an English name", path: ["en"] },
+  ),
+  description: perLanguageSchema(z.string().trim().max(300, "a description can be at most 300 characters")),
+  phrases: perLanguageSchema(PhrasesSchema),
+});
+export type ThemeInput = z.infer<typeof ThemeInputSchema>;
+
+/** A key for a new theme from its name: "DHL Express" -> "dhl_express". */
+export function themeKeyFor(name: string): string {
+  const key = name
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .slice(0, 40);
+  return /^[a-z]/.test(key) ? key : `theme_${key}`.slice(0, 40);
+}

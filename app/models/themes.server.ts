@@ -1,7 +1,7 @@
 import prisma from "../db.server";
 import type { Prisma } from "../generated/prisma/client";
 import { SHOPPER_LOCALES } from "../domain/shopper-locales";
-import { DEFAULT_THEMES, type PerLanguage, type ThemeDefinition } from "../domain/theme-taxonomy";
+import { DEFAULT_THEMES, type PerLanguage, type ThemeDefinition, type ThemeInput } from "../domain/theme-taxonomy";
 import { compileThemeClassifier, type ThemeClassifier } from "../domain/themes";
 
 type Tx = Prisma.TransactionClient;
@@ -121,4 +121,110 @@ export async function readThemeProgress(shop: string): Promise<ThemeProgress> {
     SELECT count(*)::int AS comments, count(*) FILTER (WHERE pending)::int AS pending
     FROM comment_classifications WHERE shop = ${shop}`;
   return row ?? { comments: 0, pending: 0 };
+}
+
+export interface ThemePreview {
+  /** The latest comments the preview read (at most PREVIEW_COMMENTS). */
+  read: number;
+  /** All the shop's comments, which saving reads again. */
+  comments: number;
+  added: number;
+  removed: number;
+  /** A few comments the change would add the theme to, or take it from, with the words matched. */
+  addedExamples: Array<{ comment: string; words: string[] }>;
+  removedExamples: Array<{ comment: string; words: string[] }>;
+}
+
+const PREVIEW_COMMENTS = 5000;
+const PREVIEW_EXAMPLES = 5;
+
+/**
+ * What saving a theme would change, measured on the shop's latest comments: how many would gain
+ * the theme or lose it, with examples. Classifies them with the shop's themes as they are and
+ * as they would be (no write).
+ */
+export async function previewThemeChange(shop: string, theme: ThemeDefinition): Promise<ThemePreview> {
+  const current = await listShopThemes(shop);
+  const proposed = current.some((t) => t.key === theme.key)
+    ? current.map((t) => (t.key === theme.key ? theme : t))
+    : [...current, theme];
+  const [rows, progress] = await Promise.all([
+    prisma.$queryRaw<Array<{ comment: string; locale: string | null }>>`
+      SELECT r.comment, r.locale FROM comment_classifications c JOIN responses r ON r.id = c.response_id
+      WHERE c.shop = ${shop} ORDER BY c.response_id DESC LIMIT ${PREVIEW_COMMENTS}`,
+    readThemeProgress(shop),
+  ]);
+  const before = compileThemeClassifier(current);
+  const after = compileThemeClassifier(proposed);
+  const preview: ThemePreview = {
+    read: rows.length,
+    comments: progress.comments,
+    added: 0,
+    removed: 0,
+    addedExamples: [],
+    removedExamples: [],
+  };
+  for (const row of rows) {
+    const was = before.classify(row.comment, row.locale);
+    const will = after.classify(row.comment, row.locale);
+    const had = was.themes.includes(theme.key);
+    const has = will.themes.includes(theme.key);
+    if (has && !had) {
+      preview.added++;
+      if (preview.addedExamples.length < PREVIEW_EXAMPLES)
+        preview.addedExamples.push({ comment: row.comment, words: will.matched[theme.key] ?? [] });
+    } else if (had && !has) {
+      preview.removed++;
+      if (preview.removedExamples.length < PREVIEW_EXAMPLES)
+        preview.removedExamples.push({ comment: row.comment, words: was.matched[theme.key] ?? [] });
+    }
+  }
+  return preview;
+}
+
+/** A new taxonomy: classifiers compiled from the old one are stale, and every comment is read again. */
+async function reclassifyAll(tx: Tx, shop: string) {
+  await tx.$executeRaw`UPDATE shops SET themes_version = themes_version + 1 WHERE domain = ${shop}`;
+  await tx.$executeRaw`
+    UPDATE comment_classifications SET pending = true WHERE shop = ${shop} AND NOT pending`;
+}
+
+/**
+ * Saves a theme of the shop (a change to a default one, or its own) and has every comment read
+ * again. The caller wakes the worker.
+ */
+export async function saveShopTheme(shop: string, theme: ThemeInput): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const position = DEFAULT_THEMES.findIndex((t) => t.key === theme.key);
+    const last = await tx.shopTheme.aggregate({ where: { shop }, _max: { position: true } });
+    const data = {
+      label: theme.label,
+      description: theme.description,
+      phrases: theme.phrases,
+      enabled: theme.enabled,
+    };
+    await tx.shopTheme.upsert({
+      where: { shop_key: { shop, key: theme.key } },
+      create: { shop, key: theme.key, ...data, position: position >= 0 ? 0 : (last._max.position ?? 0) + 1 },
+      update: data,
+    });
+    await reclassifyAll(tx, shop);
+  });
+}
+
+/**
+ * Takes back the shop's change: a default theme returns to the default, a theme of the shop's
+ * own is deleted. Returns false when there was nothing to take back.
+ */
+export async function resetShopTheme(shop: string, key: string): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const { count } = await tx.shopTheme.deleteMany({ where: { shop, key } });
+    if (count > 0) await reclassifyAll(tx, shop);
+    return count > 0;
+  });
+}
+
+/** Which of the shop's themes it changed or added (the others are the defaults as shipped). */
+export async function listChangedThemeKeys(shop: string): Promise<string[]> {
+  return (await prisma.shopTheme.findMany({ where: { shop }, select: { key: true } })).map((r) => r.key);
 }

@@ -413,6 +413,17 @@ export default function Settings() {
             <Preview settings={settings} locale={locale} shopName={loaded.shopName} />
           </BlockStack>
         </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          title="Comment themes"
+          description="The topics comments are read for, in the five shopper languages: rename them, change their phrases, switch them off, or add your own."
+        >
+          <Card>
+            <InlineStack align="space-between" blockAlign="center">
+              <Text as="p">Themes and their phrases</Text>
+              <Button url="/app/settings/themes">Edit themes</Button>
+            </InlineStack>
+          </Card>
+        </Layout.AnnotatedSection>
         <Layout.Section>
           <InlineStack align="end">
             <Button variant="primary" onClick={save} loading={saving}>
