@@ -61,6 +61,7 @@ export async function capturePages(baseUrl: string, outDir: string): Promise<Cap
       await shoot("history", "/app/history");
       await shoot("data-requests", "/app/data-requests");
       await shoot("settings", "/app/settings");
+      await shoot("settings-themes", "/app/settings/themes");
       await context.close();
     }
   } finally {
