@@ -55,6 +55,19 @@ if ((await count("orders")) !== orders) {
   await db.sql.exec("VACUUM ANALYZE");
   console.log(`Generated in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
 }
+// The comments' themes, as the app's worker would have read them by now.
+const { classifyPendingComments } = await import("../../app/models/themes.server");
+{
+  const started = performance.now();
+  let classified = 0;
+  for (let n; (n = await classifyPendingComments(2000)) > 0; ) classified += n;
+  if (classified > 0) {
+    await db.sql.exec("ANALYZE response_themes, comment_classifications");
+    console.log(
+      `Read ${classified.toLocaleString("en")} comments for themes in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+    );
+  }
+}
 if (values["generate-only"]) {
   await closeDatabase();
   process.exit(0);
@@ -74,6 +87,8 @@ const brands = await import("../../app/routes/app.brands._index");
 const brand = await import("../../app/routes/app.brands.$vendor");
 const segments = await import("../../app/routes/app.segments");
 const detractors = await import("../../app/routes/app.detractors");
+const themes = await import("../../app/routes/app.themes._index");
+const theme = await import("../../app/routes/app.themes.$key");
 const topVendor = (
   await db.sql.query<{ vendor: string }>(
     "SELECT vendor FROM order_lines WHERE shop = $1 GROUP BY vendor ORDER BY count(*) DESC LIMIT 1",
@@ -98,6 +113,13 @@ const pages: Array<{ name: string; path: string; loader: Loader; params?: Record
   { name: "Detractors", path: "/app/detractors", loader: detractors.loader as Loader },
   { name: "Passives", path: "/app/detractors?tab=passives", loader: detractors.loader as Loader },
   { name: "Brands, one channel", path: "/app/brands?channel=email", loader: brands.loader as Loader },
+  { name: "Themes", path: "/app/themes", loader: themes.loader as Loader },
+  {
+    name: "Themes, filtered",
+    path: `/app/themes?stage=post&segment=champions&vendor=${encodeURIComponent(topVendor)}`,
+    loader: themes.loader as Loader,
+  },
+  { name: "Theme detail", path: "/app/themes/damaged", loader: theme.loader as Loader, params: { key: "damaged" } },
 ];
 
 // The statements a loader sends, captured by wrapping the app's query function once.
