@@ -60,7 +60,7 @@ const { classifyPendingComments } = await import("../../app/models/themes.server
 {
   const started = performance.now();
   let classified = 0;
-  for (let n; (n = await classifyPendingComments(2000)) > 0; ) classified += n;
+  for (let n; (n = await classifyPendingComments(2000)) > 0;) classified += n;
   if (classified > 0) {
     await db.sql.exec("ANALYZE response_themes, comment_classifications");
     console.log(
