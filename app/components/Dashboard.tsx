@@ -38,7 +38,17 @@ const EMPTY_IMAGE = `data:image/svg+xml;utf8,${encodeURIComponent(
     "</svg>",
 )}`;
 
-export const FILTER_KEYS = ["range", "from", "to", "stage", "channel", "vendor", "segment", "country"] as const;
+export const FILTER_KEYS = [
+  "range",
+  "from",
+  "to",
+  "stage",
+  "channel",
+  "vendor",
+  "segment",
+  "country",
+  "theme",
+] as const;
 
 const number = new Intl.NumberFormat("en");
 export const formatCount = (n: number) => number.format(n);
@@ -95,6 +105,7 @@ export function NotEnough({ n, min }: { n: number; min: number }) {
 interface FilterOptions {
   vendors: string[];
   countries: string[];
+  themes: Array<{ key: string; label: string }>;
 }
 
 /** Filters of every dashboard page, kept in the URL so that a view can be shared. */
@@ -184,6 +195,12 @@ export function FilterBar({
             "Country",
             "All countries",
             options.countries.map((c) => [c, c]),
+          )}
+          {select(
+            "theme",
+            "Theme",
+            "All themes",
+            options.themes.map((t) => [t.key, t.label]),
           )}
         </InlineStack>
         <Text as="p" tone="subdued">

@@ -17,6 +17,9 @@ export const CHANNELS = {
   order_status: "Order status page",
   storefront: "Storefront",
 } as const;
+/** The shape of a theme key (app/domain/theme-taxonomy.ts). */
+export const THEME_KEY = /^[a-z][a-z0-9_]{0,39}$/;
+
 /** Segment keys are the enum in lower case; "none" is guests and customers not yet scored. */
 export const SEGMENT_KEYS: [string, ...string[]] = ["none", ...Object.values(RfmSegment).map((s) => s.toLowerCase())];
 
@@ -61,6 +64,8 @@ export const AnalyticsFiltersSchema = z
         .toUpperCase()
         .regex(/^[A-Z]{2}$/, "must be a two-letter country code such as DE"),
     ),
+    /** A theme key (Settings → Themes): answers whose comment mentions it. */
+    theme: optional(z.string().trim().regex(THEME_KEY, "must be a theme key such as damaged")),
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { message: "is after the end date (to)", path: ["from"] });
 export type AnalyticsFilters = z.infer<typeof AnalyticsFiltersSchema>;

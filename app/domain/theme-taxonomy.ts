@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { THEME_KEY } from "./analytics-filters";
 import type { ShopperLocale } from "./shopper-locales";
 
 export type PerLanguage<T> = Record<ShopperLocale, T>;
@@ -2300,9 +2301,7 @@ const PhrasesSchema = z
 
 /** A theme as the merchant edits it (Settings → Themes). */
 export const ThemeInputSchema = z.object({
-  key: z
-    .string()
-    .regex(/^[a-z][a-z0-9_]{0,39}$/, "must be 1-40 lower-case letters, digits or _, starting with a letter"),
+  key: z.string().regex(THEME_KEY, "must be 1-40 lower-case letters, digits or _, starting with a letter"),
   enabled: z.boolean(),
   label: perLanguageSchema(z.string().trim().max(60, "a name can be at most 60 characters")).refine(
     (l) => l.en !== "",

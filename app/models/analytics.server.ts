@@ -10,6 +10,7 @@ import {
 import { type CategoryCounts, compareNps, estimateNps, type NpsDifference, type NpsEstimate } from "../domain/nps";
 import { readSettings } from "../domain/settings";
 import { knownTimeZone } from "../domain/time-zone";
+import { listShopThemes } from "./themes.server";
 
 /**
  * Every figure of the dashboards, the CSV export and `npm run report`. Answers are counted
@@ -146,7 +147,7 @@ export function answerConditions(
   shop: string,
   filters: AnalyticsFilters,
   period: Period,
-  options: { anyStage?: boolean; alias?: string } = {},
+  options: { anyStage?: boolean; alias?: string; id?: string } = {},
 ): { conditions: string[] } {
   // response_themes carries the same columns, copied from its answer (app/models/themes.server.ts).
   const r = options.alias ?? "r";
@@ -160,6 +161,14 @@ export function answerConditions(
   if (filters.country) conditions.push(`${r}.country_code = ${p(filters.country)}`);
   if (filters.segment === "none") conditions.push(`${r}.segment IS NULL`);
   else if (filters.segment) conditions.push(`${r}.segment = ${p(filters.segment.toUpperCase())}::"RfmSegment"`);
+  if (filters.theme) {
+    // Through the (shop, theme, answered_day) index: the theme's answers are few next to the view's.
+    const within = period.from ? `AND ft.answered_day >= ${p(period.from)}::date` : "";
+    conditions.push(
+      `${r}.${options.id ?? "id"} IN (SELECT ft.response_id FROM response_themes ft
+        WHERE ft.shop = ${p(shop)} AND ft.theme = ${p(filters.theme)} ${within} AND ft.answered_day <= ${p(period.to)}::date)`,
+    );
+  }
   return { conditions };
 }
 
@@ -228,8 +237,11 @@ function factsCte(
   // The vendor rollups hold no country (vendor_days no channel either), and a brand filter on
   // per-brand rows would mean "brands bought with it", which only the answers can say.
   const vendorRollup = options.perVendor || Boolean(filters.vendor);
+  // Nor do they hold themes: a theme filter counts from the answers.
   const rollupsHold =
-    (!vendorRollup || (!filters.country && !options.channelOrCountry)) && !(options.perVendor && filters.vendor);
+    !filters.theme &&
+    (!vendorRollup || (!filters.country && !options.channelOrCountry)) &&
+    !(options.perVendor && filters.vendor);
   if (forceRaw || !rollupsHold) return `${name} AS NOT MATERIALIZED (${rawFacts(q, ctx, filters, period, options)})`;
   const daysHold = !(vendorRollup && filters.channel);
   const days = (range: Period) =>
@@ -636,7 +648,14 @@ export interface CommentRow {
   category: string;
   comment: string;
   answeredAt: string;
+  language: string | null;
+  /** Theme keys of the comment, in key order. */
+  themes: string[];
 }
+
+/** The language and theme keys of a comment, for a select over responses r. */
+export const COMMENT_THEMES_SQL = `(SELECT cc.language FROM comment_classifications cc WHERE cc.response_id = r.id) AS language,
+  ARRAY(SELECT rt.theme FROM response_themes rt WHERE rt.response_id = r.id ORDER BY rt.theme) AS themes`;
 
 /** One vendor: its NPS against the rest, by stage and month, and its latest comments. */
 export async function loadBrand(shop: string, vendor: string, filters: AnalyticsFilters, page = 1, pageSize = 20) {
@@ -657,7 +676,8 @@ export async function loadBrand(shop: string, vendor: string, filters: Analytics
     query<CommentRow>(
       q,
       `SELECT r.id, o.name AS "orderName", CASE r.stage WHEN 'PRE_DELIVERY' THEN 'pre' ELSE 'post' END AS stage,
-              r.score, r.category::text AS category, r.comment, to_char(r.answered_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "answeredAt"
+              r.score, r.category::text AS category, r.comment, to_char(r.answered_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "answeredAt",
+              ${COMMENT_THEMES_SQL}
        FROM responses r JOIN orders o ON o.id = r.order_id
        WHERE ${conditions.join(" AND ")} AND r.comment IS NOT NULL AND r.comment <> ''
        ORDER BY r.answered_at DESC, r.id DESC LIMIT ${limit} OFFSET ${offset}`,
@@ -739,7 +759,7 @@ export async function loadShopState(shop: string) {
 }
 
 /**
- * Vendors of the shop's lines and countries of its answers, for the filter menus. Both walk an
+ * Vendors of the shop's lines, countries of its answers and its themes, for the filter menus. Both walk an
  * index one distinct value at a time (a loose index scan), so millions of rows cost a few probes.
  */
 export async function loadFilterOptions(shop: string) {
@@ -750,9 +770,16 @@ export async function loadFilterOptions(shop: string) {
       SELECT (SELECT ${column} FROM ${table} WHERE shop = $1 AND ${column} > d.value ORDER BY ${column} LIMIT 1)
       FROM d WHERE d.value IS NOT NULL)
     SELECT array_agg(value) FROM d WHERE value IS NOT NULL`;
-  const { rows } = await openDatabase().sql.query<{ vendors: string[] | null; countries: string[] | null }>(
-    `SELECT (${distinct("order_lines", "vendor")}) AS vendors, (${distinct("responses", "country_code")}) AS countries`,
-    [shop],
-  );
-  return { vendors: rows[0]?.vendors ?? [], countries: rows[0]?.countries ?? [] };
+  const [{ rows }, themes] = await Promise.all([
+    openDatabase().sql.query<{ vendors: string[] | null; countries: string[] | null }>(
+      `SELECT (${distinct("order_lines", "vendor")}) AS vendors, (${distinct("responses", "country_code")}) AS countries`,
+      [shop],
+    ),
+    listShopThemes(shop),
+  ]);
+  return {
+    vendors: rows[0]?.vendors ?? [],
+    countries: rows[0]?.countries ?? [],
+    themes: themes.filter((t) => t.enabled).map((t) => ({ key: t.key, label: t.label.en || t.key })),
+  };
 }

@@ -78,6 +78,8 @@ export interface QueueRow {
   totalSpent: string | null;
   ordersCount: number | null;
   vendors: string[];
+  /** Theme keys of the comment (Settings → Themes), in key order. */
+  themes: string[];
   status: CaseStatus | null;
   assignee: string | null;
   dueAt: string | null;
@@ -141,6 +143,7 @@ export async function listQueue(shop: string, filters: AnalyticsFilters, options
               o.name AS "orderName", o.shopify_id::text AS "orderShopifyId",
               NULLIF(trim(concat_ws(' ', c.first_name, c.last_name)), '') AS "customerName", c.email AS "customerEmail",
               c.segment, c.total_spent::text AS "totalSpent", c.orders_count AS "ordersCount", r.vendors,
+              ARRAY(SELECT t.theme FROM response_themes t WHERE t.response_id = q."responseId" ORDER BY t.theme) AS themes,
               q.status, q.assignee, to_char(q.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "dueAt",
               COALESCE(q.status IN ('NEW', 'CONTACTED') AND q.due_at < now(), false) AS overdue, q.priority
        FROM (

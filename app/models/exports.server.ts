@@ -20,6 +20,7 @@ const COLUMNS: Record<ExportKind, string[]> = {
     "score",
     "category",
     "comment",
+    "themes",
     "follow_up_question",
     "brands",
     "country",
@@ -41,6 +42,7 @@ const COLUMNS: Record<ExportKind, string[]> = {
     "stage",
     "score",
     "comment",
+    "themes",
     "brands",
     "customer_email",
     "customer_name",
@@ -75,17 +77,18 @@ export async function* exportCsv(
   }
   const after = p(0);
   const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+  const themes = `(SELECT string_agg(t.theme, '; ' ORDER BY t.theme) FROM response_themes t WHERE t.response_id = r.id) AS themes`;
   const select =
     kind === "answers"
       ? `r.id, r.id AS answer_id, ${iso("r.answered_at")} AS answered_at, o.name AS order,
          lower(r.stage::text) AS stage, lower(r.channel::text) AS channel, r.score, lower(r.category::text) AS category,
-         r.comment, r.follow_up_question, array_to_string(r.vendors, '; ') AS brands, r.country_code AS country,
+         r.comment, ${themes}, r.follow_up_question, array_to_string(r.vendors, '; ') AS brands, r.country_code AS country,
          c.email AS customer_email, NULLIF(trim(concat_ws(' ', c.first_name, c.last_name)), '') AS customer_name,
          lower(c.segment::text) AS segment, r.locale`
       : `r.id, fc.id AS case_id, lower(fc.status::text) AS status, fc.assignee, ${iso("fc.created_at")} AS opened_at,
          ${iso("fc.due_at")} AS due_at, ${iso("fc.resolved_at")} AS resolved_at, r.id AS answer_id,
          ${iso("r.answered_at")} AS answered_at, o.name AS order, lower(r.stage::text) AS stage, r.score, r.comment,
-         array_to_string(r.vendors, '; ') AS brands, c.email AS customer_email,
+         ${themes}, array_to_string(r.vendors, '; ') AS brands, c.email AS customer_email,
          NULLIF(trim(concat_ws(' ', c.first_name, c.last_name)), '') AS customer_name, lower(c.segment::text) AS segment,
          (SELECT count(*)::int FROM case_notes n WHERE n.case_id = fc.id) AS notes,
          (SELECT n.body FROM case_notes n WHERE n.case_id = fc.id ORDER BY n.created_at DESC LIMIT 1) AS last_note`;

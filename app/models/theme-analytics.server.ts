@@ -3,6 +3,7 @@ import { resolvePeriod } from "../domain/analytics-filters";
 import { type CategoryCounts, npsImpact } from "../domain/nps";
 import {
   answerConditions,
+  COMMENT_THEMES_SQL,
   compare,
   countBy,
   type NpsGroup,
@@ -75,7 +76,7 @@ export async function reportThemes(
   const ctx = await shopContext(shop);
   const period = resolvePeriod(filters, ctx.today, fallback);
   const q = new SqlParams();
-  const { conditions } = answerConditions(q.p, shop, filters, period, { alias: "t" });
+  const { conditions } = answerConditions(q.p, shop, filters, period, { alias: "t", id: "response_id" });
   const pendingQ = new SqlParams();
   const [themes, rows, byStage, pending] = await Promise.all([
     listShopThemes(shop),
@@ -154,6 +155,8 @@ export interface ThemeCommentRow {
   words: string[];
   language: string | null;
   answeredAt: string;
+  /** All the comment's theme keys, in key order. */
+  themes: string[];
 }
 
 /**
@@ -167,16 +170,15 @@ export async function loadTheme(shop: string, key: string, filters: AnalyticsFil
   const ctx = await shopContext(shop);
   const period = resolvePeriod(filters, ctx.today);
   const q = new SqlParams();
-  const { conditions } = answerConditions(q.p, shop, filters, period, { alias: "t" });
+  const { conditions } = answerConditions(q.p, shop, filters, period, { alias: "t", id: "response_id" });
   const comments = await query<ThemeCommentRow>(
     q,
     `SELECT r.id, o.name AS "orderName", CASE r.stage WHEN 'PRE_DELIVERY' THEN 'pre' ELSE 'post' END AS stage,
-            r.score, r.category::text AS category, r.comment, t.words, c.language,
-            to_char(r.answered_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "answeredAt"
+            r.score, r.category::text AS category, r.comment, t.words,
+            to_char(r.answered_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "answeredAt", ${COMMENT_THEMES_SQL}
      FROM response_themes t
      JOIN responses r ON r.id = t.response_id
      JOIN orders o ON o.id = r.order_id
-     LEFT JOIN comment_classifications c ON c.response_id = t.response_id
      WHERE ${conditions.join(" AND ")} AND t.theme = ${q.p(key)}
      ORDER BY t.answered_day DESC, t.response_id DESC
      LIMIT ${q.p(pageSize + 1)} OFFSET ${q.p((Math.max(1, page) - 1) * pageSize)}`,

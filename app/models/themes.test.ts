@@ -2,9 +2,13 @@ import { describe, expect, it } from "vitest";
 import { orderPayload, type Payload } from "../../test/orders";
 import { callAction, examplePayload, uniqueShop, webhookRequest } from "../../test/shopify";
 import prisma from "../db.server";
+import { DEFAULT_THEME_KEYS } from "../domain/theme-taxonomy";
 import { action as customersRedact } from "../routes/webhooks.customers.redact";
 import { action as ordersCreate } from "../routes/webhooks.orders.create";
 import { recordAnswer } from "./answers.server";
+import { reportNps } from "./analytics.server";
+import { listQueue } from "./cases.server";
+import { exportCsv } from "./exports.server";
 import { reportThemes } from "./theme-analytics.server";
 import { classifyPendingComments, listShopThemes, readThemeProgress } from "./themes.server";
 
@@ -133,6 +137,54 @@ describe("comment themes in the database", () => {
     expect(afterDelivery.groups.every((g) => g.n === 0)).toBe(true);
   });
 
+  it("narrows every view to the answers mentioning a theme: counts, the queue with its chips, the export", async () => {
+    const shop = uniqueShop("themes");
+    const answers: Array<[number, string | null]> = [
+      [1, "The box arrived crushed and the parcel was late"],
+      [3, "Late again, three weeks"],
+      [9, "Quick delivery"],
+      [2, "Poor quality"],
+      [10, null],
+    ];
+    const ids: number[] = [];
+    for (const [i, [score, comment]] of answers.entries()) {
+      const inv = await invitationFor(shop, 8_500_000_000_000n + BigInt(i));
+      const answer = await recordAnswer({ invitationId: inv.id, score, comment, channel: "EMAIL", locale: "en" });
+      if (answer.closed) throw new Error("the survey was closed");
+      ids.push(answer.responseId);
+    }
+    await classifyAll();
+
+    const late = await reportNps(shop, "overall", { theme: "delivery_time" }, "all");
+    // The first three mention delivery time: 1 promoter, 2 detractors.
+    expect(late.groups[0]).toMatchObject({ n: 3, promoters: 1, detractors: 2 });
+    const byStage = await reportNps(shop, "stage", { theme: "damaged" }, "all");
+    expect(byStage.groups).toMatchObject([{ key: "pre", n: 1, detractors: 1 }]);
+    expect((await reportNps(shop, "overall", { theme: "returns_refunds" }, "all")).groups[0]).toMatchObject({ n: 0 });
+
+    // Among the answers about delivery time, which other themes come up.
+    const along = await reportThemes(shop, { theme: "delivery_time" }, "all");
+    expect(along.answers).toBe(3);
+    expect(along.groups.find((g) => g.key === "damaged")).toMatchObject({ n: 1, share: 0.3333 });
+    expect(along.groups.find((g) => g.key === "product_quality")).toMatchObject({ n: 0 });
+
+    const queue = await listQueue(shop, { theme: "delivery_time" }, { category: "DETRACTOR" });
+    expect(queue.total).toBe(2);
+    expect(queue.rows.map((r) => [r.responseId, r.themes])).toEqual([
+      [ids[0], ["damaged", "delivery_time", "packaging"]],
+      [ids[1], ["delivery_time"]],
+    ]);
+    const all = await listQueue(shop, {}, { category: "DETRACTOR" });
+    expect(all.rows.find((r) => r.responseId === ids[3])?.themes).toEqual(["product_quality"]);
+
+    let csv = "";
+    for await (const chunk of exportCsv(shop, "answers", { theme: "damaged" })) csv += chunk;
+    const [header, ...rows] = csv.trim().split("\n");
+    expect(header!.split(",")).toContain("themes");
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain(",damaged; delivery_time; packaging,");
+  });
+
   it("erases the quoted words of a redacted customer's comments with the comments", async () => {
     const shop = uniqueShop("themes");
     const customerId = 8_200_000_000_001n;
@@ -189,21 +241,7 @@ describe("comment themes in the database", () => {
       ],
     });
     const themes = await listShopThemes(shop);
-    expect(themes.map((t) => t.key)).toEqual([
-      "delivery_time",
-      "delivery_problem",
-      "damaged",
-      "wrong_or_missing",
-      "product_quality",
-      "size_fit",
-      "price_value",
-      "customer_service",
-      "returns_refunds",
-      "packaging",
-      "website_checkout",
-      "stock_range",
-      "courier_bpost",
-    ]);
+    expect(themes.map((t) => t.key)).toEqual([...DEFAULT_THEME_KEYS, "courier_bpost"]);
     const packaging = themes.find((t) => t.key === "packaging")!;
     expect(packaging).toMatchObject({ enabled: false, label: { en: "Boxes", fr: "Emballage" } });
     // A malformed language keeps the default's phrases rather than breaking the classifier.

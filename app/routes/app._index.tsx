@@ -15,6 +15,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import { TrendChart } from "../components/Charts";
+import { TopThemes } from "../components/Themes";
 import {
   DashboardError,
   DifferenceBadge,
@@ -34,19 +35,21 @@ import { CHANNELS } from "../domain/analytics-filters";
 import { type Granularity, loadFilterOptions, loadOverview, loadShopState } from "../models/analytics.server";
 import type { NpsGroup } from "../models/analytics.server";
 import { loadWinBack } from "../models/cases.server";
+import { reportThemes } from "../models/theme-analytics.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const filters = filtersFromUrl(request);
   const trend = new URL(request.url).searchParams.get("trend");
   const granularity: Granularity | undefined = trend === "week" || trend === "month" ? trend : undefined;
-  const [overview, state, options, winBack] = await Promise.all([
+  const [overview, state, options, winBack, themes] = await Promise.all([
     loadOverview(shop, filters, granularity),
     loadShopState(shop),
     loadFilterOptions(shop),
     loadWinBack(shop),
+    reportThemes(shop, filters),
   ]);
-  return { filters, overview, state, options, winBack: winBack.overall };
+  return { filters, overview, state, options, winBack: winBack.overall, themes };
 };
 
 function Figure({ label, children, help }: { label: string; children: React.ReactNode; help?: React.ReactNode }) {
@@ -109,7 +112,7 @@ function SplitBar({ group }: { group: NpsGroup }) {
 }
 
 export default function Overview() {
-  const { filters, overview, state, options, winBack } = useLoaderData<typeof loader>();
+  const { filters, overview, state, options, winBack, themes } = useLoaderData<typeof loader>();
   const location = useLocation();
   const { overall, stages, trend, rates, paired, minAnswers } = overview;
   const pre = stages.find((s) => s.key === "pre");
@@ -215,6 +218,14 @@ export default function Overview() {
                   </Text>
                 </BlockStack>
               </Card>
+            </Layout.Section>
+            <Layout.Section>
+              <TopThemes
+                title="Why customers score as they do"
+                groups={themes.groups}
+                answers={themes.answers}
+                pending={themes.pending}
+              />
             </Layout.Section>
             <Layout.Section variant="oneHalf">
               <Card>

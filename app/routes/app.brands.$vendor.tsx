@@ -1,21 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useLocation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import {
-  Badge,
-  BlockStack,
-  Box,
-  Card,
-  DataTable,
-  InlineGrid,
-  InlineStack,
-  Page,
-  Pagination,
-  Text,
-} from "@shopify/polaris";
+import { BlockStack, Card, DataTable, InlineGrid, Page, Text } from "@shopify/polaris";
 import { requireAdmin } from "../admin.server";
 import { pageParam } from "../lib/http";
 import { TrendChart } from "../components/Charts";
+import { CommentList } from "../components/Comments";
+import { TopThemes } from "../components/Themes";
 import {
   DashboardError,
   DifferenceBadge,
@@ -27,30 +18,28 @@ import {
 } from "../components/Dashboard";
 import { filtersFromUrl } from "../dashboard.server";
 import { loadBrand, loadFilterOptions } from "../models/analytics.server";
+import { reportThemes } from "../models/theme-analytics.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const vendor = params.vendor ?? "";
   const filters = filtersFromUrl(request);
   const page = pageParam(new URL(request.url));
-  const [brand, options] = await Promise.all([loadBrand(shop, vendor, filters, page), loadFilterOptions(shop)]);
+  const [brand, options, themes] = await Promise.all([
+    loadBrand(shop, vendor, filters, page),
+    loadFilterOptions(shop),
+    reportThemes(shop, { ...filters, vendor }),
+  ]);
   if (!brand.overall && !options.vendors.includes(vendor)) {
     throw new Response(`No brand called “${vendor}” sells in this shop.`, { status: 404 });
   }
-  return { filters, brand, options };
+  return { filters, brand, options, themes };
 };
 
-const CATEGORY_TONE = { PROMOTER: "success", PASSIVE: undefined, DETRACTOR: "critical" } as const;
-
 export default function Brand() {
-  const { filters, brand, options } = useLoaderData<typeof loader>();
+  const { filters, brand, options, themes } = useLoaderData<typeof loader>();
   const location = useLocation();
   const overall = brand.overall;
-  const pageLink = (page: number) => {
-    const params = new URLSearchParams(location.search);
-    params.set("page", String(page));
-    return `?${params}`;
-  };
   const back = `/app/brands${location.search.replace(/([?&])page=[^&]*/g, "$1")}`;
   return (
     <Page title={brand.vendor} backAction={{ content: "Brands", url: back }} fullWidth>
@@ -108,49 +97,26 @@ export default function Brand() {
             <TrendChart points={brand.trend} label={`${brand.vendor}: NPS by ${brand.trendBy} with its 95% interval`} />
           </BlockStack>
         </Card>
+        <TopThemes
+          title={`What shoppers write about ${brand.vendor}`}
+          groups={themes.groups}
+          answers={themes.answers}
+          pending={themes.pending}
+          scope={{ vendor: brand.vendor }}
+        />
         <Card padding="0">
           <div style={{ padding: "var(--p-space-400)" }}>
             <Text as="h2" variant="headingMd">
               Comments
             </Text>
           </div>
-          {brand.comments.length === 0 ? (
-            <Box padding="400" paddingBlockStart="0">
-              <Text as="p" tone="subdued">
-                No comments in this view.
-              </Text>
-            </Box>
-          ) : (
-            <ul style={{ listStyle: "none", margin: 0, padding: 0 }}>
-              {brand.comments.map((c) => (
-                <li key={c.id} style={{ borderTop: "1px solid var(--p-color-border-secondary)" }}>
-                  <Box padding="400">
-                    <BlockStack gap="100">
-                      <InlineStack gap="200" blockAlign="center">
-                        <Badge
-                          tone={CATEGORY_TONE[c.category as keyof typeof CATEGORY_TONE]}
-                        >{`Score ${c.score}`}</Badge>
-                        <Text as="span" tone="subdued">
-                          {c.orderName} · {c.stage === "pre" ? "before delivery" : "after delivery"} ·{" "}
-                          {new Date(c.answeredAt).toLocaleDateString("en", { dateStyle: "medium" })}
-                        </Text>
-                      </InlineStack>
-                      <Text as="p">{c.comment}</Text>
-                    </BlockStack>
-                  </Box>
-                </li>
-              ))}
-            </ul>
-          )}
-          <div style={{ padding: "var(--p-space-300)", display: "flex", justifyContent: "center" }}>
-            <Pagination
-              hasPrevious={brand.page > 1}
-              previousURL={pageLink(brand.page - 1)}
-              hasNext={brand.hasNext}
-              nextURL={pageLink(brand.page + 1)}
-              label={`Page ${brand.page}`}
-            />
-          </div>
+          <CommentList
+            comments={brand.comments}
+            themes={options.themes}
+            empty="No comments in this view."
+            page={brand.page}
+            hasNext={brand.hasNext}
+          />
         </Card>
       </BlockStack>
     </Page>

@@ -22,6 +22,7 @@ import {
 import { z } from "zod";
 import { requireAdmin } from "../admin.server";
 import { pageParam } from "../lib/http";
+import { ThemeChips } from "../components/Comments";
 import { DashboardError, FilterBar, formatCount, formatShare, ImportBanner, NoAnswers } from "../components/Dashboard";
 import { filtersFromUrl } from "../dashboard.server";
 import { segmentLabel, filtersToSearch } from "../domain/analytics-filters";
@@ -291,6 +292,7 @@ export default function Detractors() {
                               : r.comment
                             : "No comment"}
                         </Text>
+                        <ThemeChips keys={r.themes} themes={options.themes} />
                       </div>
                     </IndexTable.Cell>
                     <IndexTable.Cell>{r.stage === "pre" ? "Before delivery" : "After delivery"}</IndexTable.Cell>

@@ -1,19 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useLocation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import {
-  Badge,
-  BlockStack,
-  Box,
-  Card,
-  DataTable,
-  InlineGrid,
-  InlineStack,
-  Page,
-  Pagination,
-  Text,
-} from "@shopify/polaris";
-import { Fragment } from "react";
+import { BlockStack, Card, DataTable, InlineGrid, Page, Text } from "@shopify/polaris";
 import { requireAdmin } from "../admin.server";
 import {
   DashboardError,
@@ -26,6 +14,7 @@ import {
   formatSigned,
   NotEnough,
 } from "../components/Dashboard";
+import { CommentList } from "../components/Comments";
 import { filtersFromUrl } from "../dashboard.server";
 import { pageParam } from "../lib/http";
 import { loadFilterOptions } from "../models/analytics.server";
@@ -43,30 +32,11 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   return { filters, theme, options };
 };
 
-const CATEGORY_TONE = { PROMOTER: "success", PASSIVE: undefined, DETRACTOR: "critical" } as const;
-
-/** The comment with the words that matched the theme in bold; React escapes the text. */
-function Highlighted({ text, words }: { text: string; words: string[] }) {
-  const terms = [...new Set(words.flatMap((w) => w.split(/\s+/)).filter((w) => w !== "…" && w !== ""))];
-  if (terms.length === 0) return <>{text}</>;
-  const escaped = terms.sort((a, b) => b.length - a.length).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(${escaped.join("|")})(?![\\p{L}\\p{N}])`, "giu");
-  const parts = text.split(pattern);
-  return (
-    <>{parts.map((part, i) => (i % 2 === 1 ? <strong key={i}>{part}</strong> : <Fragment key={i}>{part}</Fragment>))}</>
-  );
-}
-
 export default function Theme() {
   const { filters, theme, options } = useLoaderData<typeof loader>();
   const location = useLocation();
   const f = theme.figures;
   const label = theme.theme.label.en || theme.theme.key;
-  const pageLink = (page: number) => {
-    const params = new URLSearchParams(location.search);
-    params.set("page", String(page));
-    return `?${params}`;
-  };
   const back = `/app/themes${location.search.replace(/([?&])page=[^&]*/g, "$1")}`;
   return (
     <Page title={label} subtitle={theme.theme.description.en} backAction={{ content: "Themes", url: back }} fullWidth>
@@ -128,51 +98,13 @@ export default function Theme() {
               Comments
             </Text>
           </div>
-          {theme.comments.length === 0 ? (
-            <Box padding="400" paddingBlockStart="0">
-              <Text as="p" tone="subdued">
-                No comment in this view mentions {label.toLowerCase()}.
-              </Text>
-            </Box>
-          ) : (
-            <ul style={{ listStyle: "none", margin: 0, padding: 0 }}>
-              {theme.comments.map((c) => (
-                <li key={c.id} style={{ borderTop: "1px solid var(--p-color-border-secondary)" }}>
-                  <Box padding="400">
-                    <BlockStack gap="100">
-                      <InlineStack gap="200" blockAlign="center">
-                        <Badge
-                          tone={CATEGORY_TONE[c.category as keyof typeof CATEGORY_TONE]}
-                        >{`Score ${c.score}`}</Badge>
-                        <Text as="span" tone="subdued">
-                          {c.orderName} · {c.stage === "pre" ? "before delivery" : "after delivery"} ·{" "}
-                          {new Date(c.answeredAt).toLocaleDateString("en", { dateStyle: "medium" })}
-                          {c.language ? ` · ${c.language.toUpperCase()}` : ""}
-                        </Text>
-                      </InlineStack>
-                      <Text as="p">
-                        <Highlighted text={c.comment} words={c.words} />
-                      </Text>
-                      <Text as="p" tone="subdued" variant="bodySm">
-                        Matched: {c.words.join(", ")}
-                      </Text>
-                    </BlockStack>
-                  </Box>
-                </li>
-              ))}
-            </ul>
-          )}
-          {(theme.page > 1 || theme.hasNext) && (
-            <Box padding="400">
-              <Pagination
-                hasPrevious={theme.page > 1}
-                previousURL={pageLink(theme.page - 1)}
-                hasNext={theme.hasNext}
-                nextURL={pageLink(theme.page + 1)}
-                label={`Page ${theme.page}`}
-              />
-            </Box>
-          )}
+          <CommentList
+            comments={theme.comments}
+            themes={options.themes}
+            empty={`No comment in this view mentions ${label.toLowerCase()}.`}
+            page={theme.page}
+            hasNext={theme.hasNext}
+          />
         </Card>
       </BlockStack>
     </Page>

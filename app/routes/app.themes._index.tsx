@@ -16,6 +16,7 @@ import {
   NoAnswers,
   NotEnough,
 } from "../components/Dashboard";
+import { Impact } from "../components/Themes";
 import { filtersFromUrl } from "../dashboard.server";
 import { loadFilterOptions, loadShopState } from "../models/analytics.server";
 import { reportThemes, type ThemeFigures } from "../models/theme-analytics.server";
@@ -31,22 +32,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return { filters, report, state, options };
 };
 
-function Impact({ figures }: { figures: ThemeFigures }) {
-  if (figures.impact === null) return <>–</>;
-  const tone =
-    figures.impact < 0
-      ? "var(--p-color-text-critical)"
-      : figures.impact > 0
-        ? "var(--p-color-text-success)"
-        : undefined;
-  return <span style={{ color: tone, fontWeight: 600 }}>{formatSigned(figures.impact)}</span>;
-}
-
 function Stage({ figures }: { figures: ThemeFigures }) {
   if (figures.n === 0) return <>–</>;
   return (
     <span title={`${figures.n} answers; impact on that stage's NPS ${formatSigned(figures.impact)} points`}>
-      {formatNps(figures.nps)} <Impact figures={figures} />
+      {formatNps(figures.nps)} <Impact impact={figures.impact} />
     </span>
   );
 }
@@ -115,7 +105,7 @@ export default function Themes() {
                   </InlineStack>
                 ),
                 formatInterval(g.ciLow, g.ciHigh),
-                <Impact key="i" figures={g} />,
+                <Impact key="i" impact={g.impact} />,
                 <DifferenceBadge key="d" difference={g.comparison} />,
                 <Stage key="pre" figures={g.pre} />,
                 <Stage key="post" figures={g.post} />,

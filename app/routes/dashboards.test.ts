@@ -37,12 +37,16 @@ describe("dashboard pages", () => {
     const shop = uniqueShop();
     await installShop(shop);
     const res = await thrownResponse(
-      overview({ request: request(shop, "/app?from=2026-13-01&stage=later"), params: {}, context: {} }),
+      overview({
+        request: request(shop, "/app?from=2026-13-01&stage=later&theme=x%27%3B%20DROP%20TABLE%20responses"),
+        params: {},
+        context: {},
+      }),
     );
     expect(res.status).toBe(400);
     const text = await res.text();
     expect(text).toBe(
-      "This link has a filter the page cannot use: from is not a calendar date; stage must be pre or post.",
+      "This link has a filter the page cannot use: from is not a calendar date; stage must be pre or post; theme must be a theme key such as damaged.",
     );
   });
 

@@ -160,7 +160,7 @@ describe("follow-up pages", () => {
     const text = await res.text();
     const lines = text.trimEnd().split("\n");
     expect(lines[0]).toBe(
-      "answer_id,answered_at,order,stage,channel,score,category,comment,follow_up_question,brands,country,customer_email,customer_name,segment,locale",
+      "answer_id,answered_at,order,stage,channel,score,category,comment,themes,follow_up_question,brands,country,customer_email,customer_name,segment,locale",
     );
     expect(lines.length - 1).toBe(await prisma.response.count({ where: { shop } }));
     expect(text).toContain(`"'=HYPERLINK(""http://x"",""click"") <b>hi</b>"`);
