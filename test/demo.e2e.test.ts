@@ -143,6 +143,9 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
             "history",
             "data-requests",
             "settings",
+            "settings-themes",
+            "themes",
+            "theme",
           ]
             .flatMap((n) => [`${n}@1280`, `${n}@390`])
             .sort(),

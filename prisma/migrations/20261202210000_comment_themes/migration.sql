@@ -69,7 +69,8 @@ ALTER TABLE "response_themes" ADD CONSTRAINT "response_themes_shop_fkey" FOREIGN
 -- which takes the pending rows; every writer of comments leaves them pending through these
 -- triggers, whichever path it takes (answers, the demo, imports, edits). The worker takes the
 -- newest first, so that a new answer is not kept waiting behind a shop's backfill.
-CREATE INDEX "comment_classifications_pending_idx" ON "comment_classifications" ("response_id" DESC) WHERE "pending";
+-- (pending, response_id DESC) rather than a partial index, so that prisma/schema.prisma can say it.
+CREATE INDEX "comment_classifications_pending_response_id_idx" ON "comment_classifications"("pending", "response_id" DESC);
 
 CREATE FUNCTION "responses_comment_inserted"() RETURNS TRIGGER LANGUAGE plpgsql AS $$
 BEGIN
