@@ -1,4 +1,4 @@
-import { LineChartRelational, PolarisVizProvider, SparkLineChart } from "@shopify/polaris-viz";
+import { LineChart, LineChartRelational, PolarisVizProvider, SparkLineChart } from "@shopify/polaris-viz";
 import { SkeletonBodyText } from "@shopify/polaris";
 import { useEffect, useState, type ReactNode } from "react";
 
@@ -78,6 +78,44 @@ export function Sparkline({ points, label }: { points: Array<{ month: string; np
             theme="Light"
             isAnimated={false}
             data={[{ data: points.map((p) => ({ key: p.month, value: p.nps })), color: "rgba(44, 110, 203, 1)" }]}
+          />
+        )}
+      </ClientOnly>
+    </div>
+  );
+}
+
+/** A theme's weekly share of answers (in %), with the share of the eight weeks before each week. */
+export function ShareChart({
+  points,
+  label,
+}: {
+  points: Array<{ week: string; share: number | null; baseline: number | null }>;
+  label: string;
+}) {
+  const pct = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
+  return (
+    <div role="img" aria-label={label}>
+      <ClientOnly height={240}>
+        {() => (
+          <LineChart
+            theme="Light"
+            isAnimated={false}
+            showLegend
+            data={[
+              {
+                name: "Share of answers (%)",
+                color: "rgba(44, 110, 203, 1)",
+                data: points.map((p) => ({ key: p.week, value: pct(p.share) })),
+              },
+              {
+                name: "Eight weeks before (%)",
+                color: "rgba(140, 145, 150, 1)",
+                styleOverride: { line: { hasArea: false } },
+                data: points.map((p) => ({ key: p.week, value: pct(p.baseline) })),
+              },
+            ]}
+            yAxisOptions={{ labelFormatter: (v) => `${v}%` }}
           />
         )}
       </ClientOnly>

@@ -2,6 +2,14 @@ import type { AnalyticsFilters, DatePreset } from "../domain/analytics-filters";
 import { resolvePeriod } from "../domain/analytics-filters";
 import { type CategoryCounts, npsImpact } from "../domain/nps";
 import {
+  mondayOf,
+  shareDifference,
+  SPIKE_BASELINE_WEEKS,
+  weeksBetween,
+  weeklyShares,
+  type WeekShare,
+} from "../domain/theme-trends";
+import {
   answerConditions,
   COMMENT_THEMES_SQL,
   compare,
@@ -194,3 +202,156 @@ export async function loadTheme(shop: string, key: string, filters: AnalyticsFil
     hasNext: comments.length > pageSize,
   };
 }
+
+export interface ThemeTrend {
+  key: string;
+  weeks: WeekShare[];
+  /** The latest week of the view that is a spike, if any. */
+  latestSpike: WeekShare | null;
+}
+
+/** Weeks a trend shows at most (the latest ones of the view). */
+const TREND_WEEKS = 52;
+
+/**
+ * Each theme's share of the view's answers per week, with spikes (app/domain/theme-trends.ts):
+ * the view's weeks (its latest 52 at most), each judged against the eight weeks before it,
+ * which are counted too.
+ */
+export async function loadThemeTrends(
+  shop: string,
+  filters: AnalyticsFilters,
+  fallback: DatePreset = "12m",
+): Promise<{ weeks: string[]; themes: ThemeTrend[] }> {
+  const ctx = await shopContext(shop);
+  const period = resolvePeriod(filters, ctx.today, fallback);
+  const last = mondayOf(period.to);
+  const latestStart = addDays(last, -7 * (TREND_WEEKS - 1));
+  const start = period.from && mondayOf(period.from) > latestStart ? mondayOf(period.from) : latestStart;
+  const counted = { from: addDays(start, -7 * SPIKE_BASELINE_WEEKS), to: period.to };
+  const q = new SqlParams();
+  const { conditions } = answerConditions(q.p, shop, filters, counted, { alias: "t", id: "response_id" });
+  const [themes, answers, mentions] = await Promise.all([
+    listShopThemes(shop),
+    countBy(ctx, "week", filters, counted),
+    query<{ theme: string; week: string; n: number }>(
+      q,
+      `SELECT t.theme, to_char(date_trunc('week', t.answered_day), 'YYYY-MM-DD') AS week, count(*)::int AS n
+       FROM response_themes t WHERE ${conditions.join(" AND ")} GROUP BY 1, 2`,
+    ),
+  ]);
+  const allWeeks = weeksBetween(counted.from, last);
+  const shown = allWeeks.filter((w) => w >= start);
+  const perWeek = new Map(answers.groups.map((g) => [g.key, g.n]));
+  const perTheme = new Map<string, Map<string, number>>();
+  for (const m of mentions) {
+    const weeks = perTheme.get(m.theme) ?? new Map<string, number>();
+    weeks.set(m.week, m.n);
+    perTheme.set(m.theme, weeks);
+  }
+  return {
+    weeks: shown,
+    themes: themes
+      .filter((t) => t.enabled)
+      .map((theme) => {
+        const counts = allWeeks.map((week) => ({
+          week,
+          answers: perWeek.get(week) ?? 0,
+          mentions: perTheme.get(theme.key)?.get(week) ?? 0,
+        }));
+        const weeks = weeklyShares(counts).filter((w) => w.week >= start);
+        return { key: theme.key, weeks, latestSpike: weeks.findLast((w) => w.spike) ?? null };
+      }),
+  };
+}
+
+export interface BreakdownCell {
+  theme: string;
+  group: string;
+  mentions: number;
+  /** Mentions ÷ the group's answers; null when the group has fewer answers than the shop's minimum. */
+  share: number | null;
+  /** The share is significantly above (1) or below (-1) the rest of the view's, else 0. */
+  against: -1 | 0 | 1;
+}
+
+export interface Breakdown {
+  /** The groups, most answers first, with their answers in the view. */
+  groups: Array<{ key: string; answers: number }>;
+  cells: BreakdownCell[];
+}
+
+/** Brands shown in the theme × brand table: the ones with most answers. */
+const BREAKDOWN_BRANDS = 10;
+
+/**
+ * Theme × brand and theme × segment: the share of each group's answers that mention each
+ * theme, and whether it stands out from the rest of the view (a two-proportion test). Groups
+ * below the shop's minimum sample show no share, as on the Segments page.
+ */
+export async function loadThemeBreakdowns(
+  shop: string,
+  filters: AnalyticsFilters,
+  fallback: DatePreset = "12m",
+): Promise<{ minAnswers: number; byBrand: Breakdown; bySegment: Breakdown }> {
+  const ctx = await shopContext(shop);
+  const period = resolvePeriod(filters, ctx.today, fallback);
+  const q = new SqlParams();
+  const { conditions } = answerConditions(q.p, shop, filters, period, { alias: "t", id: "response_id" });
+  const where = conditions.join(" AND ");
+  const [vendors, segments, byVendor, bySegment] = await Promise.all([
+    countBy(ctx, "vendor", filters, period),
+    countBy(ctx, "segment", filters, period),
+    query<{ theme: string; group: string; n: number }>(
+      q,
+      `SELECT t.theme, v.vendor AS "group", count(*)::int AS n
+       FROM response_themes t CROSS JOIN LATERAL unnest(t.vendors) AS v(vendor)
+       WHERE ${where} GROUP BY 1, 2`,
+    ),
+    query<{ theme: string; group: string; n: number }>(
+      q,
+      `SELECT t.theme, COALESCE(lower(t.segment::text), 'none') AS "group", count(*)::int AS n
+       FROM response_themes t WHERE ${where} GROUP BY 1, 2`,
+    ),
+  ]);
+  const total = vendors.total.n;
+  // Per theme, its mentions in the whole view (an answer counts once, whatever its brands).
+  const themeTotals = new Map<string, number>();
+  for (const row of bySegment) themeTotals.set(row.theme, (themeTotals.get(row.theme) ?? 0) + row.n);
+  const breakdown = (
+    groups: Array<{ key: string; n: number }>,
+    rows: Array<{ theme: string; group: string; n: number }>,
+  ): Breakdown => {
+    const keys = new Set(groups.map((g) => g.key));
+    const answersOf = new Map(groups.map((g) => [g.key, g.n]));
+    return {
+      groups: groups.map((g) => ({ key: g.key, answers: g.n })),
+      cells: rows
+        .filter((r) => keys.has(r.group))
+        .map((r) => {
+          const answers = answersOf.get(r.group)!;
+          const enough = answers >= ctx.minAnswers;
+          const test = enough
+            ? shareDifference(r.n, answers, (themeTotals.get(r.theme) ?? 0) - r.n, total - answers)
+            : null;
+          return {
+            theme: r.theme,
+            group: r.group,
+            mentions: r.n,
+            share: enough ? Math.round((r.n / answers) * 10_000) / 10_000 : null,
+            against: test?.significant ? (test.difference > 0 ? 1 : -1) : 0,
+          };
+        }),
+    };
+  };
+  const topVendors = [...vendors.groups].sort((a, b) => b.n - a.n).slice(0, BREAKDOWN_BRANDS);
+  const segmentGroups = [...segments.groups].sort((a, b) => b.n - a.n);
+  return {
+    minAnswers: ctx.minAnswers,
+    byBrand: breakdown(topVendors, byVendor),
+    bySegment: breakdown(segmentGroups, bySegment),
+  };
+}
+
+const addDays = (iso: string, days: number) =>
+  new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);

@@ -9,7 +9,7 @@ import { recordAnswer } from "./answers.server";
 import { reportNps } from "./analytics.server";
 import { listQueue } from "./cases.server";
 import { exportCsv } from "./exports.server";
-import { reportThemes } from "./theme-analytics.server";
+import { loadThemeBreakdowns, loadThemeTrends, reportThemes } from "./theme-analytics.server";
 import { classifyPendingComments, listShopThemes, readThemeProgress } from "./themes.server";
 
 async function send(shop: string, topic: string, body: Payload, action = ordersCreate) {
@@ -18,8 +18,12 @@ async function send(shop: string, topic: string, body: Payload, action = ordersC
 }
 
 /** An order with its before-delivery invitation, for a customer of its own. */
-async function invitationFor(shop: string, customerId: bigint) {
+async function invitationFor(shop: string, customerId: bigint, vendor?: string) {
   const order = orderPayload((p) => {
+    if (vendor) {
+      p.line_items = p.line_items.slice(0, 1);
+      p.line_items[0].vendor = vendor;
+    }
     const now = new Date().toISOString();
     p.created_at = now;
     p.processed_at = now;
@@ -183,6 +187,56 @@ describe("comment themes in the database", () => {
     expect(header!.split(",")).toContain("themes");
     expect(rows).toHaveLength(1);
     expect(rows[0]).toContain(",damaged; delivery_time; packaging,");
+  });
+
+  it("shows which brand and segment mention a theme, and flags a week whose share spikes", async () => {
+    const shop = uniqueShop("themes");
+    let customer = 8_600_000_000_000n;
+    const answer = async (vendor: string, score: number, comment: string, daysAgo: number) => {
+      const inv = await invitationFor(shop, customer++, vendor);
+      const a = await recordAnswer({ invitationId: inv.id, score, comment, channel: "EMAIL", locale: "en" });
+      if (a.closed) throw new Error("the survey was closed");
+      await prisma.response.update({
+        where: { id: a.responseId },
+        data: { answeredAt: new Date(Date.now() - daysAgo * 86_400_000) },
+      });
+    };
+    // Nine weeks of one quiet answer a week, then a week of six late parcels, all from Brand A.
+    for (let week = 1; week <= 9; week++) await answer(week % 2 ? "Brand A" : "Brand B", 9, "Lovely quality", week * 7);
+    for (let i = 0; i < 6; i++) await answer("Brand A", 2, "Parcel arrived late", 0);
+    await prisma.shop.update({ where: { domain: shop }, data: { settings: { minAnswers: 3 } } });
+    await classifyAll();
+
+    const trends = await loadThemeTrends(shop, { range: "90d" });
+    const late = trends.themes.find((t) => t.key === "delivery_time")!;
+    const thisWeek = late.weeks.at(-1)!;
+    expect(thisWeek).toMatchObject({ answers: 6, mentions: 6, share: 1, baseline: 0, spike: true });
+    expect(late.latestSpike?.week).toBe(thisWeek.week);
+    const quality = trends.themes.find((t) => t.key === "product_quality")!;
+    expect(quality.latestSpike).toBeNull();
+    expect(quality.weeks.reduce((s, w) => s + w.mentions, 0)).toBe(9);
+
+    const { byBrand, bySegment } = await loadThemeBreakdowns(shop, { range: "90d" });
+    expect(byBrand.groups).toEqual([
+      { key: "Brand A", answers: 11 },
+      { key: "Brand B", answers: 4 },
+    ]);
+    const cell = (theme: string, group: string) => byBrand.cells.find((c) => c.theme === theme && c.group === group);
+    // Six of Brand A's eleven answers are about late parcels; none of Brand B's.
+    expect(cell("delivery_time", "Brand A")).toMatchObject({ mentions: 6, share: 0.5455 });
+    expect(cell("delivery_time", "Brand B")).toBeUndefined();
+    // Four of four against five of eleven: z = 1.9, short of 95 %, so not called above the rest.
+    expect(cell("product_quality", "Brand B")).toMatchObject({ mentions: 4, share: 1, against: 0 });
+    expect(bySegment.groups).toEqual([{ key: "none", answers: 15 }]);
+
+    // A brand below the shop's minimum sample shows no share.
+    await prisma.shop.update({ where: { domain: shop }, data: { settings: { minAnswers: 5 } } });
+    const small = await loadThemeBreakdowns(shop, { range: "90d" });
+    expect(small.byBrand.cells.find((c) => c.group === "Brand B")).toMatchObject({
+      mentions: 4,
+      share: null,
+      against: 0,
+    });
   });
 
   it("erases the quoted words of a redacted customer's comments with the comments", async () => {

@@ -14,26 +14,32 @@ import {
   formatSigned,
   NotEnough,
 } from "../components/Dashboard";
+import { ShareChart } from "../components/Charts";
 import { CommentList } from "../components/Comments";
 import { filtersFromUrl } from "../dashboard.server";
 import { pageParam } from "../lib/http";
 import { loadFilterOptions } from "../models/analytics.server";
-import { loadTheme } from "../models/theme-analytics.server";
+import { loadTheme, loadThemeTrends } from "../models/theme-analytics.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const filters = filtersFromUrl(request);
   const page = pageParam(new URL(request.url));
-  const [theme, options] = await Promise.all([
+  const [theme, options, trends] = await Promise.all([
     loadTheme(shop, params.key ?? "", filters, page),
     loadFilterOptions(shop),
+    loadThemeTrends(shop, filters),
   ]);
   if (!theme) throw new Response(`This shop has no theme called “${params.key}”.`, { status: 404 });
-  return { filters, theme, options };
+  return { filters, theme, options, trend: trends.themes.find((t) => t.key === theme.theme.key) ?? null };
 };
 
+const formatWeek = (week: string) =>
+  new Date(`${week}T00:00:00Z`).toLocaleDateString("en", { dateStyle: "medium", timeZone: "UTC" });
+
 export default function Theme() {
-  const { filters, theme, options } = useLoaderData<typeof loader>();
+  const { filters, theme, options, trend } = useLoaderData<typeof loader>();
+  const spikes = trend?.weeks.filter((w) => w.spike) ?? [];
   const location = useLocation();
   const f = theme.figures;
   const label = theme.theme.label.en || theme.theme.key;
@@ -92,6 +98,28 @@ export default function Theme() {
             </BlockStack>
           </Card>
         </InlineGrid>
+        {trend && trend.weeks.length > 1 && (
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                Share of answers per week
+              </Text>
+              <ShareChart points={trend.weeks} label={`${label}: share of answers per week`} />
+              <Text as="p" tone="subdued">
+                A week is a spike when its mentions would happen by chance less than once in a thousand at the share of
+                the eight weeks before (a one-sided binomial test), with at least five mentions.{" "}
+                {spikes.length === 0
+                  ? "No week of this view is one."
+                  : `Spikes: ${spikes
+                      .map(
+                        (w) =>
+                          `week of ${formatWeek(w.week)} (${w.mentions} of ${w.answers} answers, ${formatShare(w.share)})`,
+                      )
+                      .join("; ")}.`}
+              </Text>
+            </BlockStack>
+          </Card>
+        )}
         <Card padding="0">
           <div style={{ padding: "var(--p-space-400)" }}>
             <Text as="h2" variant="headingMd">

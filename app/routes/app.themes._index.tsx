@@ -1,7 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Banner, BlockStack, Card, DataTable, InlineStack, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Card, DataTable, InlineStack, Page, Text, Tooltip } from "@shopify/polaris";
+import { Sparkline } from "../components/Charts";
+import { segmentLabel } from "../domain/analytics-filters";
 import { requireAdmin } from "../admin.server";
 import {
   DashboardError,
@@ -19,17 +21,25 @@ import {
 import { Impact } from "../components/Themes";
 import { filtersFromUrl } from "../dashboard.server";
 import { loadFilterOptions, loadShopState } from "../models/analytics.server";
-import { reportThemes, type ThemeFigures } from "../models/theme-analytics.server";
+import {
+  type Breakdown,
+  loadThemeBreakdowns,
+  loadThemeTrends,
+  reportThemes,
+  type ThemeFigures,
+} from "../models/theme-analytics.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const filters = filtersFromUrl(request);
-  const [report, state, options] = await Promise.all([
+  const [report, trends, breakdowns, state, options] = await Promise.all([
     reportThemes(shop, filters),
+    loadThemeTrends(shop, filters),
+    loadThemeBreakdowns(shop, filters),
     loadShopState(shop),
     loadFilterOptions(shop),
   ]);
-  return { filters, report, state, options };
+  return { filters, report, trends, breakdowns, state, options };
 };
 
 function Stage({ figures }: { figures: ThemeFigures }) {
@@ -41,8 +51,80 @@ function Stage({ figures }: { figures: ThemeFigures }) {
   );
 }
 
+type Trend = Awaited<ReturnType<typeof loadThemeTrends>>["themes"][number];
+
+const weekLabel = (week: string) =>
+  new Date(`${week}T00:00:00Z`).toLocaleDateString("en", { month: "short", day: "numeric", timeZone: "UTC" });
+
+function WeeklyShare({ label, trend }: { label: string; trend: Trend | undefined }) {
+  if (!trend) return <>–</>;
+  const spike = trend.latestSpike;
+  return (
+    <InlineStack gap="200" blockAlign="center" wrap={false}>
+      <Sparkline
+        points={trend.weeks.map((w) => ({ month: w.week, nps: w.share === null ? null : w.share * 100 }))}
+        label={`${label}: share of answers per week`}
+      />
+      {spike && (
+        <Tooltip
+          content={`Week of ${weekLabel(spike.week)}: ${spike.mentions} of ${spike.answers} answers (${formatShare(spike.share)}) against ${formatShare(spike.baseline)} in the 8 weeks before; that many by chance: p = ${spike.pValue!.toPrecision(2)}.`}
+        >
+          <Badge tone="warning">{`Spike ${weekLabel(spike.week)}`}</Badge>
+        </Tooltip>
+      )}
+    </InlineStack>
+  );
+}
+
+function BreakdownTable({
+  title,
+  help,
+  breakdown,
+  labels,
+  groupLabel,
+  minAnswers,
+}: {
+  title: string;
+  help: string;
+  breakdown: Breakdown;
+  labels: Map<string, string>;
+  groupLabel: (key: string) => string;
+  minAnswers: number;
+}) {
+  if (breakdown.groups.length === 0) return null;
+  const cell = (theme: string, group: { key: string; answers: number }) => {
+    if (group.answers < minAnswers) return "";
+    const found = breakdown.cells.find((c) => c.theme === theme && c.group === group.key);
+    if (!found || found.share === null) return "0%";
+    const text = formatShare(found.share);
+    if (found.against === 0) return text;
+    return <b key="c">{`${text} ${found.against > 0 ? "↑" : "↓"}`}</b>;
+  };
+  return (
+    <Card padding="0">
+      <div style={{ padding: "var(--p-space-400)" }}>
+        <BlockStack gap="100">
+          <Text as="h2" variant="headingMd">
+            {title}
+          </Text>
+          <Text as="p" tone="subdued">
+            {help} Groups with fewer than {minAnswers} answers are left blank.
+          </Text>
+        </BlockStack>
+      </div>
+      <DataTable
+        columnContentTypes={["text", ...breakdown.groups.map(() => "numeric" as const)]}
+        headings={["Theme", ...breakdown.groups.map((g) => `${groupLabel(g.key)} (${formatCount(g.answers)})`)]}
+        rows={[...labels.entries()].map(([key, label]) => [label, ...breakdown.groups.map((g) => cell(key, g))])}
+      />
+    </Card>
+  );
+}
+
 export default function Themes() {
-  const { filters, report, state, options } = useLoaderData<typeof loader>();
+  const { filters, report, trends, breakdowns, state, options } = useLoaderData<typeof loader>();
+  const trendOf = (key: string) => trends.themes.find((t) => t.key === key);
+  const labels = new Map(report.groups.map((g) => [g.key, g.label]));
   const location = useLocation();
   // The costliest first: what a merchant would fix first.
   const groups = [...report.groups].sort((a, b) => (a.impact ?? 0) - (b.impact ?? 0) || b.n - a.n);
@@ -78,7 +160,18 @@ export default function Themes() {
               </BlockStack>
             </div>
             <DataTable
-              columnContentTypes={["text", "numeric", "numeric", "numeric", "text", "numeric", "text", "text", "text"]}
+              columnContentTypes={[
+                "text",
+                "numeric",
+                "numeric",
+                "numeric",
+                "text",
+                "numeric",
+                "text",
+                "text",
+                "text",
+                "text",
+              ]}
               headings={[
                 "Theme",
                 "Answers",
@@ -89,6 +182,7 @@ export default function Themes() {
                 "Against answers without it",
                 "Before delivery",
                 "After delivery",
+                "Weekly share",
               ]}
               rows={groups.map((g) => [
                 <Link key="t" to={`/app/themes/${encodeURIComponent(g.key)}${location.search}`}>
@@ -109,9 +203,30 @@ export default function Themes() {
                 <DifferenceBadge key="d" difference={g.comparison} />,
                 <Stage key="pre" figures={g.pre} />,
                 <Stage key="post" figures={g.post} />,
+                <WeeklyShare key="w" label={g.label} trend={trendOf(g.key)} />,
               ])}
             />
           </Card>
+        )}
+        {report.answers > 0 && (
+          <>
+            <BreakdownTable
+              title="Themes by brand"
+              help="The share of each brand's answers that mention the theme (an order with several brands counts for each). Bold with an arrow: significantly above (↑) or below (↓) the rest of the view."
+              breakdown={breakdowns.byBrand}
+              labels={labels}
+              groupLabel={(key) => key}
+              minAnswers={breakdowns.minAnswers}
+            />
+            <BreakdownTable
+              title="Themes by customer segment"
+              help="The share of each segment's answers that mention the theme, with the customers' RFM segment today."
+              breakdown={breakdowns.bySegment}
+              labels={labels}
+              groupLabel={segmentLabel}
+              minAnswers={breakdowns.minAnswers}
+            />
+          </>
         )}
       </BlockStack>
     </Page>
