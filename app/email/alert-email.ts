@@ -114,3 +114,47 @@ ${answers
   ].join("\n");
   return { subject, text, html, slack };
 }
+
+/** A theme's week that spiked (app/models/theme-spikes.server.ts), as an alert says it. */
+export interface SpikeAlertFacts {
+  theme: string;
+  label: string;
+  week: string;
+  answers: number;
+  mentions: number;
+  baseline: number;
+  pValue: number;
+  comments: Array<{ score: number; comment: string; orderName: string }>;
+}
+
+const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** A theme mentioned far more this week than in the eight weeks before, with its latest comments. */
+export function renderSpikeAlert(s: SpikeAlertFacts, ctx: AlertContext): RenderedAlert {
+  const subject = `[${ctx.shopName}] “${s.label}” spiked in the week of ${s.week} (${ctx.ruleName})`;
+  const summary = `${s.mentions} of ${s.answers} answers this week mention ${s.label.toLowerCase()} (${percent(s.mentions / s.answers)}), against ${percent(s.baseline)} in the eight weeks before. So many by chance: p = ${s.pValue.toPrecision(2)}.`;
+  const url = `${ctx.appUrl.replace(/\/$/, "")}/app/themes/${encodeURIComponent(s.theme)}?range=90d`;
+  const quotes = s.comments.map((c) => `${c.score} · ${c.orderName}: “${c.comment.trim()}”`);
+  const text = [
+    summary,
+    "",
+    ...(quotes.length ? ["Latest comments:", ...quotes, ""] : []),
+    `See the theme: ${url}`,
+    "",
+    `Alert rule “${ctx.ruleName}”.`,
+  ].join("\n");
+  const html = `<!doctype html><html><body style="font-family:-apple-system,Segoe UI,Roboto,sans-serif;color:#202223">
+<h2 style="font-size:18px">${escapeHtml(subject)}</h2>
+<p>${escapeHtml(summary)}</p>
+${quotes.length ? `<ul>${quotes.map((q) => `<li style="white-space:pre-wrap">${escapeHtml(q)}</li>`).join("")}</ul>` : ""}
+<p><a href="${escapeHtml(url)}">See the theme</a></p>
+<p style="color:#6d7175;font-size:12px">Alert rule “${escapeHtml(ctx.ruleName)}”.</p>
+</body></html>`;
+  const slack = [
+    `*${escapeSlack(subject)}*`,
+    escapeSlack(summary),
+    ...quotes.map((q) => `> ${escapeSlack(q.slice(0, 300)).replace(/\n/g, " ")}`),
+    `<${url}|See the theme>`,
+  ].join("\n");
+  return { subject, text, html, slack };
+}

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import prisma from "../db.server";
 import { RfmSegment } from "../generated/prisma/enums";
+import { THEME_KEY } from "../domain/analytics-filters";
 import { type OutboundPolicy, policyFromEnv, urlRefusal } from "../integrations/outbound.server";
 import { decryptSecret, encryptSecret } from "../lib/secrets.server";
 
@@ -51,6 +52,14 @@ const WebhookUrl = z
 export const AlertRuleSchema = z
   .object({
     name: z.string().trim().min(1, "Name the rule").max(100, "At most 100 characters"),
+    kind: z.enum(["ANSWER", "THEME_SPIKE"], { message: "Choose what the rule watches" }).default("ANSWER"),
+    /** THEME_SPIKE: the theme watched, "" for every theme. */
+    theme: z
+      .string()
+      .trim()
+      .refine((t) => t === "" || THEME_KEY.test(t), "Choose one of the shop's themes")
+      .transform((t) => (t === "" ? null : t))
+      .default(""),
     scoreMin: z.coerce.number().int().min(0, "0 to 10").max(10, "0 to 10"),
     scoreMax: z.coerce.number().int().min(0, "0 to 10").max(10, "0 to 10"),
     stage: z.enum(["", "PRE_DELIVERY", "POST_DELIVERY"]).transform((s) => (s === "" ? null : s)),
@@ -63,6 +72,10 @@ export const AlertRuleSchema = z
       .transform((s) => (s === "" ? null : s))
       .pipe(WebhookUrl.nullable())
       .default(null),
+  })
+  .refine((r) => r.kind === "ANSWER" || (r.segments.length === 0 && r.stage === null), {
+    message: "A theme spike rule watches the whole shop: no stage or segments",
+    path: ["kind"],
   })
   .refine((r) => r.scoreMin <= r.scoreMax, {
     message: "The lowest score must not be above the highest",
@@ -89,7 +102,11 @@ export async function listAlertRules(shop: string) {
   }));
 }
 
-export function createAlertRule(shop: string, input: AlertRuleInput) {
+/** A rule watches answers unless it says otherwise. */
+export function createAlertRule(
+  shop: string,
+  input: Omit<AlertRuleInput, "kind" | "theme"> & Partial<Pick<AlertRuleInput, "kind" | "theme">>,
+) {
   const { slackWebhookUrl, ...rest } = input;
   return prisma.alertRule.create({
     data: { shop, ...rest, slackWebhookUrl: slackWebhookUrl ? encryptSecret(slackWebhookUrl) : null },

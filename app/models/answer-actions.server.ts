@@ -1,5 +1,11 @@
 import { openDatabase } from "../db.server";
-import { renderAlert, renderDigest, type AlertAnswer } from "../email/alert-email";
+import {
+  type AlertAnswer,
+  renderAlert,
+  renderDigest,
+  type RenderedAlert,
+  renderSpikeAlert,
+} from "../email/alert-email";
 import { type Mailer, SHOP_HEADER } from "../email/mailer.server";
 import { readSettings } from "../domain/settings";
 import type { Prisma } from "../generated/prisma/client";
@@ -7,6 +13,7 @@ import { OutboundRefusedError, postJson } from "../integrations/outbound.server"
 import { type AdminGraphql, adminQueryThrottled } from "../lib/admin-graphql";
 import { decryptSecret } from "../lib/secrets.server";
 import { slackUrlRefusal } from "./alert-rules.server";
+import { loadSpikeAlert } from "./theme-spikes.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -39,7 +46,7 @@ export async function recordAnswerActions(tx: Tx, responseId: number) {
              CROSS JOIN LATERAL (SELECT date_trunc('day', l.local_now) AS d) dd) END
     FROM responses r
     LEFT JOIN customers c ON c.id = r.customer_id
-    JOIN alert_rules ar ON ar.shop = r.shop AND ar.enabled AND r.score BETWEEN ar.score_min AND ar.score_max
+    JOIN alert_rules ar ON ar.shop = r.shop AND ar.enabled AND ar.kind = 'ANSWER' AND r.score BETWEEN ar.score_min AND ar.score_max
                         AND (ar.stage IS NULL OR ar.stage = r.stage)
                         AND (cardinality(ar.segments) = 0 OR c.segment = ANY(ar.segments))
     CROSS JOIN LATERAL (VALUES ('ALERT_EMAIL'::"ActionKind", 'email', cardinality(ar.emails) > 0),
@@ -78,6 +85,8 @@ interface ClaimedAction {
   response_id: number;
   kind: "ALERT_EMAIL" | "ALERT_SLACK" | "CUSTOMER_TAGS" | "FLOW_TRIGGER";
   rule_id: number | null;
+  /** alert:<rule>:<target>, spike:<rule>:<theme>:<week>:<target>, tags or flow. */
+  key: string;
   digest: boolean;
   attempts: number;
 }
@@ -101,7 +110,7 @@ export async function runDueActions(deps: ActionDeps, options: { shop?: string; 
                 next_attempt_at = $1::timestamptz + make_interval(mins => ${LEASE_MINUTES})
          WHERE a.id IN (SELECT id FROM answer_actions WHERE status = 'PENDING' AND next_attempt_at <= $1::timestamptz
                         AND ($2::text IS NULL OR shop = $2) ORDER BY id LIMIT 50 FOR UPDATE SKIP LOCKED)
-         RETURNING a.id, a.shop, a.response_id, a.kind::text AS kind, a.rule_id, a.digest, a.attempts`,
+         RETURNING a.id, a.shop, a.response_id, a.kind::text AS kind, a.rule_id, a.key, a.digest, a.attempts`,
         [(options.now ?? new Date()).toISOString(), options.shop ?? null],
       )
     ).rows;
@@ -185,9 +194,16 @@ async function sendAlert(group: ClaimedAction[], deps: ActionDeps) {
     )
   ).rows[0];
   if (!rule) throw new SkipAction("the alert rule was deleted");
-  const answers = await loadAlertAnswers(group.map((a) => a.response_id));
   const context = { shopName: rule.shop_name ?? first.shop, ruleName: rule.name, appUrl: deps.appUrl };
-  const message = first.digest ? renderDigest(answers, context) : renderAlert(answers[0]!, context);
+  let message: RenderedAlert;
+  if (first.key.startsWith("spike:")) {
+    const spike = await loadSpikeAlert(first.shop, first.key);
+    if (!spike) throw new SkipAction("the spike is no longer recorded");
+    message = renderSpikeAlert(spike, context);
+  } else {
+    const answers = await loadAlertAnswers(group.map((a) => a.response_id));
+    message = first.digest ? renderDigest(answers, context) : renderAlert(answers[0]!, context);
+  }
   if (first.kind === "ALERT_EMAIL") {
     if (rule.emails.length === 0) throw new SkipAction("the rule has no email recipients any more");
     await deps.mailer().send({

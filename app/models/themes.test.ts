@@ -1,11 +1,16 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderPayload, type Payload } from "../../test/orders";
+import { type SmtpSink, startSmtpSink } from "../../test/smtp";
+import { smtpMailer } from "../email/mailer.server";
 import { callAction, examplePayload, uniqueShop, webhookRequest } from "../../test/shopify";
 import prisma from "../db.server";
 import { DEFAULT_THEME_KEYS } from "../domain/theme-taxonomy";
 import { action as customersRedact } from "../routes/webhooks.customers.redact";
 import { action as ordersCreate } from "../routes/webhooks.orders.create";
+import { createAlertRule } from "./alert-rules.server";
+import { runDueActions } from "./answer-actions.server";
 import { recordAnswer } from "./answers.server";
+import { checkThemeSpikes } from "./theme-spikes.server";
 import { reportNps } from "./analytics.server";
 import { listQueue } from "./cases.server";
 import { exportCsv } from "./exports.server";
@@ -236,6 +241,69 @@ describe("comment themes in the database", () => {
       mentions: 4,
       share: null,
       against: 0,
+    });
+  });
+
+  describe("theme spike alerts", () => {
+    let smtp: SmtpSink;
+    beforeAll(async () => {
+      smtp = await startSmtpSink();
+    });
+    afterAll(async () => {
+      await smtp.close();
+    });
+
+    it("alerts once when a theme's week spikes, through the answer actions, and never per answer", async () => {
+      const shop = uniqueShop("themes");
+      let customer = 8_700_000_000_000n;
+      const answer = async (score: number, comment: string, daysAgo: number) => {
+        const inv = await invitationFor(shop, customer++);
+        const a = await recordAnswer({ invitationId: inv.id, score, comment, channel: "EMAIL", locale: "en" });
+        if (a.closed) throw new Error("the survey was closed");
+        await prisma.response.update({
+          where: { id: a.responseId },
+          data: { answeredAt: new Date(Date.now() - daysAgo * 86_400_000) },
+        });
+      };
+      await invitationFor(shop, customer++);
+      const rule = await createAlertRule(shop, {
+        name: "Late parcels",
+        kind: "THEME_SPIKE",
+        theme: "delivery_time",
+        scoreMin: 0,
+        scoreMax: 10,
+        stage: null,
+        segments: [],
+        urgent: false,
+        emails: ["ops@shop.example"],
+        slackWebhookUrl: null,
+      });
+      for (let week = 1; week <= 9; week++) await answer(9, "Lovely quality", week * 7);
+      expect(await checkThemeSpikes([shop])).toBe(0);
+      for (let i = 0; i < 6; i++) await answer(1, `Parcel ${i + 1} arrived two weeks late <b>again</b>`, 0);
+      // A spike rule is not an answer rule: six detractors set off no answer alert.
+      expect(await prisma.answerAction.count({ where: { shop, ruleId: rule.id } })).toBe(0);
+      await classifyAll();
+
+      expect(await checkThemeSpikes([shop])).toBe(1);
+      expect(await checkThemeSpikes([shop])).toBe(0);
+      expect(await prisma.themeSpike.findMany({ where: { shop } })).toMatchObject([
+        { ruleId: rule.id, theme: "delivery_time", answers: 6, mentions: 6, baseline: 0 },
+      ]);
+      const actions = await prisma.answerAction.findMany({ where: { shop, ruleId: rule.id } });
+      expect(actions).toHaveLength(1);
+      expect(actions[0]!.key).toMatch(/^spike:\d+:delivery_time:\d{4}-\d{2}-\d{2}:email$/);
+
+      const sent = await runDueActions(
+        { adminFor: async () => null, mailer: () => smtpMailer(smtp.url), appUrl: "https://nps-app.example.test" },
+        { shop },
+      );
+      expect(sent.done).toBe(1);
+      const email = smtp.messages.find((m) => m.subject?.includes("Late parcels"))!;
+      expect(email.subject).toContain("“Delivery time” spiked in the week of");
+      expect(email.text).toContain("6 of 6 answers this week mention delivery time (100.0%), against 0.0%");
+      expect(email.html).toContain("&lt;b&gt;again&lt;/b&gt;");
+      expect(email.html).toContain("/app/themes/delivery_time?range=90d");
     });
   });
 

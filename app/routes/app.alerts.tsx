@@ -31,15 +31,23 @@ import {
   setAlertRuleEnabled,
 } from "../models/alert-rules.server";
 import { countActions, listFailedActions, retryFailedActions } from "../models/answer-actions.server";
+import { listShopThemes } from "../models/themes.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, demo } = await requireAdmin(request);
-  const [rules, failed, counts] = await Promise.all([
+  const [rules, failed, counts, themes] = await Promise.all([
     listAlertRules(shop),
     listFailedActions(shop),
     countActions(shop),
+    listShopThemes(shop),
   ]);
-  return { demo, rules, failed, counts };
+  return {
+    demo,
+    rules,
+    failed,
+    counts,
+    themes: themes.filter((t) => t.enabled).map((t) => ({ key: t.key, label: t.label.en || t.key })),
+  };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -50,8 +58,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const bad = (errors: Record<string, string>) =>
     Response.json({ ok: false, errors } satisfies ActionResult, { status: 400 });
   if (intent === "create") {
+    const kind = form.get("kind") ?? "ANSWER";
     const parsed = AlertRuleSchema.safeParse({
       name: form.get("name"),
+      kind,
+      theme: form.get("theme") ?? "",
       scoreMin: form.get("scoreMin"),
       scoreMax: form.get("scoreMax"),
       stage: form.get("stage") ?? "",
@@ -62,6 +73,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     });
     if (!parsed.success) {
       return bad(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "form"), i.message])));
+    }
+    const { theme } = parsed.data;
+    if (theme !== null && !(await listShopThemes(shop)).some((t) => t.key === theme && t.enabled)) {
+      return bad({ theme: `This shop has no theme “${theme}” switched on.` });
     }
     await createAlertRule(shop, parsed.data);
     return Response.json({ ok: true, message: `Rule “${parsed.data.name}” added.` } satisfies ActionResult);
@@ -93,12 +108,16 @@ const KIND_LABELS: Record<string, string> = {
 };
 
 export default function Alerts() {
-  const { demo, rules, failed, counts } = useLoaderData<typeof loader>();
+  const { demo, rules, failed, counts, themes } = useLoaderData<typeof loader>();
+  const themeLabel = (key: string | null) =>
+    key === null ? "any theme" : (themes.find((t) => t.key === key)?.label ?? key);
   const result = useActionData<ActionResult>();
   const navigation = useNavigation();
   const errors = result && !result.ok ? result.errors : {};
   const [draft, setDraft] = useState({
     name: "",
+    kind: "ANSWER",
+    theme: "",
     scoreMin: "0",
     scoreMax: "6",
     stage: "",
@@ -137,7 +156,7 @@ export default function Alerts() {
               ) : (
                 <DataTable
                   columnContentTypes={["text", "text", "text", "text", "text"]}
-                  headings={["Rule", "Answers", "Sent to", "When", ""]}
+                  headings={["Rule", "Watches", "Sent to", "When", ""]}
                   rows={rules.map((r) => [
                     <BlockStack key="n" gap="050">
                       <Text as="span" fontWeight="semibold">
@@ -145,11 +164,13 @@ export default function Alerts() {
                       </Text>
                       {!r.enabled && <Badge>Paused</Badge>}
                     </BlockStack>,
-                    `${r.scoreMin}–${r.scoreMax}${r.stage ? (r.stage === "PRE_DELIVERY" ? ", before delivery" : ", after delivery") : ""}${
-                      r.segments.length ? `, ${r.segments.map((s) => SEGMENT_NAMES[s]).join(", ")}` : ""
-                    }`,
+                    r.kind === "THEME_SPIKE"
+                      ? `A spike of ${themeLabel(r.theme)}`
+                      : `${r.scoreMin}–${r.scoreMax}${r.stage ? (r.stage === "PRE_DELIVERY" ? ", before delivery" : ", after delivery") : ""}${
+                          r.segments.length ? `, ${r.segments.map((s) => SEGMENT_NAMES[s]).join(", ")}` : ""
+                        }`,
                     [...r.emails, r.slackWebhook ? `Slack (${r.slackWebhook})` : null].filter(Boolean).join(", "),
-                    r.urgent ? "At once" : "Daily digest",
+                    r.kind === "THEME_SPIKE" || r.urgent ? "At once" : "Daily digest",
                     <InlineStack key="a" gap="200">
                       <Form method="post">
                         <input type="hidden" name="id" value={r.id} />
@@ -185,58 +206,86 @@ export default function Alerts() {
                     autoComplete="off"
                     placeholder="Furious customers"
                   />
-                  <FormLayout.Group>
-                    <Select
-                      label="From score"
-                      name="scoreMin"
-                      options={scores}
-                      value={draft.scoreMin}
-                      onChange={(v) => set("scoreMin", v)}
-                      error={errors.scoreMin}
-                    />
-                    <Select
-                      label="To score"
-                      name="scoreMax"
-                      options={scores}
-                      value={draft.scoreMax}
-                      onChange={(v) => set("scoreMax", v)}
-                      error={errors.scoreMax}
-                    />
-                    <Select
-                      label="Stage"
-                      name="stage"
-                      options={[
-                        { label: "Both", value: "" },
-                        { label: "Before delivery", value: "PRE_DELIVERY" },
-                        { label: "After delivery", value: "POST_DELIVERY" },
-                      ]}
-                      value={draft.stage}
-                      onChange={(v) => set("stage", v)}
-                    />
-                  </FormLayout.Group>
-                  <BlockStack gap="100">
-                    <Text as="p">Only customers in these segments (none ticked: everyone)</Text>
-                    <InlineStack gap="300" wrap>
-                      {Object.values(RfmSegment).map((s) => (
-                        <Checkbox
-                          key={s}
-                          label={SEGMENT_NAMES[s]}
-                          name="segments"
-                          value={s}
-                          checked={draft.segments.includes(s)}
-                          onChange={(v) =>
-                            set("segments", v ? [...draft.segments, s] : draft.segments.filter((x) => x !== s))
-                          }
-                        />
-                      ))}
-                    </InlineStack>
-                  </BlockStack>
-                  <Checkbox
-                    label="Urgent: alert at once instead of in the daily digest"
-                    name="urgent"
-                    checked={draft.urgent}
-                    onChange={(v) => set("urgent", v)}
+                  <Select
+                    label="Watch"
+                    name="kind"
+                    options={[
+                      { label: "Each answer that matches", value: "ANSWER" },
+                      { label: "A theme mentioned far more than usual this week", value: "THEME_SPIKE" },
+                    ]}
+                    value={draft.kind}
+                    onChange={(v) => set("kind", v)}
+                    error={errors.kind}
                   />
+                  {draft.kind === "THEME_SPIKE" ? (
+                    <Select
+                      label="Theme"
+                      name="theme"
+                      options={[
+                        { label: "Any theme", value: "" },
+                        ...themes.map((t) => ({ label: t.label, value: t.key })),
+                      ]}
+                      value={draft.theme}
+                      onChange={(v) => set("theme", v)}
+                      error={errors.theme}
+                      helpText="A week spikes when its share of answers mentioning the theme would happen by chance less than once in a thousand at the share of the eight weeks before, with at least five mentions. Each spike alerts once, at once."
+                    />
+                  ) : (
+                    <>
+                      <FormLayout.Group>
+                        <Select
+                          label="From score"
+                          name="scoreMin"
+                          options={scores}
+                          value={draft.scoreMin}
+                          onChange={(v) => set("scoreMin", v)}
+                          error={errors.scoreMin}
+                        />
+                        <Select
+                          label="To score"
+                          name="scoreMax"
+                          options={scores}
+                          value={draft.scoreMax}
+                          onChange={(v) => set("scoreMax", v)}
+                          error={errors.scoreMax}
+                        />
+                        <Select
+                          label="Stage"
+                          name="stage"
+                          options={[
+                            { label: "Both", value: "" },
+                            { label: "Before delivery", value: "PRE_DELIVERY" },
+                            { label: "After delivery", value: "POST_DELIVERY" },
+                          ]}
+                          value={draft.stage}
+                          onChange={(v) => set("stage", v)}
+                        />
+                      </FormLayout.Group>
+                      <BlockStack gap="100">
+                        <Text as="p">Only customers in these segments (none ticked: everyone)</Text>
+                        <InlineStack gap="300" wrap>
+                          {Object.values(RfmSegment).map((s) => (
+                            <Checkbox
+                              key={s}
+                              label={SEGMENT_NAMES[s]}
+                              name="segments"
+                              value={s}
+                              checked={draft.segments.includes(s)}
+                              onChange={(v) =>
+                                set("segments", v ? [...draft.segments, s] : draft.segments.filter((x) => x !== s))
+                              }
+                            />
+                          ))}
+                        </InlineStack>
+                      </BlockStack>
+                      <Checkbox
+                        label="Urgent: alert at once instead of in the daily digest"
+                        name="urgent"
+                        checked={draft.urgent}
+                        onChange={(v) => set("urgent", v)}
+                      />
+                    </>
+                  )}
                   <TextField
                     label="Email recipients"
                     name="emails"

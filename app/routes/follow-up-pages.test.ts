@@ -139,6 +139,38 @@ describe("follow-up pages", () => {
       urgent: true,
       stage: "POST_DELIVERY",
     });
+
+    // A theme spike rule names one of the shop's themes (or none: any theme) and no stage.
+    const before = await prisma.alertRule.count({ where: { shop } });
+    const spike = (fields: Record<string, string>) =>
+      callAction(
+        alertsAction,
+        post("/app/alerts", {
+          intent: "create",
+          name: "Spikes",
+          kind: "THEME_SPIKE",
+          emails: "ops@shop.example",
+          ...fields,
+        }),
+      );
+    const unknown = await spike({ theme: "no_such_theme" });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({
+      errors: { theme: "This shop has no theme “no_such_theme” switched on." },
+    });
+    expect(await (await spike({ theme: "Robert'); DROP TABLE alert_rules" })).json()).toMatchObject({
+      errors: { theme: "Choose one of the shop's themes" },
+    });
+    expect(await (await spike({ theme: "", stage: "PRE_DELIVERY" })).json()).toMatchObject({
+      errors: { kind: "A theme spike rule watches the whole shop: no stage or segments" },
+    });
+    expect(await (await spike({ kind: "EVERYTHING" })).json()).toMatchObject({
+      errors: { kind: "Choose what the rule watches" },
+    });
+    expect(await prisma.alertRule.count({ where: { shop } })).toBe(before);
+    expect(await (await spike({ theme: "damaged" })).json()).toMatchObject({ ok: true });
+    const rules = await alertsLoader({ request: request("/app/alerts"), params: {}, context: {} });
+    expect(rules.rules.at(-1)).toMatchObject({ kind: "THEME_SPIKE", theme: "damaged", stage: null });
   });
 
   it("streams answers and cases as CSV with the filters, text kept from becoming formulas", async () => {

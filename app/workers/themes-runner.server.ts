@@ -1,4 +1,5 @@
 import { logger } from "../logger.server";
+import { checkThemeSpikes } from "../models/theme-spikes.server";
 import { classifyPendingComments } from "../models/themes.server";
 
 // One loop per process (shared with the Remix build through globalThis), started with the
@@ -33,7 +34,12 @@ export function classifyCommentsSoon(): Promise<void> {
         if (done < BATCH) break;
         await new Promise((resolve) => setImmediate(resolve));
       }
-      if (total > 0) logger.info({ comments: total }, "comments classified");
+      if (total > 0) {
+        logger.info({ comments: total }, "comments classified");
+        // New themes may make this week a spike for a shop's THEME_SPIKE rules.
+        const spikes = await checkThemeSpikes();
+        if (spikes > 0) logger.info({ spikes }, "theme spikes recorded");
+      }
     } while (state.again && state.enabled);
   })()
     .catch((error: unknown) => logger.error({ err: (error as Error).message }, "comment classification stopped"))
