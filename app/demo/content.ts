@@ -101,49 +101,14 @@ export const LAST_NAMES = [
   "Øster",
 ];
 
-type Comments = Record<"PROMOTER" | "PASSIVE" | "DETRACTOR", string[]>;
-
-/** What shoppers wrote, per language and score category (as typed, including one with markup). */
-export const DEMO_COMMENTS: Record<string, Comments> = {
-  en: {
-    PROMOTER: [
-      "Lovely quality, and it arrived earlier than promised.",
-      "Third order this year, never disappointed.",
-      "The packaging was beautiful, a perfect gift.",
-      "Great customer service when I changed my address.",
-    ],
-    PASSIVE: [
-      "Good product, but shipping took a while.",
-      "Fine overall. The size guide could be clearer.",
-      "Nice, though a bit pricey for what it is.",
-    ],
-    DETRACTOR: [
-      "Parcel arrived a week late and nobody answered my email.",
-      "The item broke after two days.",
-      "Wrong colour sent, and returning it costs me money.",
-      "Tracking said delivered but nothing came. <b>Very</b> frustrating!",
-    ],
-  },
-  fr: {
-    PROMOTER: ["Très belle qualité, livraison rapide.", "Toujours ravie de mes commandes, merci !"],
-    PASSIVE: ["Produit correct, mais l'emballage était abîmé.", "Bien, mais un peu cher."],
-    DETRACTOR: ["Colis arrivé avec dix jours de retard.", "Article défectueux, aucune réponse du service client."],
-  },
-  de: {
-    PROMOTER: ["Super Qualität und schnelle Lieferung!", "Schon meine fünfte Bestellung – immer top."],
-    PASSIVE: ["Gutes Produkt, aber die Lieferung dauerte lange.", "In Ordnung, die Größe fällt klein aus."],
-    DETRACTOR: ["Paket kam beschädigt an.", "Falscher Artikel geliefert, Rücksendung ist umständlich."],
-  },
-  es: {
-    PROMOTER: ["¡Me encantó! Llegó antes de lo previsto.", "Calidad excelente, volveré a comprar."],
-    PASSIVE: ["Buen producto, pero el envío fue lento.", "Está bien, aunque esperaba algo más."],
-    DETRACTOR: ["El pedido llegó incompleto.", "Nadie respondió a mis correos sobre el retraso."],
-  },
-  nl: {
-    PROMOTER: ["Prachtige kwaliteit en snel geleverd.", "Altijd tevreden, top winkel!"],
-    PASSIVE: ["Goed product, maar de levering duurde lang.", "Prima, al is het wat aan de dure kant."],
-    DETRACTOR: ["Pakket kwam beschadigd aan.", "Verkeerde maat gestuurd en geen reactie op mijn mail."],
-  },
-};
+/**
+ * What the demo's comments tell a merchant who looks: one brand's parcels arrive broken, another
+ * brand's sizes are off (both after delivery), and a courier lost parcels in one recent week.
+ */
+export const DEMO_STORY = {
+  damagedBrand: "Harbor Ceramics",
+  sizingBrand: "Saltmarsh Swim",
+  courierWeeksAgo: 3,
+} as const;
 
 export const DEMO_ASSIGNEES = ["Maya (support)", "Tom (founder)", "Inès (CX lead)"];

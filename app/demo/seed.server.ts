@@ -5,7 +5,8 @@ import { computeRfm } from "../models/rfm.server";
 import { refreshCaseOutcomes } from "../models/cases.server";
 import { newShopSettings } from "../models/shops.server";
 import { SHOPPER_TEXTS } from "../domain/shopper-texts";
-import { DEMO_ASSIGNEES, DEMO_COMMENTS, DEMO_LOCALES, DEMO_VENDORS, FIRST_NAMES, LAST_NAMES } from "./content";
+import { demoComments } from "./comments";
+import { DEMO_ASSIGNEES, DEMO_LOCALES, DEMO_VENDORS, DEMO_STORY, FIRST_NAMES, LAST_NAMES } from "./content";
 
 export interface SeedOptions {
   shop?: string;
@@ -28,6 +29,38 @@ const textArray = (items: string[]) => `(ARRAY[${items.map(lit).join(",")}]::tex
  * pre- and post-delivery answers whose scores depend on brand, delivery and customer
  * value, comments in five languages, and follow-up cases in every state.
  */
+/** What promoters praise, and what the others complain about, before and after delivery. */
+const PRE_PRAISE = ["website_checkout", "price_value", "stock_range", "customer_service"];
+const POST_PRAISE = [
+  "product_quality",
+  "product_quality",
+  "delivery_time",
+  "packaging",
+  "customer_service",
+  "size_fit",
+];
+const PRE_COMPLAINTS = ["website_checkout", "price_value", "price_value", "stock_range", "customer_service"];
+const POST_COMPLAINTS = [
+  "product_quality",
+  "product_quality",
+  "delivery_time",
+  "customer_service",
+  "returns_refunds",
+  "wrong_or_missing",
+  "damaged",
+  "delivery_problem",
+  "price_value",
+  "packaging",
+];
+
+/** One of `keys`, by a uniform random number in SQL. */
+const pick = (u: string, keys: string[]) => `(${textArray(keys)})[1 + floor(${u} * ${keys.length})::int]`;
+
+/** Whether a timestamp falls in the week the courier lost parcels (DEMO_STORY.courierWeeksAgo). */
+const courierWeek = (at: string) =>
+  `(${at} >= date_trunc('week', now()) - interval '${DEMO_STORY.courierWeeksAgo} weeks'
+    AND ${at} < date_trunc('week', now()) - interval '${DEMO_STORY.courierWeeksAgo - 1} weeks')`;
+
 export function demoSeedSql({
   shop = DEMO_SHOP,
   orders,
@@ -40,12 +73,15 @@ export function demoSeedSql({
     ",\n",
   );
   const localeRows = DEMO_LOCALES.map((l) => `(${lit(l.locale)}, ${l.weight}, ${lit(l.country)})`).join(",");
-  const commentRows = Object.entries(DEMO_COMMENTS)
-    .flatMap(([locale, byCategory]) =>
-      Object.entries(byCategory).flatMap(([category, bodies]) =>
-        bodies.map((body, i) => `(${lit(locale)}, ${lit(category)}, ${i + 1}, ${lit(body)})`),
-      ),
-    )
+  // Numbered from 1 within each language, category and theme, for a random pick.
+  const counters = new Map<string, number>();
+  const commentRows = demoComments()
+    .map((c) => {
+      const group = `${c.locale}|${c.category}|${c.theme}`;
+      const idx = (counters.get(group) ?? 0) + 1;
+      counters.set(group, idx);
+      return `(${lit(c.locale)}, ${lit(c.category)}, ${lit(c.theme)}, ${idx}, ${lit(c.body)})`;
+    })
     .join(",\n");
   const q = SHOPPER_TEXTS.en.followUp;
   const vendorCount = DEMO_VENDORS.length;
@@ -74,10 +110,10 @@ CREATE TEMP TABLE demo_locale_ranges ON COMMIT DROP AS
          sum(weight) OVER (ORDER BY locale)::float8 / sum(weight) OVER () AS hi
   FROM demo_locales;
 
-CREATE TEMP TABLE demo_comments (locale text, category text, idx int, body text) ON COMMIT DROP;
+CREATE TEMP TABLE demo_comments (locale text, category text, theme text, idx int, body text) ON COMMIT DROP;
 INSERT INTO demo_comments VALUES ${commentRows};
 CREATE TEMP TABLE demo_comment_counts ON COMMIT DROP AS
-  SELECT locale, category, count(*)::int AS n FROM demo_comments GROUP BY locale, category;
+  SELECT locale, category, theme, count(*)::int AS n FROM demo_comments GROUP BY locale, category, theme;
 
 -- Customers: a per-customer taste (score bias) and a locale.
 CREATE TEMP TABLE demo_customers ON COMMIT DROP AS
@@ -160,7 +196,8 @@ CREATE TEMP TABLE demo_invitations ON COMMIT DROP AS
   SELECT o.id AS order_id, o.customer_id, s.stage, o.email, o.locale, s.send_at,
          random() < (s.base_rate + LEAST(COALESCE(c.orders_count, 1) - 1, 6) * 0.03) * ${Number(answerRate)} AS answers,
          random() AS u_channel, random() AS u_delay, random() AS u_comment, random() AS u_noise1,
-         random() AS u_noise2, random() AS u_noise3, random() AS u_incident
+         random() AS u_noise2, random() AS u_noise3, random() AS u_incident, random() AS u_theme,
+         random() AS u_theme2, random() AS u_pick
   FROM orders o
   LEFT JOIN customers c ON c.id = o.customer_id
   CROSS JOIN LATERAL (
@@ -193,19 +230,29 @@ CREATE TEMP TABLE demo_answers ON COMMIT DROP AS
            8.1 + vq.quality + COALESCE(dc.taste, 0) + LEAST(COALESCE(c.orders_count, 1) - 1, 8) * 0.12
            + CASE WHEN si.stage = 'POST_DELIVERY' AND vq.slow THEN -1.6
                   WHEN si.stage = 'POST_DELIVERY' THEN -0.2 ELSE 0.3 END
+           -- The story (DEMO_STORY): one brand's parcels arrive broken, another's sizes are off,
+           -- and one recent week a courier loses parcels.
+           + CASE WHEN si.stage = 'POST_DELIVERY' AND vq.damaged THEN -1.8 ELSE 0 END
+           + CASE WHEN si.stage = 'POST_DELIVERY' AND vq.sizing THEN -1.2 ELSE 0 END
+           + CASE WHEN si.stage = 'POST_DELIVERY' AND ${courierWeek("si.send_at")} THEN -2.5 ELSE 0 END
            + (i.u_noise1 + i.u_noise2 + i.u_noise3 - 1.5) * 2.6
            -- Now and then something goes badly wrong (a lost or broken parcel), most often
            -- after delivery from the slow-shipping brands: the furious 0-2 scores.
            - CASE WHEN i.u_incident < CASE WHEN si.stage = 'POST_DELIVERY' AND vq.slow THEN 0.07
                                            WHEN si.stage = 'POST_DELIVERY' THEN 0.025 ELSE 0.008 END
                   THEN 7 ELSE 0 END)))::int AS score,
-         i.u_channel, i.u_comment
+         i.u_channel, i.u_comment, i.u_theme, i.u_theme2, i.u_pick,
+         si.stage = 'POST_DELIVERY' AND vq.damaged AS story_damaged,
+         si.stage = 'POST_DELIVERY' AND vq.sizing AS story_sizing,
+         si.stage = 'POST_DELIVERY' AND ${courierWeek("si.send_at")} AS story_courier,
+         si.stage = 'POST_DELIVERY' AND vq.slow AS story_slow
   FROM demo_invitations i
   JOIN survey_invitations si ON si.order_id = i.order_id AND si.stage = i.stage
   LEFT JOIN customers c ON c.id = i.customer_id
   LEFT JOIN demo_customers dc ON c.shopify_id = 7000000000000 + dc.idx
   CROSS JOIN LATERAL (
-    SELECT avg(v.quality) AS quality, bool_or(v.slow) AS slow
+    SELECT avg(v.quality) AS quality, bool_or(v.slow) AS slow,
+           bool_or(v.name = ${lit(DEMO_STORY.damagedBrand)}) AS damaged, bool_or(v.name = ${lit(DEMO_STORY.sizingBrand)}) AS sizing
     FROM order_lines ol JOIN demo_vendors v ON v.name = ol.vendor WHERE ol.order_id = i.order_id
   ) vq
   WHERE si.status = 'ANSWERED';
@@ -216,9 +263,9 @@ SELECT ${lit(shop)}, a.invitation_id, a.order_id, a.customer_id, a.stage, a.scor
        CASE cat.category WHEN 'PROMOTER' THEN ${lit(q.PROMOTER)} WHEN 'PASSIVE' THEN ${lit(q.PASSIVE)}
                          ELSE ${lit(q.DETRACTOR)} END,
        CASE WHEN a.u_comment < 0.45 THEN (
-         SELECT dc.body FROM demo_comments dc JOIN demo_comment_counts cc USING (locale, category)
-         WHERE dc.locale = COALESCE(a.locale, 'en') AND dc.category = cat.category
-           AND dc.idx = 1 + floor(a.u_comment / 0.45 * cc.n)::int) END,
+         SELECT dc.body FROM demo_comments dc JOIN demo_comment_counts cc USING (locale, category, theme)
+         WHERE dc.locale = COALESCE(a.locale, 'en') AND dc.category = cat.category AND dc.theme = th.theme
+           AND dc.idx = 1 + floor(a.u_pick * cc.n)::int) END,
        (CASE WHEN a.stage = 'PRE_DELIVERY' THEN
           CASE WHEN a.u_channel < 0.55 THEN 'EMAIL' WHEN a.u_channel < 0.80 THEN 'THANK_YOU'
                WHEN a.u_channel < 0.90 THEN 'ORDER_STATUS' ELSE 'STOREFRONT' END
@@ -227,7 +274,18 @@ SELECT ${lit(shop)}, a.invitation_id, a.order_id, a.customer_id, a.stage, a.scor
        a.locale, a.answered_at, a.answered_at, a.answered_at
 FROM demo_answers a
 CROSS JOIN LATERAL (SELECT CASE WHEN a.score >= 9 THEN 'PROMOTER' WHEN a.score >= 7 THEN 'PASSIVE'
-                                ELSE 'DETRACTOR' END AS category) cat;
+                                ELSE 'DETRACTOR' END AS category) cat
+-- What the comment is about: praise for promoters; the story's problems where it has them;
+-- else what shoppers complain about at that stage.
+CROSS JOIN LATERAL (SELECT CASE
+    WHEN cat.category = 'PROMOTER' AND a.stage = 'PRE_DELIVERY' THEN ${pick("a.u_theme2", PRE_PRAISE)}
+    WHEN cat.category = 'PROMOTER' THEN ${pick("a.u_theme2", POST_PRAISE)}
+    WHEN a.story_courier AND a.u_theme < 0.7 THEN 'delivery_problem'
+    WHEN a.story_damaged AND a.u_theme < 0.65 THEN 'damaged'
+    WHEN a.story_sizing AND a.u_theme < 0.6 THEN 'size_fit'
+    WHEN a.story_slow AND a.u_theme < 0.4 THEN 'delivery_time'
+    WHEN a.stage = 'PRE_DELIVERY' THEN ${pick("a.u_theme2", PRE_COMPLAINTS)}
+    ELSE ${pick("a.u_theme2", POST_COMPLAINTS)} END AS theme) th;
 
 UPDATE survey_invitations si SET channel = r.channel FROM responses r
 WHERE r.invitation_id = si.id AND si.shop = ${lit(shop)};

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import prisma from "../db.server";
 import { uniqueShop } from "../../test/shopify";
 import { getShopStats } from "../models/stats.server";
+import { classifyPendingComments } from "../models/themes.server";
+import { DEMO_STORY } from "./content";
 import { seedDemoShop } from "./seed.server";
 
 describe("demo seed", () => {
@@ -47,10 +49,40 @@ describe("demo seed", () => {
     expect(avg["Quill & Ink"]!).toBeGreaterThan(avg["Xeno Gaming"]! + 1);
   });
 
-  it("has comments in several languages", async () => {
-    const rows = await prisma.$queryRaw<{ locale: string }[]>`
-      SELECT DISTINCT locale FROM responses WHERE shop = ${shop} AND comment IS NOT NULL`;
-    expect(rows.map((r) => r.locale).sort()).toEqual(["de", "en", "es", "fr", "nl"]);
+  it("has hundreds of distinct comments in five languages, whose themes tell the demo's story", async () => {
+    const rows = await prisma.$queryRaw<{ locale: string; distinct: number }[]>`
+      SELECT locale, count(DISTINCT comment)::int AS distinct FROM responses
+      WHERE shop = ${shop} AND comment IS NOT NULL GROUP BY 1 ORDER BY 1`;
+    expect(rows.map((r) => r.locale)).toEqual(["de", "en", "es", "fr", "nl"]);
+    expect(rows.reduce((s, r) => s + r.distinct, 0)).toBeGreaterThanOrEqual(400);
+
+    while ((await classifyPendingComments(5000)) > 0);
+    // After delivery, the story's brand has the damage problem and the other the sizing one.
+    const shares = await prisma.$queryRaw<{ brand: string; theme: string; share: number }[]>`
+      SELECT b.brand, th.theme,
+             avg((EXISTS (SELECT 1 FROM response_themes t WHERE t.response_id = r.id AND t.theme = th.theme))::int)::float8 AS share
+      FROM responses r
+      CROSS JOIN LATERAL (SELECT CASE WHEN ${DEMO_STORY.damagedBrand} = ANY(r.vendors) THEN 'damaged'
+                                      WHEN ${DEMO_STORY.sizingBrand} = ANY(r.vendors) THEN 'sizing'
+                                      ELSE 'other' END AS brand) b
+      CROSS JOIN (VALUES ('damaged'), ('size_fit')) AS th(theme)
+      WHERE r.shop = ${shop} AND r.stage = 'POST_DELIVERY' AND r.comment IS NOT NULL
+      GROUP BY 1, 2`;
+    const share = (brand: string, theme: string) => shares.find((x) => x.brand === brand && x.theme === theme)!.share;
+    expect(share("damaged", "damaged")).toBeGreaterThan(3 * share("other", "damaged"));
+    expect(share("sizing", "size_fit")).toBeGreaterThan(3 * share("other", "size_fit"));
+    // The courier's week: lost parcels, far more often than in the weeks before.
+    const courier = await prisma.$queryRaw<{ courier: boolean; share: number }[]>`
+      SELECT r.answered_at >= date_trunc('week', now()) - ${`${DEMO_STORY.courierWeeksAgo} weeks`}::interval
+               AND r.answered_at < date_trunc('week', now()) - ${`${DEMO_STORY.courierWeeksAgo - 1} weeks`}::interval
+               AS courier,
+             avg((EXISTS (SELECT 1 FROM response_themes t WHERE t.response_id = r.id AND t.theme = 'delivery_problem'))::int)::float8 AS share
+      FROM responses r
+      WHERE r.shop = ${shop} AND r.stage = 'POST_DELIVERY' AND r.comment IS NOT NULL
+        AND r.answered_at >= now() - interval '16 weeks' AND r.answered_at < date_trunc('week', now()) - ${`${DEMO_STORY.courierWeeksAgo - 1} weeks`}::interval
+      GROUP BY 1`;
+    const week = courier.find((c) => c.courier)!.share;
+    expect(week).toBeGreaterThan(2 * courier.find((c) => !c.courier)!.share);
   });
 });
 
