@@ -7,6 +7,7 @@ process.env.NODE_ENV ??= "production";
 const { env } = await import("../app/env.server");
 const { logger } = await import("../app/logger.server");
 const { seedDemoShop } = await import("../app/demo/seed.server");
+const { classifyPendingComments } = await import("../app/models/themes.server");
 const { closeOnSignals, startServer } = await import("../server");
 
 try {
@@ -18,6 +19,14 @@ try {
         result.seeded ? { seededInMs: result.ms } : { seeded: false },
         result.seeded ? "demo shop generated" : "demo shop already present",
       );
+      // The comments' themes, read before the first page opens rather than by the worker after.
+      let themed = 0;
+      for (;;) {
+        const n = await classifyPendingComments(5000);
+        themed += n;
+        if (n === 0) break;
+      }
+      if (themed > 0) logger.info({ comments: themed }, "demo comments read for themes");
     },
   });
   closeOnSignals(server);

@@ -86,7 +86,7 @@ const BANKS: Record<DemoLocale, LanguageBank> = {
     close: {
       PROMOTER: ["Thank you!", "Will order again.", "Highly recommend."],
       PASSIVE: ["Could be better.", "We'll see next time."],
-      DETRACTOR: ["Very frustrating!", "Please sort this out.", "<b>Very</b> frustrating!"],
+      DETRACTOR: ["Very frustrating!", "What a letdown.", "<b>Very</b> frustrating!"],
     },
     but: "but",
   },

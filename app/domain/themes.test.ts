@@ -52,6 +52,13 @@ describe("classifying a comment", () => {
     });
   });
 
+  it("keeps a phrase's words within one sentence", () => {
+    // "never … received" is a lost parcel; across a full stop it is two thoughts.
+    expect(themesOf("I never received it", "en")).toEqual(["delivery_problem"]);
+    expect(themesOf("Never again. I received the wrong size.", "en")).toEqual(["wrong_or_missing"]);
+    expect(themesOf("Plus jamais ! Colis arrivé en retard", "fr")).toEqual(["delivery_time"]);
+  });
+
   it("stems inflections and ignores missing accents", () => {
     expect(themesOf("las tazas llegaron rotas", "es")).toEqual(["damaged"]);
     expect(themesOf("produit abime a l arrivee", "fr")).toEqual(["damaged"]);

@@ -43,6 +43,8 @@ interface Token {
   plain: string;
   /** Stems of the word with and without its accents (shoppers drop them; stemmers use them). */
   keys: string[];
+  /** Which sentence of the text the word is in: a phrase's words never span two. */
+  sentence: number;
 }
 
 type WordPattern =
@@ -92,15 +94,25 @@ export function withoutAccents(text: string): string {
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
-/** Words of a text; elisions (l'emballage, j'ai) and hyphens split words apart. */
+const SENTENCE_END = /[.!?;\n]/;
+
+/**
+ * Words of a text; elisions (l'emballage, j'ai) and hyphens split words apart. Each word
+ * knows its sentence, so that "Never again. I received the wrong size" is not "never received".
+ */
 function tokenize(language: ShopperLocale, text: string): Token[] {
   const tokens: Token[] = [];
-  for (const match of text.normalize("NFKC").toLowerCase().matchAll(WORD)) {
+  const normalised = text.normalize("NFKC").toLowerCase();
+  let sentence = 0;
+  let end = 0;
+  for (const match of normalised.matchAll(WORD)) {
+    if (SENTENCE_END.test(normalised.slice(end, match.index))) sentence++;
+    end = match.index + match[0].length;
     const word = match[0];
     const plain = withoutAccents(word);
     const a = withoutAccents(stem(language, word));
     const b = plain === word ? a : stem(language, plain);
-    tokens.push({ text: word, plain, keys: a === b ? [a] : [a, b] });
+    tokens.push({ text: word, plain, keys: a === b ? [a] : [a, b], sentence });
   }
   return tokens;
 }
@@ -234,6 +246,7 @@ function matchPhrase(phrase: Phrase, tokens: Token[], start: number): number[] |
     const at = positions[positions.length - 1]!;
     let next: number | null = null;
     for (let i = at + 1; i <= at + 1 + MAX_GAP && i < tokens.length; i++) {
+      if (tokens[i]!.sentence !== tokens[start]!.sentence) break;
       if (wordMatches(tokens[i]!, phrase.words[w]!)) {
         next = i;
         break;

@@ -281,7 +281,7 @@ export interface Breakdown {
   cells: BreakdownCell[];
 }
 
-/** Brands shown in the theme × brand table: the ones with most answers. */
+/** Brands shown in the theme × brand table: those where a theme stands out most, then the largest. */
 const BREAKDOWN_BRANDS = 10;
 
 /**
@@ -321,35 +321,44 @@ export async function loadThemeBreakdowns(
   const breakdown = (
     groups: Array<{ key: string; n: number }>,
     rows: Array<{ theme: string; group: string; n: number }>,
+    limit = Infinity,
   ): Breakdown => {
-    const keys = new Set(groups.map((g) => g.key));
     const answersOf = new Map(groups.map((g) => [g.key, g.n]));
+    const cells = rows
+      .filter((r) => answersOf.has(r.group))
+      .map((r) => {
+        const answers = answersOf.get(r.group)!;
+        const enough = answers >= ctx.minAnswers;
+        const test = enough
+          ? shareDifference(r.n, answers, (themeTotals.get(r.theme) ?? 0) - r.n, total - answers)
+          : null;
+        return {
+          theme: r.theme,
+          group: r.group,
+          mentions: r.n,
+          share: enough ? Math.round((r.n / answers) * 10_000) / 10_000 : null,
+          against: (test?.significant ? (test.difference > 0 ? 1 : -1) : 0) as BreakdownCell["against"],
+          z: test?.significant && test.difference > 0 ? test.z : 0,
+        };
+      });
+    // The groups where a theme stands out most come first (the brand with the damage
+    // problem), then the largest.
+    const standsOut = new Map<string, number>();
+    for (const c of cells) standsOut.set(c.group, Math.max(standsOut.get(c.group) ?? 0, c.z));
+    const shown = [...groups]
+      .sort((a, b) => (standsOut.get(b.key) ?? 0) - (standsOut.get(a.key) ?? 0) || b.n - a.n)
+      .slice(0, limit)
+      .sort((a, b) => b.n - a.n);
+    const keys = new Set(shown.map((g) => g.key));
     return {
-      groups: groups.map((g) => ({ key: g.key, answers: g.n })),
-      cells: rows
-        .filter((r) => keys.has(r.group))
-        .map((r) => {
-          const answers = answersOf.get(r.group)!;
-          const enough = answers >= ctx.minAnswers;
-          const test = enough
-            ? shareDifference(r.n, answers, (themeTotals.get(r.theme) ?? 0) - r.n, total - answers)
-            : null;
-          return {
-            theme: r.theme,
-            group: r.group,
-            mentions: r.n,
-            share: enough ? Math.round((r.n / answers) * 10_000) / 10_000 : null,
-            against: test?.significant ? (test.difference > 0 ? 1 : -1) : 0,
-          };
-        }),
+      groups: shown.map((g) => ({ key: g.key, answers: g.n })),
+      cells: cells.filter((c) => keys.has(c.group)).map(({ z: _z, ...c }) => c),
     };
   };
-  const topVendors = [...vendors.groups].sort((a, b) => b.n - a.n).slice(0, BREAKDOWN_BRANDS);
-  const segmentGroups = [...segments.groups].sort((a, b) => b.n - a.n);
   return {
     minAnswers: ctx.minAnswers,
-    byBrand: breakdown(topVendors, byVendor),
-    bySegment: breakdown(segmentGroups, bySegment),
+    byBrand: breakdown(vendors.groups, byVendor, BREAKDOWN_BRANDS),
+    bySegment: breakdown(segments.groups, bySegment),
   };
 }
 

@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderPayload, type Payload } from "../../test/orders";
 import { type SmtpSink, startSmtpSink } from "../../test/smtp";
 import { smtpMailer } from "../email/mailer.server";
-import { callAction, examplePayload, uniqueShop, webhookRequest } from "../../test/shopify";
+import { callAction, uniqueShop, webhookRequest } from "../../test/shopify";
 import prisma from "../db.server";
 import { DEFAULT_THEME_KEYS } from "../domain/theme-taxonomy";
-import { action as customersRedact } from "../routes/webhooks.customers.redact";
 import { action as ordersCreate } from "../routes/webhooks.orders.create";
 import { createAlertRule } from "./alert-rules.server";
 import { runDueActions } from "./answer-actions.server";
@@ -305,38 +304,6 @@ describe("comment themes in the database", () => {
       expect(email.html).toContain("&lt;b&gt;again&lt;/b&gt;");
       expect(email.html).toContain("/app/themes/delivery_time?range=90d");
     });
-  });
-
-  it("erases the quoted words of a redacted customer's comments with the comments", async () => {
-    const shop = uniqueShop("themes");
-    const customerId = 8_200_000_000_001n;
-    const inv = await invitationFor(shop, customerId);
-    const answer = await recordAnswer({
-      invitationId: inv.id,
-      score: 2,
-      comment: "Kundenservice antwortet nie",
-      channel: "EMAIL",
-      locale: "de",
-    });
-    if (answer.closed) throw new Error("the survey was closed");
-    await classifyAll();
-    expect(await themesOf(answer.responseId)).toEqual([
-      { theme: "customer_service", words: ["kundenservice antwortet"] },
-    ]);
-
-    await send(
-      shop,
-      "customers/redact",
-      {
-        ...examplePayload("customers/redact"),
-        shop_domain: shop,
-        customer: { id: Number(customerId), email: `c${customerId}@example.com`, phone: null },
-        orders_to_redact: [],
-      },
-      customersRedact,
-    );
-    expect(await prisma.responseTheme.count({ where: { shop } })).toBe(0);
-    expect(await prisma.commentClassification.count({ where: { shop } })).toBe(0);
   });
 
   it("reads a shop's themes as the defaults with the shop's changes and its own themes", async () => {

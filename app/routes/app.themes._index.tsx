@@ -212,7 +212,7 @@ export default function Themes() {
           <>
             <BreakdownTable
               title="Themes by brand"
-              help="The share of each brand's answers that mention the theme (an order with several brands counts for each). Bold with an arrow: significantly above (↑) or below (↓) the rest of the view."
+              help="The share of each brand's answers that mention the theme (an order with several brands counts for each), for the ten brands where a theme stands out most, then the largest. Bold with an arrow: significantly above (↑) or below (↓) the rest of the view."
               breakdown={breakdowns.byBrand}
               labels={labels}
               groupLabel={(key) => key}
