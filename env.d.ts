@@ -9,3 +9,9 @@ declare module "snowball-stemmers" {
   };
   export default snowball;
 }
+
+// stopwords-iso ships no types: stop words per ISO 639-1 code.
+declare module "stopwords-iso" {
+  const stopwords: Record<string, string[]>;
+  export default stopwords;
+}

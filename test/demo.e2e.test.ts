@@ -146,6 +146,7 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
             "settings-themes",
             "themes",
             "theme",
+            "no-theme",
           ]
             .flatMap((n) => [`${n}@1280`, `${n}@390`])
             .sort(),

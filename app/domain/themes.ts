@@ -36,7 +36,7 @@ export interface ThemeAssignment {
   matched: Record<string, string[]>;
 }
 
-interface Token {
+export interface Token {
   /** As written, for explanations. */
   text: string;
   /** Lower case, without accents. */
@@ -100,7 +100,7 @@ const SENTENCE_END = /[.!?;\n]/;
  * Words of a text; elisions (l'emballage, j'ai) and hyphens split words apart. Each word
  * knows its sentence, so that "Never again. I received the wrong size" is not "never received".
  */
-function tokenize(language: ShopperLocale, text: string): Token[] {
+export function tokenize(language: ShopperLocale, text: string): Token[] {
   const tokens: Token[] = [];
   const normalised = text.normalize("NFKC").toLowerCase();
   let sentence = 0;

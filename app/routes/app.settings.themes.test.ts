@@ -5,7 +5,9 @@ import prisma from "../db.server";
 import { DEFAULT_THEMES, type ThemeInput } from "../domain/theme-taxonomy";
 import { recordAnswer } from "../models/answers.server";
 import { classifyPendingComments, readThemeProgress } from "../models/themes.server";
+import { thrownResponse } from "../../test/shopify";
 import { action, loader } from "./app.settings_.themes";
+import { loader as uncoveredLoader } from "./app.themes.no-theme";
 import { action as ordersCreate } from "./webhooks.orders.create";
 
 function adminRequest(shop: string, body?: unknown) {
@@ -125,5 +127,37 @@ describe("Settings → Themes", () => {
     expect(nothing.status).toBe(404);
     expect(await prisma.shopTheme.count({ where: { shop } })).toBe(0);
     expect(await readThemeProgress(shop)).toEqual({ comments: 1, pending: 0 });
+  });
+
+  it("finds what no theme covers and proposes it as a theme, prefilled", async () => {
+    const shop = await shopWithComments([
+      "de rits blijft klemmen bij het sluiten",
+      "rits gaat steeds open",
+      "de rits van de tas klemt",
+      "mooie tas, de rits blijft haken",
+      "levering ging snel",
+      "pakket was te laat",
+      "de klantenservice reageerde niet",
+    ]);
+    const get = (path: string) =>
+      new Request(`${APP_URL}${path}${path.includes("?") ? "&" : "?"}shop=${shop}&embedded=1`, {
+        headers: { authorization: `Bearer ${sessionToken(shop)}` },
+      });
+    const found = await uncoveredLoader({ request: get("/app/themes/no-theme?range=all"), params: {}, context: {} });
+    expect(found.found).toMatchObject({ commented: 7, uncovered: 4 });
+    const zip = found.found.phrases.find((p) => p.phrase === "rits")!;
+    expect(zip).toMatchObject({ language: "nl", comments: 4, elsewhere: 0 });
+    expect(zip.exampleComments).toHaveLength(3);
+    expect(zip.exampleComments[0]!.comment).toBe("mooie tas, de rits blijft haken");
+
+    const page = await loader({ request: get("/app/settings/themes?add=rits&language=nl"), params: {}, context: {} });
+    expect(page.proposal).toEqual({ add: "rits", language: "nl" });
+    const refused = await thrownResponse(
+      loader({ request: get("/app/settings/themes?add=rits&language=it"), params: {}, context: {} }),
+    );
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("language");
+    const empty = await thrownResponse(loader({ request: get("/app/settings/themes?add="), params: {}, context: {} }));
+    expect(empty.status).toBe(400);
   });
 });

@@ -21,7 +21,7 @@ import {
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { requireAdmin } from "../admin.server";
-import { formatCount } from "../components/Dashboard";
+import { DashboardError, formatCount } from "../components/Dashboard";
 import { SHOPPER_LOCALES, type ShopperLocale } from "../domain/shopper-locales";
 import {
   DEFAULT_THEME_KEYS,
@@ -41,14 +41,28 @@ import {
 } from "../models/themes.server";
 import { wake } from "../workers/wake.server";
 
+/** `?add=<phrase>&language=<xx>`: a new theme proposed from a phrase (What no theme covers). */
+const ProposalSchema = z.object({
+  add: z.string().trim().min(1).max(80),
+  language: z.enum(SHOPPER_LOCALES),
+});
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
+  const params = new URL(request.url).searchParams;
+  const proposed = params.has("add") ? ProposalSchema.safeParse(Object.fromEntries(params)) : null;
+  if (proposed && !proposed.success) {
+    throw new Response(
+      `This link proposes no theme the app can use: ${proposed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}.`,
+      { status: 400 },
+    );
+  }
   const [themes, changed, progress] = await Promise.all([
     listShopThemes(shop),
     listChangedThemeKeys(shop),
     readThemeProgress(shop),
   ]);
-  return { themes, changed, progress };
+  return { themes, changed, progress, proposal: proposed?.data ?? null };
 };
 
 const ActionSchema = z.discriminatedUnion("intent", [
@@ -121,6 +135,16 @@ function emptyTheme(): ThemeInput {
     description: { ...none },
     phrases: { en: [], fr: [], de: [], es: [], nl: [] },
   };
+}
+
+/** A new theme named after a phrase, with that phrase in its language. */
+function proposedTheme(phrase: string, language: ShopperLocale): ThemeInput {
+  const theme = emptyTheme();
+  const name = phrase.charAt(0).toLocaleUpperCase() + phrase.slice(1);
+  theme.label.en = name;
+  theme.label[language] = name;
+  theme.phrases[language] = [phrase];
+  return theme;
 }
 
 function Examples({ title, items }: { title: string; items: Array<{ comment: string; words: string[] }> }) {
@@ -269,8 +293,10 @@ function ThemeEditor({
 }
 
 export default function ThemeSettings() {
-  const { themes, changed, progress } = useLoaderData<typeof loader>();
-  const [editing, setEditing] = useState<{ theme: ThemeDefinition | ThemeInput; isNew: boolean } | null>(null);
+  const { themes, changed, progress, proposal } = useLoaderData<typeof loader>();
+  const [editing, setEditing] = useState<{ theme: ThemeDefinition | ThemeInput; isNew: boolean } | null>(() =>
+    proposal ? { theme: proposedTheme(proposal.add, proposal.language), isNew: true } : null,
+  );
   const resetter = useFetcher<ThemeActionResult>();
   const revalidator = useRevalidator();
   // While comments are read again, the progress refreshes every few seconds.
@@ -363,4 +389,8 @@ export default function ThemeSettings() {
       </BlockStack>
     </Page>
   );
+}
+
+export function ErrorBoundary() {
+  return <DashboardError title="Themes" />;
 }

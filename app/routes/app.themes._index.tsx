@@ -21,6 +21,7 @@ import {
 import { Impact } from "../components/Themes";
 import { filtersFromUrl } from "../dashboard.server";
 import { loadFilterOptions, loadShopState } from "../models/analytics.server";
+import { countUncovered } from "../models/theme-discovery.server";
 import {
   type Breakdown,
   loadThemeBreakdowns,
@@ -32,14 +33,15 @@ import {
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const filters = filtersFromUrl(request);
-  const [report, trends, breakdowns, state, options] = await Promise.all([
+  const [report, trends, breakdowns, uncovered, state, options] = await Promise.all([
     reportThemes(shop, filters),
     loadThemeTrends(shop, filters),
     loadThemeBreakdowns(shop, filters),
+    countUncovered(shop, { ...filters, theme: undefined }),
     loadShopState(shop),
     loadFilterOptions(shop),
   ]);
-  return { filters, report, trends, breakdowns, state, options };
+  return { filters, report, trends, breakdowns, uncovered, state, options };
 };
 
 function Stage({ figures }: { figures: ThemeFigures }) {
@@ -122,7 +124,7 @@ function BreakdownTable({
 }
 
 export default function Themes() {
-  const { filters, report, trends, breakdowns, state, options } = useLoaderData<typeof loader>();
+  const { filters, report, trends, breakdowns, uncovered, state, options } = useLoaderData<typeof loader>();
   const trendOf = (key: string) => trends.themes.find((t) => t.key === key);
   const labels = new Map(report.groups.map((g) => [g.key, g.label]));
   const location = useLocation();
@@ -206,6 +208,17 @@ export default function Themes() {
                 <WeeklyShare key="w" label={g.label} trend={trendOf(g.key)} />,
               ])}
             />
+          </Card>
+        )}
+        {uncovered.commented > 0 && (
+          <Card>
+            <InlineStack align="space-between" blockAlign="center" gap="200">
+              <Text as="p">
+                <b>{formatCount(uncovered.uncovered)}</b> of {formatCount(uncovered.commented)} comments in this view (
+                {formatShare(uncovered.uncovered / uncovered.commented)}) mention none of these themes.
+              </Text>
+              <Link to={`/app/themes/no-theme${location.search}`}>See what they talk about</Link>
+            </InlineStack>
           </Card>
         )}
         {report.answers > 0 && (

@@ -52,8 +52,12 @@ export async function capturePages(baseUrl: string, outDir: string): Promise<Cap
       if (first) await shoot("brand", first);
       await shoot("segments", "/app/segments");
       await shoot("themes", "/app/themes");
-      const firstTheme = await page.locator('a[href^="/app/themes/"]').first().getAttribute("href");
+      const firstTheme = await page
+        .locator('a[href^="/app/themes/"]:not([href^="/app/themes/no-theme"])')
+        .first()
+        .getAttribute("href");
       if (firstTheme) await shoot("theme", firstTheme);
+      await shoot("no-theme", "/app/themes/no-theme");
       await shoot("detractors", "/app/detractors");
       const firstCase = await page.locator('a[href^="/app/cases/"]').first().getAttribute("href");
       if (firstCase) await shoot("case", firstCase);

@@ -1,0 +1,82 @@
+import type { AnalyticsFilters, DatePreset } from "../domain/analytics-filters";
+import { resolvePeriod } from "../domain/analytics-filters";
+import { type DiscoveredPhrase, type DiscoveryComment, discoverPhrases } from "../domain/theme-discovery";
+import type { ShopperLocale } from "../domain/shopper-locales";
+import { answerConditions, query, shopContext, SqlParams } from "./analytics.server";
+
+/** Comments read at most on each side: the latest, which is what a merchant acts on. */
+const SAMPLE = 3000;
+
+/** How many of the view's read comments have no theme (the Themes page's pointer to discovery). */
+export async function countUncovered(shop: string, filters: AnalyticsFilters, fallback: DatePreset = "12m") {
+  const ctx = await shopContext(shop);
+  const period = resolvePeriod(filters, ctx.today, fallback);
+  const q = new SqlParams();
+  const { conditions } = answerConditions(q.p, shop, filters, period);
+  const rows = await query<{ commented: number; uncovered: number }>(
+    q,
+    `SELECT count(*)::int AS commented,
+            count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM response_themes t WHERE t.response_id = r.id))::int AS uncovered
+     FROM responses r JOIN comment_classifications c ON c.response_id = r.id AND NOT c.pending
+     WHERE ${conditions.join(" AND ")}`,
+  );
+  return rows[0] ?? { commented: 0, uncovered: 0 };
+}
+
+export interface DiscoveryExample {
+  id: number;
+  comment: string;
+  score: number;
+  orderName: string;
+}
+
+/**
+ * The phrases of the view's comments that no theme covers, per language, against the view's
+ * other comments (app/domain/theme-discovery.ts), read from the latest 3,000 of each, with
+ * their example comments.
+ */
+export async function loadUncovered(shop: string, filters: AnalyticsFilters, fallback: DatePreset = "12m") {
+  const ctx = await shopContext(shop);
+  const period = resolvePeriod(filters, ctx.today, fallback);
+  const sample = (covered: boolean) => {
+    const q = new SqlParams();
+    const { conditions } = answerConditions(q.p, shop, filters, period);
+    return query<DiscoveryComment>(
+      q,
+      `SELECT r.id, r.comment AS text, c.language
+       FROM responses r JOIN comment_classifications c ON c.response_id = r.id AND NOT c.pending
+       WHERE ${conditions.join(" AND ")}
+         AND ${covered ? "" : "NOT"} EXISTS (SELECT 1 FROM response_themes t WHERE t.response_id = r.id)
+       ORDER BY r.id DESC LIMIT ${q.p(SAMPLE)}`,
+    );
+  };
+  const [uncovered, covered, counts] = await Promise.all([
+    sample(false),
+    sample(true),
+    countUncovered(shop, filters, fallback),
+  ]);
+  const phrases = discoverPhrases(
+    uncovered.map((c) => ({ ...c, language: (c.language ?? "en") as ShopperLocale })),
+    covered.map((c) => ({ ...c, language: (c.language ?? "en") as ShopperLocale })),
+  );
+  const ids = [...new Set(phrases.flatMap((p) => p.examples))];
+  const q = new SqlParams();
+  const examples = ids.length
+    ? await query<DiscoveryExample>(
+        q,
+        `SELECT r.id, r.comment, r.score, o.name AS "orderName"
+         FROM responses r JOIN orders o ON o.id = r.order_id
+         WHERE r.shop = ${q.p(shop)} AND r.id = ANY(${q.p(ids)}::int[])`,
+      )
+    : [];
+  const byId = new Map(examples.map((e) => [e.id, e]));
+  return {
+    period,
+    ...counts,
+    sampled: uncovered.length,
+    phrases: phrases.map((p): DiscoveredPhrase & { exampleComments: DiscoveryExample[] } => ({
+      ...p,
+      exampleComments: p.examples.flatMap((id) => byId.get(id) ?? []),
+    })),
+  };
+}
