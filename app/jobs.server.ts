@@ -6,6 +6,7 @@ import prisma from "./db.server";
 import { logger } from "./logger.server";
 import { durationToMs } from "./domain/duration";
 import { purgeDownloadedDataRequests } from "./models/compliance.server";
+import { refreshCustomerWorth } from "./models/customer-worth.server";
 import { computeRfm } from "./models/rfm.server";
 import { clearOldWebhookBodies } from "./models/webhook-inbox.server";
 import { refreshCaseOutcomes } from "./models/cases.server";
@@ -127,6 +128,8 @@ export async function recomputeAllShops(asOf: string = new Date().toISOString().
   for (const { domain } of shops) {
     const result = await computeRfm(domain, asOf);
     logger.info({ shop: domain, asOf, ...result }, "RFM recomputed");
+    const worth = await refreshCustomerWorth(domain);
+    logger.info({ shop: domain, ...worth }, "customer value refreshed");
   }
 }
 

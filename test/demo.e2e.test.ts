@@ -147,6 +147,7 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
             "themes",
             "theme",
             "no-theme",
+            "value",
           ]
             .flatMap((n) => [`${n}@1280`, `${n}@390`])
             .sort(),

@@ -1,6 +1,7 @@
 import prisma, { openDatabase } from "../db.server";
 import { assembleCustomerData, purgeDownloadedDataRequests } from "../models/compliance.server";
 import { DEMO_SHOP } from "../env.server";
+import { refreshCustomerWorth } from "../models/customer-worth.server";
 import { computeRfm } from "../models/rfm.server";
 import { refreshCaseOutcomes } from "../models/cases.server";
 import { newShopSettings } from "../models/shops.server";
@@ -334,6 +335,7 @@ export async function seedDemoShop(options: SeedOptions): Promise<{ seeded: bool
   // pages) would be planned for a shop without orders.
   await db.sql.exec("ANALYZE");
   await computeRfm(shop, new Date().toISOString().slice(0, 10));
+  await refreshCustomerWorth(shop);
   await refreshCaseOutcomes(shop);
   await seedDataRequests(shop);
   return { seeded: true, ms: Math.round(performance.now() - started) };

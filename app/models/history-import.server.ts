@@ -10,6 +10,7 @@ import {
 import { type ImportSource, Prisma } from "../generated/prisma/client";
 import { splitLines } from "../lib/lines";
 import { upsertOrders } from "./order-ingest.server";
+import { refreshCustomerWorth } from "./customer-worth.server";
 import { computeRfm } from "./rfm.server";
 import { ensureShop } from "./shops.server";
 
@@ -447,6 +448,7 @@ export async function importOrderHistory(
     // the embedded database). The dashboards that follow read these plans too (decision 009).
     if (progress.rows >= ANALYZE_AFTER_ROWS) await prisma.$executeRawUnsafe("ANALYZE orders, order_lines, customers");
     await computeRfm(shop, new Date().toISOString().slice(0, 10));
+    await refreshCustomerWorth(shop);
     const customers = await prisma.customer.count({ where: { shop } });
     await prisma.historyImport.update({
       where: { id: runId },

@@ -36,6 +36,7 @@ const NAV = [
   { to: "/app/brands", label: "Brands", dashboard: true },
   { to: "/app/segments", label: "Segments", dashboard: true },
   { to: "/app/themes", label: "Themes", dashboard: true },
+  { to: "/app/value", label: "Value", dashboard: true },
   { to: "/app/detractors", label: "Detractors", dashboard: true },
   { to: "/app/alerts", label: "Alerts", dashboard: false },
   { to: "/app/history", label: "Order history", dashboard: false },

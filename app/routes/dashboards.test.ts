@@ -6,6 +6,7 @@ import { loader as brand } from "./app.brands.$vendor";
 import { loader as segments } from "./app.segments";
 import { loader as theme } from "./app.themes.$key";
 import { loader as themes } from "./app.themes._index";
+import { loader as value } from "./app.value";
 
 const request = (shop: string, path: string) =>
   new Request(`${APP_URL}${path}${path.includes("?") ? "&" : "?"}shop=${shop}&embedded=1`, {
@@ -31,6 +32,9 @@ describe("dashboard pages", () => {
     expect(t.report.groups.every((g) => g.n === 0 && g.nps === null && g.impact === null)).toBe(true);
     const d = await theme({ ...args("/app/themes/damaged"), params: { key: "damaged" } });
     expect(d.theme).toMatchObject({ figures: { n: 0 }, comments: [], hasNext: false });
+    const v = await value(args("/app/value"));
+    expect(v.worth.categories.every((g) => g.d90.reordered.n === 0 && !g.enough)).toBe(true);
+    expect(v.worth.risk).toMatchObject({ customers: 0, revenue: 0 });
   });
 
   it("answers a link with a bad filter with 400 and what was wrong", async () => {

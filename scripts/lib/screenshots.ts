@@ -58,6 +58,7 @@ export async function capturePages(baseUrl: string, outDir: string): Promise<Cap
         .getAttribute("href");
       if (firstTheme) await shoot("theme", firstTheme);
       await shoot("no-theme", "/app/themes/no-theme");
+      await shoot("value", "/app/value");
       await shoot("detractors", "/app/detractors");
       const firstCase = await page.locator('a[href^="/app/cases/"]').first().getAttribute("href");
       if (firstCase) await shoot("case", firstCase);

@@ -1,0 +1,98 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { uniqueShop } from "../../test/shopify";
+import prisma from "../db.server";
+import { seedDemoShop } from "../demo/seed.server";
+import { estimateMean, loadCustomerWorth, refreshCustomerWorth } from "./customer-worth.server";
+import { classifyPendingComments } from "./themes.server";
+
+describe("estimateMean", () => {
+  it("gives the mean with a normal 95% interval from the sample standard deviation", () => {
+    // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, sample sd 2.138.
+    const values = [2, 4, 4, 4, 5, 5, 7, 9];
+    const m = estimateMean(
+      values.length,
+      values.reduce((a, b) => a + b, 0),
+      values.reduce((a, b) => a + b * b, 0),
+    );
+    expect(m.mean).toBe(5);
+    expect(m.ciHigh! - 5).toBeCloseTo((1.959963984540054 * 2.1380899352993947) / Math.sqrt(8), 10);
+    expect(estimateMean(0, 0, 0)).toEqual({ n: 0, mean: null, ciLow: null, ciHigh: null });
+  });
+});
+
+describe("what customers are worth", () => {
+  const shop = uniqueShop("worth");
+  beforeAll(async () => {
+    await seedDemoShop({ shop, orders: 3000, customers: 600, settings: { minAnswers: 10 } });
+    while ((await classifyPendingComments(5000)) > 0);
+  }, 180_000);
+
+  it("counts reorders and revenue after each answered order as the orders themselves say", async () => {
+    const worth = await loadCustomerWorth(shop, { range: "all" });
+    // The same, counted another way: per answered order's latest answer, its customer's later orders.
+    const expected = await prisma.$queryRaw<
+      Array<{ category: string; n90: number; re90: number; rev90: number; n180: number; re180: number }>
+    >`
+      WITH latest AS (
+        SELECT r.* FROM responses r
+        WHERE r.shop = ${shop} AND r.customer_id IS NOT NULL AND r.answered_at <= now() - interval '90 days'
+          AND NOT EXISTS (SELECT 1 FROM responses later WHERE later.order_id = r.order_id AND later.stage > r.stage))
+      SELECT l.category::text AS category, count(*)::int AS n90,
+             count(*) FILTER (WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = l.customer_id
+               AND o.cancelled_at IS NULL AND NOT o.test AND o.order_created_at > l.answered_at
+               AND o.order_created_at <= l.answered_at + interval '90 days'))::int AS re90,
+             COALESCE(sum((SELECT sum(o.current_total) FROM orders o WHERE o.customer_id = l.customer_id
+               AND o.cancelled_at IS NULL AND NOT o.test AND o.order_created_at > l.answered_at
+               AND o.order_created_at <= l.answered_at + interval '90 days')), 0)::float8 AS rev90,
+             count(*) FILTER (WHERE l.answered_at <= now() - interval '180 days')::int AS n180,
+             count(*) FILTER (WHERE l.answered_at <= now() - interval '180 days' AND EXISTS (
+               SELECT 1 FROM orders o WHERE o.customer_id = l.customer_id AND o.cancelled_at IS NULL AND NOT o.test
+                 AND o.order_created_at > l.answered_at AND o.order_created_at <= l.answered_at + interval '180 days'))::int AS re180
+      FROM latest l GROUP BY 1`;
+    for (const g of worth.categories) {
+      const e = expected.find((x) => x.category === g.key.toUpperCase())!;
+      expect(g.d90.reordered).toMatchObject({ n: e.n90, successes: e.re90 });
+      expect(g.d90.revenue.mean! * e.n90).toBeCloseTo(e.rev90, 2);
+      expect(g.d180.reordered).toMatchObject({ n: e.n180, successes: e.re180 });
+      expect(g.enough).toBe(true);
+    }
+    // Loyal customers answer more kindly and order more: promoters reorder more often than detractors.
+    const [promoters, , detractors] = worth.categories;
+    expect(promoters!.d180.reordered.rate!).toBeGreaterThan(detractors!.d180.reordered.rate!);
+
+    // A theme's answers and the rest make up the view.
+    const damaged = worth.themes.find((t) => t.key === "damaged")!;
+    const all = worth.categories.reduce((s, g) => s + g.d90.reordered.n, 0);
+    expect(damaged.d90.reordered.n + damaged.rest.d90.reordered.n).toBe(all);
+  });
+
+  it("adds up the last twelve months of revenue of detractors not won back", async () => {
+    const worth = await loadCustomerWorth(shop, {});
+    const [expected] = await prisma.$queryRaw<Array<{ customers: number; revenue: number }>>`
+      SELECT count(*)::int AS customers, COALESCE(sum((SELECT sum(o.current_total) FROM orders o
+               WHERE o.customer_id = c.id AND o.cancelled_at IS NULL AND NOT o.test
+                 AND o.order_created_at > now() - interval '365 days')), 0)::float8 AS revenue
+      FROM customers c
+      CROSS JOIN LATERAL (SELECT r.id, r.category FROM responses r WHERE r.customer_id = c.id
+                          ORDER BY r.answered_at DESC, r.id DESC LIMIT 1) latest
+      WHERE c.shop = ${shop} AND latest.category = 'DETRACTOR'
+        AND NOT EXISTS (SELECT 1 FROM follow_up_cases fc WHERE fc.response_id = latest.id AND fc.status = 'WON_BACK')`;
+    expect(worth.risk.customers).toBe(expected!.customers);
+    expect(worth.risk.revenue).toBeCloseTo(expected!.revenue, 2);
+    expect(worth.risk.customers).toBeGreaterThan(0);
+    expect(worth.risk.bySegment.reduce((s, g) => s + g.customers, 0)).toBe(worth.risk.customers);
+  });
+
+  it("refreshes to the same figures, and leaves another shop's alone", async () => {
+    const before = await prisma.answerOutcome.count({ where: { shop } });
+    expect(before).toBeGreaterThan(0);
+    const other = uniqueShop("worth");
+    await seedDemoShop({ shop: other, orders: 200, customers: 60 });
+    const others = await prisma.answerOutcome.findMany({ where: { shop: other }, orderBy: { responseId: "asc" } });
+    expect(await refreshCustomerWorth(shop)).toMatchObject({ outcomes: before });
+    expect(await prisma.answerOutcome.count({ where: { shop } })).toBe(before);
+    expect(await prisma.answerOutcome.findMany({ where: { shop: other }, orderBy: { responseId: "asc" } })).toEqual(
+      others,
+    );
+  }, 120_000);
+});
