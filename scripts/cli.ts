@@ -16,6 +16,8 @@ const USAGE = `Usage: npm run <command> -- [--option value ...]
                                                by theme: answers mentioning each comment theme, their share,
                                                NPS and impact on the NPS, before and after delivery
                                                (all answers when no dates are given)
+  taxonomy --shop <domain>                     the shop's comment themes as the classifier uses them: defaults
+                                               with the shop's changes, then its own themes (JSON)
   webhooks [--shop <domain>] [--retry failed | --purge failed]
                                                deliveries set aside as failed, with their count (JSON);
                                                --retry puts them back in the inbox, --purge clears their bodies

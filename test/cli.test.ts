@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { convertOnlineRetail } from "../scripts/lib/online-retail";
-import { childEnv, ROOT, runCli, runCliIntoFile, runCliIntoSlowPipe } from "./process";
+import { childEnv, ROOT, runCli, runCliIntoFile, runCliIntoSlowPipe, runThemes } from "./process";
 import { uniqueShop } from "./shopify";
 
 const root = mkdtempSync(path.join(tmpdir(), "nps-cli-"));
@@ -110,4 +110,33 @@ describe.each(targets)("the CLI's whole output through a slow pipe and into a fi
       orderLines: 29975,
     });
   }, 180_000);
+
+  it("themes classify: one JSON line per comment, in order, with the default or the shop's themes", async () => {
+    const comments = ["Arrived late and the box was crushed", "La taille est trop petite", "", "Top!"];
+    const input = `${comments.join("\n")}\n`;
+    const defaults = await runThemes(["classify"], env, input);
+    expect(defaults.status, defaults.stderr).toBe(0);
+    const lines = defaults.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.text)).toEqual(comments);
+    expect(lines[0]).toEqual({
+      text: comments[0],
+      language: "en",
+      themes: ["delivery_time", "damaged", "packaging"],
+      matched: { delivery_time: ["late"], damaged: ["crushed"], packaging: ["box"] },
+    });
+    expect(lines[1]).toMatchObject({ language: "fr", themes: ["size_fit"] });
+    expect(lines[3]).toMatchObject({ themes: [] });
+    // A shop that changed nothing classifies as the defaults do; read through the CLI's database.
+    const own = await runThemes(["classify", "--shop", shop], env, input);
+    expect(own.status, own.stderr).toBe(0);
+    expect(own.stdout).toBe(defaults.stdout);
+    const unknown = await runThemes(["classify", "--shop", "nobody.myshopify.com"], env, input);
+    expect(unknown).toMatchObject({ status: 1, stdout: "", stderr: "Unknown shop: nobody.myshopify.com\n" });
+    const bad = await runThemes(["classify", "--locale", "pt"], env, input);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--locale: must be one of en, fr, de, es, nl");
+  }, 120_000);
 });

@@ -116,6 +116,12 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> 
   return collect(TSX, ["scripts/cli.ts", ...args], { cwd: ROOT, env });
 }
 
+/** Runs `npm run themes` with the given lines on its standard input, as `printf … | npm run themes` would. */
+export function runThemes(args: string[], env: NodeJS.ProcessEnv, input: string): Promise<CliRun> {
+  const script = `set -o pipefail; printf '%s' "$1" | "$0" scripts/themes.ts "\${@:2}"`;
+  return collect("bash", ["-c", script, TSX, input, ...args], { cwd: ROOT, env });
+}
+
 /**
  * Runs the operator CLI with its stdout in a real OS pipe (bash's `|`, not the socket pair
  * Node gives a child) into a reader that waits before it reads: whatever does not fit in

@@ -8,6 +8,7 @@ import { reportToCsv, themeReportToCsv } from "../domain/report-csv";
 import { csvCell } from "../lib/csv";
 import { GROUP_BYS, reportNps, UnknownShopError } from "../models/analytics.server";
 import { reportThemes } from "../models/theme-analytics.server";
+import { listShopThemes } from "../models/themes.server";
 import { ImportRunningError, importOrderHistory, openFileLines } from "../models/history-import.server";
 import { computeRfm, listRfm } from "../models/rfm.server";
 import { getShopStats, ShopNotFoundError } from "../models/stats.server";
@@ -145,6 +146,13 @@ export const commands = {
         if (error instanceof UnknownShopError) throw new CommandError(error.message);
         throw error;
       }
+    },
+  },
+  taxonomy: {
+    args: z.object({ shop: ShopDomainSchema }),
+    run: async ({ shop }: { shop: string }): Promise<CommandOutput> => {
+      await requireShop(shop);
+      return { result: await listShopThemes(shop) };
     },
   },
   webhooks: {

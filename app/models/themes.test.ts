@@ -3,8 +3,10 @@ import { orderPayload, type Payload } from "../../test/orders";
 import { type SmtpSink, startSmtpSink } from "../../test/smtp";
 import { smtpMailer } from "../email/mailer.server";
 import { callAction, uniqueShop, webhookRequest } from "../../test/shopify";
+import { runCommand } from "../control/commands.server";
 import prisma from "../db.server";
 import { DEFAULT_THEME_KEYS } from "../domain/theme-taxonomy";
+import { compileThemeClassifier } from "../domain/themes";
 import { action as ordersCreate } from "../routes/webhooks.orders.create";
 import { createAlertRule } from "./alert-rules.server";
 import { runDueActions } from "./answer-actions.server";
@@ -337,5 +339,16 @@ describe("comment themes in the database", () => {
     expect(packaging.phrases.en).toEqual(["box"]);
     expect(packaging.phrases.fr).toContain("emballage");
     expect(themes.at(-1)).toMatchObject({ key: "courier_bpost", enabled: true, phrases: { nl: ["bpost"], en: [] } });
+
+    // What `npm run themes -- classify --shop` reads, wherever the database is held.
+    const command = await runCommand("taxonomy", { shop });
+    expect(command).toEqual({ ok: true, result: themes });
+    const classified = compileThemeClassifier(themes).classify("Bpost heeft het pakket in de regen laten staan", "nl");
+    expect(classified.themes).toContain("courier_bpost");
+    expect(classified.matched).toMatchObject({ courier_bpost: ["bpost"] });
+    expect(await runCommand("taxonomy", { shop: "nobody.myshopify.com" })).toEqual({
+      ok: false,
+      error: "Unknown shop: nobody.myshopify.com",
+    });
   });
 });
