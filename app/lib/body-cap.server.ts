@@ -15,8 +15,11 @@ const bodies = new WeakMap<IncomingMessage, Buffer>();
  */
 export function capBody(limit: number) {
   // A client learns of the 413 only after some more of its body is on the way: closing at
-  // once would reset the connection and lose the answer. Past this much more, it is closed.
-  const linger = Math.max(limit, 8 * 1024 * 1024);
+  // once would reset the connection and lose the answer. On loopback the two sides' socket
+  // buffers alone hold about 10 MiB, more when a busy machine delays the client's reading of
+  // the answer (8 MiB was seen to be too little with both cores loaded). Dropped bytes cost
+  // no memory; past this much more, the connection is closed.
+  const linger = Math.max(limit, 32 * 1024 * 1024);
   return (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
     if (req.method === "GET" || req.method === "HEAD") return next();
     const refuse = () => {

@@ -85,7 +85,9 @@ function streamBody(pathname: string, headers: Record<string, string>, total: nu
       });
     });
     // Once the answer is in, the server closing the connection on the rest is expected.
-    req.on("error", (error) => (answered ? undefined : reject(error)));
+    req.on("error", (error) =>
+      answered ? undefined : reject(new Error(`${error.message} after ${sent} bytes sent`, { cause: error })),
+    );
     const write = () => {
       while (!answered && sent < total) {
         sent += chunk.length;
