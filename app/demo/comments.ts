@@ -77,6 +77,15 @@ const BANKS: Record<DemoLocale, LanguageBank> = {
         good: ["a great choice of colours", "lovely range of products"],
         bad: ["half the items were out of stock", "not much choice in my size"],
       },
+      // Not a default theme: what the "What no theme covers" page finds in the demo.
+      loyalty: {
+        good: ["I love collecting the loyalty points"],
+        bad: [
+          "my loyalty points disappeared",
+          "the points from my last purchase never showed up",
+          "I could not redeem my reward points",
+        ],
+      },
     },
     open: {
       PROMOTER: ["Love it!", "Third order this year.", "Wow.", "Very happy."],
@@ -148,6 +157,15 @@ const BANKS: Record<DemoLocale, LanguageBank> = {
         good: ["beaucoup de choix", "large gamme de couleurs"],
         bad: ["la moitié des articles en rupture de stock", "peu de choix dans ma taille"],
       },
+      // Not a default theme: what the "What no theme covers" page finds in the demo.
+      loyalty: {
+        good: ["j'adore cumuler les points de fidélité"],
+        bad: [
+          "mes points de fidélité ont disparu",
+          "les points de mon dernier achat ne sont jamais apparus",
+          "impossible d'utiliser mes points fidélité",
+        ],
+      },
     },
     open: {
       PROMOTER: ["Parfait !", "Toujours ravie.", "Super."],
@@ -214,6 +232,15 @@ const BANKS: Record<DemoLocale, LanguageBank> = {
       stock_range: {
         good: ["große Auswahl", "tolles Sortiment"],
         bad: ["die Hälfte war nicht auf Lager", "kaum Auswahl in meiner Größe"],
+      },
+      // Not a default theme: what the "What no theme covers" page finds in the demo.
+      loyalty: {
+        good: ["ich sammle gern die Treuepunkte"],
+        bad: [
+          "meine Treuepunkte sind verschwunden",
+          "die Punkte vom letzten Einkauf fehlen",
+          "ich konnte meine Bonuspunkte nicht einlösen",
+        ],
       },
     },
     open: {
@@ -282,6 +309,15 @@ const BANKS: Record<DemoLocale, LanguageBank> = {
         good: ["mucha variedad", "gran surtido de colores"],
         bad: ["la mitad estaba agotado", "poca variedad en mi talla"],
       },
+      // Not a default theme: what the "What no theme covers" page finds in the demo.
+      loyalty: {
+        good: ["me encanta acumular puntos de fidelidad"],
+        bad: [
+          "mis puntos de fidelidad desaparecieron",
+          "los puntos de mi última compra nunca aparecieron",
+          "no pude canjear mis puntos",
+        ],
+      },
     },
     open: {
       PROMOTER: ["¡Me encantó!", "Genial.", "Muy contenta."],
@@ -348,6 +384,15 @@ const BANKS: Record<DemoLocale, LanguageBank> = {
       stock_range: {
         good: ["ruime keuze", "mooi assortiment"],
         bad: ["de helft was uitverkocht", "weinig keuze in mijn maat"],
+      },
+      // Not a default theme: what the "What no theme covers" page finds in the demo.
+      loyalty: {
+        good: ["ik spaar graag de klantenpunten"],
+        bad: [
+          "mijn spaarpunten zijn verdwenen",
+          "de punten van mijn vorige aankoop staan er niet bij",
+          "ik kon mijn spaarpunten niet inwisselen",
+        ],
       },
     },
     open: {

@@ -40,7 +40,7 @@ const POST_PRAISE = [
   "customer_service",
   "size_fit",
 ];
-const PRE_COMPLAINTS = ["website_checkout", "price_value", "price_value", "stock_range", "customer_service"];
+const PRE_COMPLAINTS = ["website_checkout", "price_value", "price_value", "stock_range", "customer_service", "loyalty"];
 const POST_COMPLAINTS = [
   "product_quality",
   "product_quality",
@@ -52,6 +52,7 @@ const POST_COMPLAINTS = [
   "delivery_problem",
   "price_value",
   "packaging",
+  "loyalty",
 ];
 
 /** One of `keys`, by a uniform random number in SQL. */

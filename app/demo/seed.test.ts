@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import prisma from "../db.server";
 import { uniqueShop } from "../../test/shopify";
 import { getShopStats } from "../models/stats.server";
+import { loadUncovered } from "../models/theme-discovery.server";
 import { classifyPendingComments } from "../models/themes.server";
 import { DEMO_STORY } from "./content";
 import { seedDemoShop } from "./seed.server";
@@ -83,6 +84,9 @@ describe("demo seed", () => {
       GROUP BY 1`;
     const week = courier.find((c) => c.courier)!.share;
     expect(week).toBeGreaterThan(2 * courier.find((c) => !c.courier)!.share);
+    // Loyalty points are no default theme: the page of what no theme covers finds them.
+    const { phrases } = await loadUncovered(shop, {}, "all");
+    expect(phrases.some((p) => /points|punkte|puntos|punten/i.test(p.phrase))).toBe(true);
   });
 });
 

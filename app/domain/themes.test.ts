@@ -52,6 +52,12 @@ describe("classifying a comment", () => {
     });
   });
 
+  it("does not take a word for a theme's by its stem alone where it means something else", () => {
+    expect(themesOf("The points from my last purchase never showed up")).toEqual([]);
+    expect(themesOf("I love collecting the loyalty points")).toEqual([]);
+    expect(themesOf("It only lasted a week")).toEqual(["product_quality"]);
+  });
+
   it("keeps a phrase's words within one sentence", () => {
     // "never … received" is a lost parcel; across a full stop it is two thoughts.
     expect(themesOf("I never received it", "en")).toEqual(["delivery_problem"]);
@@ -92,6 +98,9 @@ describe("classifying a comment", () => {
     expect(detectCommentLanguage("Das Paket kam leider viel zu spät an", "en")).toBe("de");
     expect(detectCommentLanguage("top", "nl")).toBe("nl");
     expect(detectCommentLanguage("top", null)).toMatch(/^(en|fr|de|es|nl)$/);
+    // A near tie with the answer's locale goes to the locale: French read as English found nothing.
+    expect(detectCommentLanguage("Service client injoignable.", "fr")).toBe("fr");
+    expect(themesOf("Franchement déçu. Service client injoignable.", "fr")).toEqual(["customer_service"]);
   });
 
   it("runs a merchant's own themes, quoted words and prefixes, and leaves switched-off themes out", () => {

@@ -258,6 +258,9 @@ function matchPhrase(phrase: Phrase, tokens: Token[], start: number): number[] |
   return positions;
 }
 
+/** How close to the best language's score the answer's locale may be and still be taken. */
+const LOCALE_TIE = 0.95;
+
 export function detectCommentLanguage(text: string, locale?: string | null): ShopperLocale {
   const fallback = (SHOPPER_LOCALES as readonly string[]).find((l) => l === locale?.slice(0, 2).toLowerCase()) as
     ShopperLocale | undefined;
@@ -265,6 +268,12 @@ export function detectCommentLanguage(text: string, locale?: string | null): Sho
   const detected = (SHOPPER_LOCALES as readonly string[]).includes(result.language)
     ? (result.language as ShopperLocale)
     : undefined;
+  if (detected && fallback && detected !== fallback) {
+    // A near tie between the text's best guess and the answer's own locale goes to the locale
+    // ("Service client injoignable." scores 0.742 as English and 0.711 as French).
+    const scores = result.getScores();
+    if ((scores[fallback] ?? 0) >= LOCALE_TIE * (scores[detected] ?? 0)) return fallback;
+  }
   if (detected && (result.isReliable() || !fallback)) return detected;
   return fallback ?? detected ?? "en";
 }
