@@ -58,6 +58,10 @@ async function main(): Promise<number> {
   if (args.file) {
     try {
       await fs.promises.access(args.file, fs.constants.R_OK);
+      if ((await fs.promises.stat(args.file)).isDirectory()) {
+        await write(process.stderr, `${args.file} is a folder; give a file of comments, one per line.\n`);
+        return 1;
+      }
     } catch {
       await write(process.stderr, `Cannot read ${args.file}.\n`);
       return 1;

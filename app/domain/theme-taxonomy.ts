@@ -2327,7 +2327,9 @@ const PhrasesSchema = z
       .max(80, "a phrase can be at most 80 characters")
       .refine((p) => /[\p{L}\p{N}]/u.test(p), "a phrase needs at least one letter or digit"),
   )
-  .max(300, "at most 300 phrases per language");
+  .max(300, "at most 300 phrases per language")
+  // The same phrase twice is kept once (whatever its case).
+  .transform((phrases) => [...new Map(phrases.map((p) => [p.toLocaleLowerCase(), p])).values()]);
 
 /** A theme as the merchant edits it (Settings → Themes). */
 export const ThemeInputSchema = z.object({
@@ -2351,5 +2353,9 @@ export function themeKeyFor(name: string): string {
     .replace(/[^a-z0-9]+/g, "_")
     .replace(/^_+|_+$/g, "")
     .slice(0, 40);
-  return /^[a-z]/.test(key) ? key : `theme_${key}`.slice(0, 40);
+  if (/^[a-z]/.test(key)) return key;
+  // A name without Latin letters ("Доставка", "配送") gets a key of its own, from its text.
+  let hash = 0x811c9dc5;
+  for (const ch of name.trim()) hash = Math.imul(hash ^ ch.codePointAt(0)!, 0x01000193) >>> 0;
+  return `theme_${key ? `${key}_` : ""}${hash.toString(36)}`.slice(0, 40);
 }

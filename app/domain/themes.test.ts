@@ -58,6 +58,23 @@ describe("classifying a comment", () => {
     expect(themesOf("It only lasted a week")).toEqual(["product_quality"]);
   });
 
+  it("stays fast when a merchant's phrases repeat or match every word", () => {
+    const base = DEFAULT_THEMES[0]!;
+    const noisy: ThemeDefinition = {
+      ...base,
+      key: "noisy",
+      phrases: { en: [...Array<string>(300).fill("the"), "a*", "t*"], fr: [], de: [], es: [], nl: [] },
+    };
+    const started = performance.now();
+    const result = compileThemeClassifier([...DEFAULT_THEMES, noisy]).classify(
+      "the parcel was late and the box ".repeat(60),
+      "en",
+    );
+    expect(result.themes).toEqual(expect.arrayContaining(["delivery_time", "packaging", "noisy"]));
+    // Quadratic in the matches, this took seconds; the bound is loose for a busy machine.
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
   it("keeps a phrase's words within one sentence", () => {
     // "never … received" is a lost parcel; across a full stop it is two thoughts.
     expect(themesOf("I never received it", "en")).toEqual(["delivery_problem"]);

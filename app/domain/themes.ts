@@ -174,11 +174,16 @@ function compilePhrase(language: ShopperLocale, theme: string, phrase: string): 
 
 function compileLanguage(language: ShopperLocale, themes: ThemeDefinition[]): LanguageRules {
   const rules: LanguageRules = { byFirstKey: new Map(), deletions: new Map(), prefixed: [] };
+  // A phrase written twice (or two spellings that read the same) is one rule, not two matches.
+  const seen = new Set<string>();
   for (const theme of themes) {
     if (!theme.enabled) continue;
     for (const text of theme.phrases[language] ?? []) {
       const phrase = compilePhrase(language, theme.key, text);
       if (!phrase) continue;
+      const signature = `${theme.key}\u0000${JSON.stringify(phrase.words)}`;
+      if (seen.has(signature)) continue;
+      seen.add(signature);
       const first = phrase.words[0]!;
       if (first.kind !== "stem") {
         rules.prefixed.push(phrase);
@@ -293,6 +298,13 @@ export function compileThemeClassifier(themes: ThemeDefinition[]): ThemeClassifi
       // Each match: its theme and the positions of the words it took (words skipped in a gap
       // are not its own).
       const spans: { theme: string; at: number[] }[] = [];
+      const found = new Set<string>();
+      const add = (theme: string, at: number[]) => {
+        const key = `${theme}:${at.join(",")}`;
+        if (found.has(key)) return;
+        found.add(key);
+        spans.push({ theme, at });
+      };
       tokens.forEach((token, i) => {
         const { phrases, exact } = candidates(rules, token);
         let whole = false;
@@ -300,18 +312,30 @@ export function compileThemeClassifier(themes: ThemeDefinition[]): ThemeClassifi
           const at = phrase.words.length === 1 ? [i] : matchPhrase(phrase, tokens, i);
           if (at === null) continue;
           if (phrase.words.length === 1 && exact) whole = true;
-          spans.push({ theme: phrase.theme, at });
+          add(phrase.theme, at);
         }
         // A word that is itself a phrase is not taken apart (Versandkosten is a cost, not a delivery).
         if (!whole && COMPOUNDING.has(language)) {
-          for (const phrase of compoundParts(rules, token)) spans.push({ theme: phrase.theme, at: [i] });
+          for (const phrase of compoundParts(rules, token)) add(phrase.theme, [i]);
         }
       });
       // The longest phrase speaks for its words: "wrong size" is a wrong item, not the fit, and
       // "rapport qualité prix" is the price, not the quality.
+      // Only the spans that share a span's first word can hold it: looked up by position,
+      // not against every other span.
+      const covering = new Map<number, { theme: string; at: number[] }[]>();
+      for (const span of spans) {
+        for (const i of span.at) {
+          const list = covering.get(i);
+          if (list) list.push(span);
+          else covering.set(i, [span]);
+        }
+      }
       const kept = spans.filter(
         (span) =>
-          !spans.some((other) => other.at.length > span.at.length && span.at.every((i) => other.at.includes(i))),
+          !covering
+            .get(span.at[0]!)!
+            .some((other) => other.at.length > span.at.length && span.at.every((i) => other.at.includes(i))),
       );
       // Overlapping or touching phrases of one theme are one mention ("sent the wrong" and
       // "wrong size", "Kundenservice" and "antwortet"); a gap is shown as "…".

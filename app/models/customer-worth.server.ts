@@ -212,7 +212,9 @@ export async function loadCustomerWorth(shop: string, filters: AnalyticsFilters,
     });
   const riskGroups = (dim: string, label: (key: string) => string): RiskGroup[] =>
     risks
-      .filter((r) => r.dim === dim)
+      // A group of a few customers would show what those customers spent: below the minimum
+      // sample, it is left out as on the other tables.
+      .filter((r) => r.dim === dim && r.customers >= ctx.minAnswers)
       .map((r) => ({ key: r.key!, label: label(r.key!), customers: r.customers, revenue: r.revenue }))
       .sort((a, b) => b.revenue - a.revenue);
   const totalRisk = risks.find((r) => r.dim === "total") ?? { customers: 0, revenue: 0 };
@@ -227,7 +229,7 @@ export async function loadCustomerWorth(shop: string, filters: AnalyticsFilters,
       customers: totalRisk.customers,
       revenue: totalRisk.revenue,
       byTheme: riskByTheme
-        .filter((r) => labelOf.has(r.key))
+        .filter((r) => labelOf.has(r.key) && r.customers >= ctx.minAnswers)
         .map((r) => ({ ...r, label: labelOf.get(r.key)! }))
         .sort((a, b) => b.revenue - a.revenue),
       byBrand: riskGroups("brand", (k) => k).slice(0, 10),

@@ -80,7 +80,21 @@ describe("what customers are worth", () => {
     expect(worth.risk.customers).toBe(expected!.customers);
     expect(worth.risk.revenue).toBeCloseTo(expected!.revenue, 2);
     expect(worth.risk.customers).toBeGreaterThan(0);
-    expect(worth.risk.bySegment.reduce((s, g) => s + g.customers, 0)).toBe(worth.risk.customers);
+    // Segments of fewer customers than the minimum sample are left out, as on the other tables.
+    expect(worth.risk.bySegment.reduce((s, g) => s + g.customers, 0)).toBeLessThanOrEqual(worth.risk.customers);
+    for (const list of [worth.risk.bySegment, worth.risk.byBrand, worth.risk.byTheme]) {
+      expect(list.every((g) => g.customers >= worth.minAnswers)).toBe(true);
+    }
+    const segments = await prisma.$queryRaw<Array<{ key: string; customers: number }>>`
+      SELECT COALESCE(lower(c.segment::text), 'none') AS key, count(*)::int AS customers
+      FROM customer_risks k JOIN customers c ON c.id = k.customer_id WHERE k.shop = ${shop} GROUP BY 1`;
+    expect(segments.reduce((s, g) => s + g.customers, 0)).toBe(worth.risk.customers);
+    expect(worth.risk.bySegment.map((g) => g.key).sort()).toEqual(
+      segments
+        .filter((g) => g.customers >= worth.minAnswers)
+        .map((g) => g.key)
+        .sort(),
+    );
   });
 
   it("refreshes to the same figures, and leaves another shop's alone", async () => {

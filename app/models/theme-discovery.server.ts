@@ -11,16 +11,21 @@ const SAMPLE = 3000;
 export async function countUncovered(shop: string, filters: AnalyticsFilters, fallback: DatePreset = "12m") {
   const ctx = await shopContext(shop);
   const period = resolvePeriod(filters, ctx.today, fallback);
+  // Counted apart, each on its own table: a NOT EXISTS per comment took 300 ms on 70,000.
+  // A comment is counted once read (not while waiting to be read again).
   const q = new SqlParams();
   const { conditions } = answerConditions(q.p, shop, filters, period);
-  const rows = await query<{ commented: number; uncovered: number }>(
+  const { conditions: themed } = answerConditions(q.p, shop, filters, period, { alias: "t", id: "response_id" });
+  const rows = await query<{ commented: number; covered: number }>(
     q,
-    `SELECT count(*)::int AS commented,
-            count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM response_themes t WHERE t.response_id = r.id))::int AS uncovered
-     FROM responses r JOIN comment_classifications c ON c.response_id = r.id AND NOT c.pending
-     WHERE ${conditions.join(" AND ")}`,
+    `SELECT (SELECT count(*)::int FROM responses r
+             WHERE ${conditions.join(" AND ")} AND btrim(r.comment) <> ''
+               AND r.id NOT IN (SELECT response_id FROM comment_classifications WHERE shop = ${q.p(shop)} AND pending)
+            ) AS commented,
+            (SELECT count(DISTINCT t.response_id)::int FROM response_themes t WHERE ${themed.join(" AND ")}) AS covered`,
   );
-  return rows[0] ?? { commented: 0, uncovered: 0 };
+  const row = rows[0] ?? { commented: 0, covered: 0 };
+  return { commented: row.commented, uncovered: Math.max(0, row.commented - row.covered) };
 }
 
 export interface DiscoveryExample {

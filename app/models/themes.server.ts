@@ -137,6 +137,7 @@ export interface ThemePreview {
 
 const PREVIEW_COMMENTS = 5000;
 const PREVIEW_EXAMPLES = 5;
+const PREVIEW_YIELD_EVERY = 250;
 
 /**
  * What saving a theme would change, measured on the shop's latest comments: how many would gain
@@ -164,7 +165,9 @@ export async function previewThemeChange(shop: string, theme: ThemeDefinition): 
     addedExamples: [],
     removedExamples: [],
   };
-  for (const row of rows) {
+  for (const [n, row] of rows.entries()) {
+    // Other requests go on meanwhile: a preview of 5,000 comments is not one block of work.
+    if (n > 0 && n % PREVIEW_YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
     const was = before.classify(row.comment, row.locale);
     const will = after.classify(row.comment, row.locale);
     const had = was.themes.includes(theme.key);

@@ -129,6 +129,26 @@ describe("Settings → Themes", () => {
     expect(await readThemeProgress(shop)).toEqual({ comments: 1, pending: 0 });
   });
 
+  it("refuses a new theme whose key the shop has already with 409, and keeps a phrase written twice once", async () => {
+    const shop = await shopWithComments(["de doos was kapot"]);
+    const packaging = DEFAULT_THEMES.find((t) => t.key === "packaging")!;
+    // "Add a theme" named Packaging: it must not replace the shipped one and its phrases.
+    const clash = { ...courier(["doos"]), key: "packaging", label: { ...packaging.label } };
+    for (const intent of ["preview", "save"] as const) {
+      const res = await callAction(action, adminRequest(shop, { intent, theme: clash, isNew: true }));
+      expect(res.status).toBe(409);
+      expect(((await res.json()) as { errors: Record<string, string> }).errors["label.en"]).toContain("exists already");
+    }
+    expect(await prisma.shopTheme.count({ where: { shop } })).toBe(0);
+    expect(await readThemeProgress(shop)).toEqual({ comments: 1, pending: 0 });
+    // The same phrase three hundred times is one phrase.
+    const repeated = courier(Array.from({ length: 300 }, (_, i) => (i % 2 ? "Bpost" : "bpost")));
+    const saved = await callAction(action, adminRequest(shop, { intent: "save", theme: repeated, isNew: true }));
+    expect(saved.status).toBe(200);
+    const row = await prisma.shopTheme.findUniqueOrThrow({ where: { shop_key: { shop, key: "bpost" } } });
+    expect((row.phrases as Record<string, string[]>).nl).toEqual(["Bpost"]);
+  });
+
   it("finds what no theme covers and proposes it as a theme, prefilled", async () => {
     const shop = await shopWithComments([
       "de rits blijft klemmen bij het sluiten",

@@ -66,8 +66,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 const ActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("preview"), theme: ThemeInputSchema }),
-  z.object({ intent: z.literal("save"), theme: ThemeInputSchema }),
+  // isNew: the merchant is adding a theme, which must not replace one the shop already has.
+  z.object({ intent: z.literal("preview"), theme: ThemeInputSchema, isNew: z.boolean().default(false) }),
+  z.object({ intent: z.literal("save"), theme: ThemeInputSchema, isNew: z.boolean().default(false) }),
   z.object({ intent: z.literal("reset"), key: z.string().min(1).max(40) }),
 ]);
 
@@ -98,6 +99,21 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const parsed = ActionSchema.safeParse(body);
   if (!parsed.success) return Response.json({ ok: false, errors: fieldErrors(parsed.error) }, { status: 422 });
   const input = parsed.data;
+  if (input.intent !== "reset" && input.isNew) {
+    const existing = (await listShopThemes(shop)).find((t) => t.key === input.theme.key);
+    if (existing) {
+      const name = existing.label.en || existing.key;
+      return Response.json(
+        {
+          ok: false,
+          errors: {
+            "label.en": `A theme with this key (“${existing.key}”, ${name}) exists already: give the new one another name, or change “${name}” instead.`,
+          },
+        },
+        { status: 409 },
+      );
+    }
+  }
   if (input.intent === "preview") {
     const preview = await previewThemeChange(shop, input.theme);
     return Response.json({ ok: true, intent: "preview", preview } satisfies ThemeActionResult);
@@ -197,7 +213,7 @@ function ThemeEditor({
     ) as ThemeInput["phrases"],
   });
   const submit = (fetcher: typeof previewer, intent: "preview" | "save") =>
-    fetcher.submit({ body: JSON.stringify({ intent, theme: current() }) }, { method: "post" });
+    fetcher.submit({ body: JSON.stringify({ intent, theme: current(), isNew }) }, { method: "post" });
   useEffect(() => {
     if (saver.state === "idle" && saver.data?.ok) onDone();
   }, [saver.state, saver.data, onDone]);

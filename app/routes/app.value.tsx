@@ -59,9 +59,10 @@ export default function Value() {
                 Ordering again after answering
               </Text>
               <Text as="p" tone="subdued">
-                For each answered order (its latest answer) at least 90 days old: did the customer order again within 90
-                days, and within 180 days for answers that old; and their revenue in that time, per answer (zero when
-                they did not order). {formatCount(worth.answers.d90)} answers are old enough for 90 days,{" "}
+                For each answered order (its latest answer: after delivery when there is one, so that the stage filter
+                before delivery keeps the orders answered only then) at least 90 days old: did the customer order again
+                within 90 days, and within 180 days for answers that old; and their revenue in that time, per answer
+                (zero when they did not order). {formatCount(worth.answers.d90)} answers are old enough for 90 days,{" "}
                 {formatCount(worth.answers.d180)} for 180. Rates with their 95% Wilson interval; revenue with a 95%
                 interval from the normal approximation.
               </Text>
@@ -118,8 +119,9 @@ export default function Value() {
               formatCount(t.d90.reordered.n),
               t.enough ? rate(t.d90.reordered) : "–",
               t.enough ? rate(t.rest.d90.reordered) : "–",
-              t.enough && t.d180.reordered.n >= worth.minAnswers ? rate(t.d180.reordered) : "–",
-              t.enough && t.d180.reordered.n >= worth.minAnswers ? rate(t.rest.d180.reordered) : "–",
+              ...(t.enough && t.d180.reordered.n >= worth.minAnswers && t.rest.d180.reordered.n >= worth.minAnswers
+                ? [rate(t.d180.reordered), rate(t.rest.d180.reordered)]
+                : ["–", "–"]),
             ])}
           />
         </Card>
@@ -131,7 +133,7 @@ export default function Value() {
             <Text as="p">
               <b>{money(worth.risk.revenue)}</b> in the last twelve months came from {formatCount(worth.risk.customers)}{" "}
               customers whose latest answer is a detractor’s and who were not won back. Whole shop, whatever the filters
-              above.
+              above; groups of fewer than {worth.minAnswers} customers are left out.
             </Text>
             <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
               <RiskTable title="By theme of their comment" rows={worth.risk.byTheme} money={money} />
