@@ -11,21 +11,20 @@ const SAMPLE = 3000;
 export async function countUncovered(shop: string, filters: AnalyticsFilters, fallback: DatePreset = "12m") {
   const ctx = await shopContext(shop);
   const period = resolvePeriod(filters, ctx.today, fallback);
-  // Counted apart, each on its own table: a NOT EXISTS per comment took 300 ms on 70,000.
-  // A comment is counted once read (not while waiting to be read again).
+  // Counted on the smaller side of each: the few comments no theme covers through the count of
+  // themes kept with each comment, the others in response_themes, which carries the answers'
+  // facts that views filter by (joining every comment with its answer took 150 ms on 90,000).
   const q = new SqlParams();
   const { conditions } = answerConditions(q.p, shop, filters, period);
   const { conditions: themed } = answerConditions(q.p, shop, filters, period, { alias: "t", id: "response_id" });
-  const rows = await query<{ commented: number; covered: number }>(
+  const rows = await query<{ covered: number; uncovered: number }>(
     q,
-    `SELECT (SELECT count(*)::int FROM responses r
-             WHERE ${conditions.join(" AND ")} AND btrim(r.comment) <> ''
-               AND r.id NOT IN (SELECT response_id FROM comment_classifications WHERE shop = ${q.p(shop)} AND pending)
-            ) AS commented,
-            (SELECT count(DISTINCT t.response_id)::int FROM response_themes t WHERE ${themed.join(" AND ")}) AS covered`,
+    `SELECT (SELECT count(DISTINCT t.response_id)::int FROM response_themes t WHERE ${themed.join(" AND ")}) AS covered,
+            (SELECT count(*)::int FROM comment_classifications c JOIN responses r ON r.id = c.response_id
+             WHERE c.shop = ${q.p(shop)} AND NOT c.pending AND c.themes = 0 AND ${conditions.join(" AND ")}) AS uncovered`,
   );
-  const row = rows[0] ?? { commented: 0, covered: 0 };
-  return { commented: row.commented, uncovered: Math.max(0, row.commented - row.covered) };
+  const row = rows[0] ?? { covered: 0, uncovered: 0 };
+  return { commented: row.covered + row.uncovered, uncovered: row.uncovered };
 }
 
 export interface DiscoveryExample {
@@ -49,10 +48,10 @@ export async function loadUncovered(shop: string, filters: AnalyticsFilters, fal
     return query<DiscoveryComment>(
       q,
       `SELECT r.id, r.comment AS text, c.language
-       FROM responses r JOIN comment_classifications c ON c.response_id = r.id AND NOT c.pending
-       WHERE ${conditions.join(" AND ")}
-         AND ${covered ? "" : "NOT"} EXISTS (SELECT 1 FROM response_themes t WHERE t.response_id = r.id)
-       ORDER BY r.id DESC LIMIT ${q.p(SAMPLE)}`,
+       FROM comment_classifications c JOIN responses r ON r.id = c.response_id
+       WHERE c.shop = ${q.p(shop)} AND NOT c.pending AND c.themes ${covered ? "> 0" : "= 0"}
+         AND ${conditions.join(" AND ")}
+       ORDER BY c.response_id DESC LIMIT ${q.p(SAMPLE)}`,
     );
   };
   const [uncovered, covered, counts] = await Promise.all([

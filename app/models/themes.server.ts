@@ -75,6 +75,7 @@ export async function classifyPendingComments(limit = 1000): Promise<number> {
       if (pending.length === 0) return 0;
       const ids: number[] = [];
       const languages: string[] = [];
+      const counts: number[] = [];
       const themeIds: number[] = [];
       const themes: string[] = [];
       const words: string[] = [];
@@ -83,6 +84,7 @@ export async function classifyPendingComments(limit = 1000): Promise<number> {
         const result = classifier.classify(row.comment ?? "", row.locale);
         ids.push(row.response_id);
         languages.push(result.language);
+        counts.push(result.themes.length);
         for (const theme of result.themes) {
           themeIds.push(row.response_id);
           themes.push(theme);
@@ -100,8 +102,9 @@ export async function classifyPendingComments(limit = 1000): Promise<number> {
           JOIN responses r ON r.id = t.id`;
       }
       await tx.$executeRaw`
-        UPDATE comment_classifications c SET pending = false, language = u.language, classified_at = now()
-        FROM unnest(${ids}::int[], ${languages}::text[]) AS u(id, language)
+        UPDATE comment_classifications c
+        SET pending = false, language = u.language, themes = u.themes, classified_at = now()
+        FROM unnest(${ids}::int[], ${languages}::text[], ${counts}::smallint[]) AS u(id, language, themes)
         WHERE c.response_id = u.id`;
       return pending.length;
     },
