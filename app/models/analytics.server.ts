@@ -149,7 +149,8 @@ export function answerConditions(
   period: Period,
   options: { anyStage?: boolean; alias?: string; id?: string } = {},
 ): { conditions: string[] } {
-  // response_themes carries the same columns, copied from its answer (app/models/themes.server.ts).
+  // response_themes and answer_outcomes carry the same columns, copied from their answer
+  // (app/models/themes.server.ts, app/models/customer-worth.server.ts).
   const r = options.alias ?? "r";
   const conditions = [`${r}.shop = ${p(shop)}`];
   if (period.from) conditions.push(`${r}.answered_day >= ${p(period.from)}::date`);
