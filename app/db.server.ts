@@ -56,13 +56,19 @@ function lastRows(result: pg.QueryResult | pg.QueryResult[]) {
 }
 
 function openPostgres(url: string): Database {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // The dashboards' queries take tens of milliseconds; PostgreSQL's JIT compiler, which their
+  // cost estimates set off on a large shop, spent 80 ms compiling each of them. A SET, awaited
+  // before the pool hands the connection out, rather than a startup option, which connection
+  // poolers such as PgBouncer refuse.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    onConnect: async (client: pg.ClientBase) => {
+      await client.query("SET jit = off");
+    },
+  });
   // An idle client that loses its server must not crash the process.
   pool.on("error", () => {});
-  // The dashboards' queries take tens of milliseconds; PostgreSQL's JIT compiler, which their
-  // cost estimates set off on a large shop, spent 80 ms compiling each of them. A SET rather
-  // than a startup option, which connection poolers such as PgBouncer refuse.
-  pool.on("connect", (client) => void client.query("SET jit = off").catch(() => {}));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const sql: SqlRunner = {
     query: async (text, values) => {

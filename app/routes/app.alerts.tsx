@@ -41,12 +41,18 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     countActions(shop),
     listShopThemes(shop),
   ]);
+  const on = themes.filter((t) => t.enabled);
   return {
     demo,
-    rules,
+    // A spike rule whose theme was switched off or taken back in Settings → Themes since it was
+    // made cannot alert: the page says so.
+    rules: rules.map((r) => ({
+      ...r,
+      themeGone: r.kind === "THEME_SPIKE" && r.theme !== null && !on.some((t) => t.key === r.theme),
+    })),
     failed,
     counts,
-    themes: themes.filter((t) => t.enabled).map((t) => ({ key: t.key, label: t.label.en || t.key })),
+    themes: on.map((t) => ({ key: t.key, label: t.label.en || t.key })),
   };
 };
 
@@ -164,11 +170,18 @@ export default function Alerts() {
                       </Text>
                       {!r.enabled && <Badge>Paused</Badge>}
                     </BlockStack>,
-                    r.kind === "THEME_SPIKE"
-                      ? `A spike of ${themeLabel(r.theme)}`
-                      : `${r.scoreMin}–${r.scoreMax}${r.stage ? (r.stage === "PRE_DELIVERY" ? ", before delivery" : ", after delivery") : ""}${
-                          r.segments.length ? `, ${r.segments.map((s) => SEGMENT_NAMES[s]).join(", ")}` : ""
-                        }`,
+                    r.kind === "THEME_SPIKE" ? (
+                      <BlockStack key="w" gap="050">
+                        <Text as="span">A spike of {themeLabel(r.theme)}</Text>
+                        {r.themeGone && (
+                          <Badge tone="warning">Theme switched off or removed: this rule cannot alert</Badge>
+                        )}
+                      </BlockStack>
+                    ) : (
+                      `${r.scoreMin}–${r.scoreMax}${r.stage ? (r.stage === "PRE_DELIVERY" ? ", before delivery" : ", after delivery") : ""}${
+                        r.segments.length ? `, ${r.segments.map((s) => SEGMENT_NAMES[s]).join(", ")}` : ""
+                      }`
+                    ),
                     [...r.emails, r.slackWebhook ? `Slack (${r.slackWebhook})` : null].filter(Boolean).join(", "),
                     r.kind === "THEME_SPIKE" || r.urgent ? "At once" : "Daily digest",
                     <InlineStack key="a" gap="200">

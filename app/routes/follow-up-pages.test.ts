@@ -3,6 +3,8 @@ import { APP_URL, callAction, installShop, sessionToken, uniqueShop, thrownRespo
 import prisma from "../db.server";
 import { seedDemoShop } from "../demo/seed.server";
 import { priority } from "../domain/follow-up";
+import { DEFAULT_THEMES } from "../domain/theme-taxonomy";
+import { resetShopTheme, saveShopTheme } from "../models/themes.server";
 import { action as alertsAction, loader as alertsLoader } from "./app.alerts";
 import { action as caseAction, loader as caseLoader } from "./app.cases.$id";
 import { action as queueAction, loader as queueLoader } from "./app.detractors";
@@ -170,7 +172,13 @@ describe("follow-up pages", () => {
     expect(await prisma.alertRule.count({ where: { shop } })).toBe(before);
     expect(await (await spike({ theme: "damaged" })).json()).toMatchObject({ ok: true });
     const rules = await alertsLoader({ request: request("/app/alerts"), params: {}, context: {} });
-    expect(rules.rules.at(-1)).toMatchObject({ kind: "THEME_SPIKE", theme: "damaged", stage: null });
+    expect(rules.rules.at(-1)).toMatchObject({ kind: "THEME_SPIKE", theme: "damaged", stage: null, themeGone: false });
+    // Switched off afterwards, the theme can no longer spike: the rule says so.
+    const damaged = DEFAULT_THEMES.find((t) => t.key === "damaged")!;
+    await saveShopTheme(shop, { ...damaged, enabled: false });
+    const after = await alertsLoader({ request: request("/app/alerts"), params: {}, context: {} });
+    expect(after.rules.at(-1)).toMatchObject({ theme: "damaged", themeGone: true });
+    await resetShopTheme(shop, "damaged");
   });
 
   it("streams answers and cases as CSV with the filters, text kept from becoming formulas", async () => {

@@ -187,9 +187,14 @@ async function captureStatements(run: () => Promise<unknown>) {
   return statements;
 }
 
-const raw = new pg.Pool({ connectionString: url.toString(), max: 10 });
 // The same session settings as the app's connections (app/db.server.ts).
-raw.on("connect", (client) => void client.query("SET jit = off"));
+const raw = new pg.Pool({
+  connectionString: url.toString(),
+  max: 10,
+  onConnect: async (client: pg.ClientBase) => {
+    await client.query("SET jit = off");
+  },
+});
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.95) - 1]!;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 async function time(run: () => Promise<unknown>) {
