@@ -6,6 +6,7 @@ import {
   Box,
   Button,
   Card,
+  DataTable,
   EmptyState,
   InlineStack,
   Page,
@@ -91,6 +92,28 @@ export function DifferenceBadge({
     <Badge tone={difference.difference > 0 ? "success" : "critical"}>
       {`${text} · ${difference.difference > 0 ? "higher" : "lower"}`}
     </Badge>
+  );
+}
+
+/** A small table under its own heading, as several sit side by side in one card. */
+export function TitledTable({
+  title,
+  columnContentTypes,
+  headings,
+  rows,
+}: {
+  title: string;
+  columnContentTypes: Array<"text" | "numeric">;
+  headings: string[];
+  rows: Array<Array<string | number>>;
+}) {
+  return (
+    <BlockStack gap="200">
+      <Text as="h3" variant="headingSm">
+        {title}
+      </Text>
+      <DataTable columnContentTypes={columnContentTypes} headings={headings} rows={rows} />
+    </BlockStack>
   );
 }
 

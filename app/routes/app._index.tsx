@@ -28,6 +28,7 @@ import {
   ImportBanner,
   NoAnswers,
   NotEnough,
+  TitledTable,
 } from "../components/Dashboard";
 import { requireAdmin } from "../admin.server";
 import { filtersFromUrl } from "../dashboard.server";
@@ -309,16 +310,12 @@ function PairedTable({
   rows: Array<{ key: string; pairs: number; down: number; downShare: number | null }>;
 }) {
   return (
-    <BlockStack gap="200">
-      <Text as="h3" variant="headingSm">
-        {title}
-      </Text>
-      <DataTable
-        columnContentTypes={["text", "numeric", "numeric", "numeric"]}
-        headings={["", "Orders", "Moved down", "Share"]}
-        rows={rows.map((r) => [r.key, formatCount(r.pairs), formatCount(r.down), formatShare(r.downShare)])}
-      />
-    </BlockStack>
+    <TitledTable
+      title={title}
+      columnContentTypes={["text", "numeric", "numeric", "numeric"]}
+      headings={["", "Orders", "Moved down", "Share"]}
+      rows={rows.map((r) => [r.key, formatCount(r.pairs), formatCount(r.down), formatShare(r.downShare)])}
+    />
   );
 }
 

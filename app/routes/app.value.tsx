@@ -3,7 +3,7 @@ import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Card, DataTable, InlineGrid, Page, Text } from "@shopify/polaris";
 import { requireAdmin } from "../admin.server";
-import { DashboardError, FilterBar, formatCount, formatShare, NotEnough } from "../components/Dashboard";
+import { DashboardError, FilterBar, formatCount, formatShare, NotEnough, TitledTable } from "../components/Dashboard";
 import { filtersFromUrl } from "../dashboard.server";
 import type { Proportion } from "../domain/follow-up";
 import { loadFilterOptions } from "../models/analytics.server";
@@ -157,16 +157,12 @@ function RiskTable({
   money: (x: number | null) => string;
 }) {
   return (
-    <BlockStack gap="200">
-      <Text as="h3" variant="headingSm">
-        {title}
-      </Text>
-      <DataTable
-        columnContentTypes={["text", "numeric", "numeric"]}
-        headings={["", "Customers", "Revenue"]}
-        rows={rows.slice(0, 8).map((r) => [r.label, formatCount(r.customers), money(r.revenue)])}
-      />
-    </BlockStack>
+    <TitledTable
+      title={title}
+      columnContentTypes={["text", "numeric", "numeric"]}
+      headings={["", "Customers", "Revenue"]}
+      rows={rows.slice(0, 8).map((r) => [r.label, formatCount(r.customers), money(r.revenue)])}
+    />
   );
 }
 
