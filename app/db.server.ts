@@ -57,14 +57,15 @@ function lastRows(result: pg.QueryResult | pg.QueryResult[]) {
 
 function openPostgres(url: string): Database {
   // The dashboards' queries take tens of milliseconds; PostgreSQL's JIT compiler, which their
-  // cost estimates set off on a large shop, spent 80 ms compiling each of them. A SET, awaited
-  // before the pool hands the connection out, rather than a startup option, which connection
-  // poolers such as PgBouncer refuse.
+  // cost estimates set off on a large shop, spent 80 ms compiling each of them, and starting
+  // parallel workers for them cost about 40 ms a statement (a page sends ten or more, and
+  // requests share the cores anyway). SETs, awaited before the pool hands the connection out,
+  // rather than startup options, which connection poolers such as PgBouncer refuse.
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
     onConnect: async (client: pg.ClientBase) => {
-      await client.query("SET jit = off");
+      await client.query("SET jit = off; SET max_parallel_workers_per_gather = 0");
     },
   });
   // An idle client that loses its server must not crash the process.

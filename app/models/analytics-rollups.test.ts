@@ -4,6 +4,10 @@ import { openDatabase, prisma } from "../db.server";
 import { seedDemoShop } from "../demo/seed.server";
 import type { AnalyticsFilters } from "../domain/analytics-filters";
 import { computeRfm } from "./rfm.server";
+import { loadThemeBreakdowns, loadThemeTrends, reportThemes } from "./theme-analytics.server";
+import { countUncovered } from "./theme-discovery.server";
+import { classifyPendingComments, resetShopTheme, saveShopTheme } from "./themes.server";
+import { DEFAULT_THEMES } from "../domain/theme-taxonomy";
 import {
   countFromAnswersOnly,
   GROUP_BYS,
@@ -17,7 +21,7 @@ import {
 const shop = "rollups.myshopify.com";
 
 // Dashboards read whole months from rollups that triggers keep (answer_months, vendor_months,
-// segment_totals) and the edge days from the answers. Whatever the filters, period or writes,
+// segment_totals, theme_months and their kin) and the edge days from the answers. Whatever the filters, period or writes,
 // that must give exactly what counting every answer gives.
 async function bothWays<T>(load: () => Promise<T>): Promise<{ rollup: T; raw: T }> {
   countFromAnswersOnly(false);
@@ -62,6 +66,7 @@ describe("dashboard rollups", () => {
 
   beforeAll(async () => {
     await seedDemoShop({ shop, orders: 3000, customers: 800 });
+    while ((await classifyPendingComments(1000)) > 0);
     const db = openDatabase().sql;
     vendors = (
       await db.query<{ v: string }>("SELECT DISTINCT vendor AS v FROM order_lines WHERE shop = $1 ORDER BY 1", [shop])
@@ -122,6 +127,21 @@ describe("dashboard rollups", () => {
       }),
       { numRuns: 15 },
     );
+    await fc.assert(
+      fc.asyncProperty(filtersArb(), async (filters) => {
+        const loads: Array<(shop: string, filters: AnalyticsFilters) => Promise<unknown>> = [
+          reportThemes,
+          loadThemeTrends,
+          loadThemeBreakdowns,
+          countUncovered,
+        ];
+        for (const load of loads) {
+          const themes = await bothWays(() => load(shop, filters));
+          expect(themes.rollup).toEqual(themes.raw);
+        }
+      }),
+      { numRuns: 25 },
+    );
   }, 120_000);
 
   it("stay exact through edited, moved and deleted answers, new segments and redacted customers", async () => {
@@ -155,9 +175,43 @@ describe("dashboard rollups", () => {
           [shop],
         )
       ).rows[0]!;
+    // The theme rollups: a row per theme of each answer, and one under '*' per answer with any.
+    const themeTotals = async () =>
+      (
+        await db.query<{ themes: number; covered: number; vendors: number }>(
+          `SELECT t.grain, t.themes, t.covered, t.vendors FROM (
+             SELECT 'days' AS grain,
+                    (SELECT COALESCE(sum(promoters + passives + detractors), 0)::int FROM theme_days WHERE shop = $1 AND theme <> '*') AS themes,
+                    (SELECT COALESCE(sum(promoters + passives + detractors), 0)::int FROM theme_days WHERE shop = $1 AND theme = '*') AS covered,
+                    (SELECT COALESCE(sum(promoters + passives + detractors), 0)::int FROM theme_vendor_days WHERE shop = $1) AS vendors
+             UNION ALL
+             SELECT 'months',
+                    (SELECT COALESCE(sum(promoters + passives + detractors), 0)::int FROM theme_months WHERE shop = $1 AND theme <> '*'),
+                    (SELECT COALESCE(sum(promoters + passives + detractors), 0)::int FROM theme_months WHERE shop = $1 AND theme = '*'),
+                    (SELECT COALESCE(sum(promoters + passives + detractors), 0)::int FROM theme_vendor_months WHERE shop = $1)) t
+           ORDER BY 1`,
+          [shop],
+        )
+      ).rows.map(({ themes, covered, vendors }) => ({ themes, covered, vendors }));
+    const countedThemes = async () =>
+      (
+        await db.query<{ themes: number; covered: number; vendors: number }>(
+          `SELECT count(*)::int AS themes, count(DISTINCT t.response_id)::int AS covered,
+                  (SELECT count(*)::int FROM (
+                     SELECT x.theme, v FROM response_themes x, unnest(x.vendors) v WHERE x.shop = $1
+                     UNION ALL
+                     SELECT DISTINCT ON (x.response_id, v) '*', v FROM response_themes x, unnest(x.vendors) v WHERE x.shop = $1) y
+                  ) AS vendors
+           FROM response_themes t WHERE t.shop = $1`,
+          [shop],
+        )
+      ).rows[0]!;
     const same = async () => {
       const counted = await countedTotals();
       expect(await rollupTotals()).toEqual([counted, counted]);
+      const themes = await countedThemes();
+      expect(themes.themes).toBeGreaterThan(0);
+      expect(await themeTotals()).toEqual([themes, themes]);
       const all = { range: "all" as const };
       for (const by of ["segment", "vendor", "week", "month", "country"] as const) {
         const r = await bothWays(() => reportNps(shop, by, all));
@@ -167,6 +221,15 @@ describe("dashboard rollups", () => {
       expect(o.rollup).toEqual(o.raw);
       const s = await bothWays(() => loadSegments(shop, all));
       expect(s.rollup).toEqual(s.raw);
+      const loads: Array<(shop: string, filters: AnalyticsFilters) => Promise<unknown>> = [
+        reportThemes,
+        loadThemeBreakdowns,
+        countUncovered,
+      ];
+      for (const load of loads) {
+        const t = await bothWays(() => load(shop, all));
+        expect(t.rollup).toEqual(t.raw);
+      }
     };
 
     // A before-delivery answer changes its mind: its order's after-delivery answer is paired anew.
@@ -195,6 +258,29 @@ describe("dashboard rollups", () => {
        WHERE id IN (SELECT id FROM responses WHERE shop = $1 ORDER BY id LIMIT 50)`,
       [shop],
     );
+    await same();
+
+    // Comments edited (their themes go at once, then come back read again) and emptied, and
+    // the shop's themes changed and taken back: every comment read again.
+    await db.query(
+      `UPDATE responses SET comment = comment || ' The parcel arrived damaged.'
+       WHERE id IN (SELECT response_id FROM response_themes WHERE shop = $1 ORDER BY response_id LIMIT 20)`,
+      [shop],
+    );
+    await db.query(
+      `UPDATE responses SET comment = ''
+       WHERE id IN (SELECT response_id FROM response_themes WHERE shop = $1 ORDER BY response_id DESC LIMIT 5)`,
+      [shop],
+    );
+    await same();
+    while ((await classifyPendingComments(1000)) > 0);
+    await same();
+    const damaged = DEFAULT_THEMES.find((t) => t.key === "damaged")!;
+    await saveShopTheme(shop, { ...damaged, phrases: { ...damaged.phrases, en: [...damaged.phrases.en, "late"] } });
+    while ((await classifyPendingComments(500)) > 0);
+    await same();
+    await resetShopTheme(shop, "damaged");
+    while ((await classifyPendingComments(500)) > 0);
     await same();
 
     // Segments move (RFM as of an earlier day) and a customer is redacted and then deleted.

@@ -129,7 +129,7 @@ export class SqlParams {
 }
 
 /** A group's counts from facts rows `b` (see factsCte). */
-const COUNTS = `COALESCE(sum(b.promoters + b.passives + b.detractors), 0)::int AS n,
+export const COUNTS = `COALESCE(sum(b.promoters + b.passives + b.detractors), 0)::int AS n,
   COALESCE(sum(b.promoters), 0)::int AS promoters,
   COALESCE(sum(b.passives), 0)::int AS passives,
   COALESCE(sum(b.detractors), 0)::int AS detractors`;
@@ -199,7 +199,7 @@ export function splitPeriod(period: Period): {
   return { months: { from, to }, edges };
 }
 
-interface FactsOptions {
+export interface FactsOptions {
   /** Leave out the stage filter (pre against post needs both). */
   anyStage?: boolean;
   /** One row per vendor of each answer (the brand rule), with a `vendor` column. */
@@ -208,6 +208,11 @@ interface FactsOptions {
   daily?: boolean;
   /** Grouped by these, which the vendor rollup does not hold. */
   channelOrCountry?: boolean;
+  /**
+   * The view's themes rather than its answers, with a `theme` column: a row per theme an answer
+   * mentions, and one under '*' per answer mentioning any (theme_* rollups, else response_themes).
+   */
+  themes?: boolean;
 }
 
 let forceRaw = false;
@@ -223,11 +228,13 @@ const categoryRank = (c: string) =>
  * The view's counts as a CTE `name`: whole months from the monthly rollups and the days at the
  * period's edges (or every day, for weekly trends) from the daily ones, kept by triggers (the
  * dashboard_rollups migration, docs/analytics.md); answer_* rollups, or vendor_* when counting
- * per brand or filtering by one. What the rollups do not hold is counted from the answers,
- * one row per answer. Columns: vendor (per brand), month, day, stage, channel, country_code
- * ('' none), segment ('' none), promoters, passives, detractors and paired down/same/up.
+ * per brand or filtering by one; theme_* for the view's themes (options.themes, the
+ * theme_rollups migration). What the rollups do not hold is counted from the answers (or
+ * response_themes), one row per answer. Columns: vendor (per brand), month, day, stage,
+ * channel, country_code ('' none), segment ('' none), theme (themes only), promoters, passives,
+ * detractors and paired down/same/up (0 for themes).
  */
-function factsCte(
+export function factsCte(
   name: string,
   q: SqlParams,
   ctx: ShopContext,
@@ -257,6 +264,7 @@ function factsCte(
 
 /** Facts rows counted from the answers themselves, one per answer (per vendor of it). */
 function rawFacts(q: SqlParams, ctx: ShopContext, filters: AnalyticsFilters, period: Period, options: FactsOptions) {
+  if (options.themes) return rawThemeFacts(q, ctx, filters, period, options);
   const { conditions } = answerConditions(q.p, ctx.shop, filters, period, options);
   return `SELECT ${options.perVendor ? "v.vendor," : ""} date_trunc('month', r.answered_day)::date AS month,
       r.answered_day AS day, r.stage, r.channel, COALESCE(r.country_code, '') AS country_code,
@@ -268,6 +276,35 @@ function rawFacts(q: SqlParams, ctx: ShopContext, filters: AnalyticsFilters, per
       COALESCE(${categoryRank("r.category")} > ${categoryRank("r.pre_category")}, false)::int AS up
     FROM responses r ${options.perVendor ? "CROSS JOIN LATERAL unnest(r.vendors) AS v(vendor)" : ""}
     WHERE ${conditions.join(" AND ")}`;
+}
+
+/**
+ * Theme facts counted from response_themes, which carries its answers' facts: a row per theme
+ * of each answer and one under '*' per answer (per vendor of it). No paired counts.
+ */
+function rawThemeFacts(
+  q: SqlParams,
+  ctx: ShopContext,
+  filters: AnalyticsFilters,
+  period: Period,
+  options: FactsOptions,
+) {
+  const { conditions } = answerConditions(q.p, ctx.shop, filters, period, {
+    ...options,
+    alias: "t",
+    id: "response_id",
+  });
+  return `SELECT ${options.perVendor ? "v.vendor," : ""} date_trunc('month', r.answered_day)::date AS month,
+      r.answered_day AS day, r.stage, r.channel, COALESCE(r.country_code, '') AS country_code,
+      COALESCE(r.segment::text, '') AS segment, th.theme,
+      (r.category = 'PROMOTER')::int AS promoters, (r.category = 'PASSIVE')::int AS passives,
+      (r.category = 'DETRACTOR')::int AS detractors, 0 AS down, 0 AS same, 0 AS up
+    FROM (SELECT t.response_id, t.answered_day, t.stage, t.channel, t.country_code, t.segment, t.category, t.vendors,
+                 array_agg(t.theme) AS themes
+          FROM response_themes t WHERE ${conditions.join(" AND ")}
+          GROUP BY t.response_id, t.answered_day, t.stage, t.channel, t.country_code, t.segment, t.category, t.vendors) r
+    CROSS JOIN LATERAL unnest(r.themes || '*'::text) AS th(theme)
+    ${options.perVendor ? "CROSS JOIN LATERAL unnest(r.vendors) AS v(vendor)" : ""}`;
 }
 
 /**
@@ -283,7 +320,9 @@ function rollupFacts(
   options: FactsOptions,
 ) {
   const vendorRollup = options.perVendor || Boolean(filters.vendor);
-  const table = `${vendorRollup ? "vendor" : "answer"}_${grain}`;
+  const table = options.themes
+    ? `theme_${vendorRollup ? "vendor_" : ""}${grain}`
+    : `${vendorRollup ? "vendor" : "answer"}_${grain}`;
   const at = grain === "months" ? "m.month" : "m.day";
   const where = [`m.shop = ${q.p(ctx.shop)}`, `${at} ${grain === "months" ? "<" : "<="} ${q.p(range.to)}::date`];
   if (range.from) where.push(`${at} >= ${q.p(range.from)}::date`);
@@ -301,8 +340,8 @@ function rollupFacts(
   return `SELECT ${options.perVendor ? "m.vendor," : ""}
       ${grain === "months" ? "m.month, m.month AS day" : "date_trunc('month', m.day)::date AS month, m.day"}, m.stage,
       ${vendorRollup ? `${grain === "months" ? "m.channel" : 'NULL::"Channel"'} AS channel, '' AS country_code` : "m.channel, m.country_code"},
-      m.segment, m.promoters, m.passives, m.detractors,
-      m.paired_down AS down, m.paired_same AS same, m.paired_up AS up
+      m.segment, ${options.themes ? "m.theme," : ""} m.promoters, m.passives, m.detractors,
+      ${options.themes ? "0 AS down, 0 AS same, 0 AS up" : "m.paired_down AS down, m.paired_same AS same, m.paired_up AS up"}
     FROM ${table} m WHERE ${where.join(" AND ")}`;
 }
 

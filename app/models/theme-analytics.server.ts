@@ -14,6 +14,7 @@ import {
   COMMENT_THEMES_SQL,
   compare,
   countBy,
+  factsCte,
   type NpsGroup,
   query,
   shopContext,
@@ -73,7 +74,7 @@ function figures(key: string, counts: CategoryCounts, all: CategoryCounts & { n:
 /**
  * Per theme of the shop, in the view the filters select: the answers mentioning it and their
  * share, their NPS with its interval, the theme's impact on the view's NPS, and the same
- * before and after delivery. Counted from response_themes, which carries each answer's facts.
+ * before and after delivery. Counted from the theme rollups (factsCte with themes).
  * Themes are listed in the taxonomy's order, switched-off ones left out.
  */
 export async function reportThemes(
@@ -84,18 +85,16 @@ export async function reportThemes(
   const ctx = await shopContext(shop);
   const period = resolvePeriod(filters, ctx.today, fallback);
   const q = new SqlParams();
-  const { conditions } = answerConditions(q.p, shop, filters, period, { alias: "t", id: "response_id" });
+  const facts = factsCte("facts", q, ctx, filters, period, { themes: true });
   const pendingQ = new SqlParams();
   const [themes, rows, byStage, pending] = await Promise.all([
     listShopThemes(shop),
     query<CategoryCounts & { theme: string; stage: string }>(
       q,
-      `SELECT t.theme, t.stage::text AS stage,
-              count(*) FILTER (WHERE t.category = 'PROMOTER')::int AS promoters,
-              count(*) FILTER (WHERE t.category = 'PASSIVE')::int AS passives,
-              count(*) FILTER (WHERE t.category = 'DETRACTOR')::int AS detractors
-       FROM response_themes t WHERE ${conditions.join(" AND ")}
-       GROUP BY 1, 2`,
+      `WITH ${facts}
+       SELECT b.theme, b.stage::text AS stage, sum(b.promoters)::int AS promoters,
+              sum(b.passives)::int AS passives, sum(b.detractors)::int AS detractors
+       FROM facts b WHERE b.theme <> '*' GROUP BY 1, 2`,
     ),
     countBy(ctx, "stage", filters, period, { anyStage: true }),
     query<{ n: number }>(
@@ -230,14 +229,16 @@ export async function loadThemeTrends(
   const start = period.from && mondayOf(period.from) > latestStart ? mondayOf(period.from) : latestStart;
   const counted = { from: addDays(start, -7 * SPIKE_BASELINE_WEEKS), to: period.to };
   const q = new SqlParams();
-  const { conditions } = answerConditions(q.p, shop, filters, counted, { alias: "t", id: "response_id" });
+  const facts = factsCte("facts", q, ctx, filters, counted, { themes: true, daily: true });
   const [themes, answers, mentions] = await Promise.all([
     listShopThemes(shop),
     countBy(ctx, "week", filters, counted),
     query<{ theme: string; week: string; n: number }>(
       q,
-      `SELECT t.theme, to_char(date_trunc('week', t.answered_day), 'YYYY-MM-DD') AS week, count(*)::int AS n
-       FROM response_themes t WHERE ${conditions.join(" AND ")} GROUP BY 1, 2`,
+      `WITH ${facts}
+       SELECT b.theme, to_char(date_trunc('week', b.day), 'YYYY-MM-DD') AS week,
+              sum(b.promoters + b.passives + b.detractors)::int AS n
+       FROM facts b WHERE b.theme <> '*' GROUP BY 1, 2`,
     ),
   ]);
   const allWeeks = weeksBetween(counted.from, last);
@@ -296,22 +297,27 @@ export async function loadThemeBreakdowns(
 ): Promise<{ minAnswers: number; byBrand: Breakdown; bySegment: Breakdown }> {
   const ctx = await shopContext(shop);
   const period = resolvePeriod(filters, ctx.today, fallback);
-  const q = new SqlParams();
-  const { conditions } = answerConditions(q.p, shop, filters, period, { alias: "t", id: "response_id" });
-  const where = conditions.join(" AND ");
+  const vendorQ = new SqlParams();
+  const vendorFacts = factsCte("facts", vendorQ, ctx, filters, period, { themes: true, perVendor: true });
+  const segmentQ = new SqlParams();
+  const segmentFacts = factsCte("facts", segmentQ, ctx, filters, period, { themes: true });
   const [vendors, segments, byVendor, bySegment] = await Promise.all([
     countBy(ctx, "vendor", filters, period),
     countBy(ctx, "segment", filters, period),
     query<{ theme: string; group: string; n: number }>(
-      q,
-      `SELECT t.theme, v.vendor AS "group", count(*)::int AS n
-       FROM response_themes t CROSS JOIN LATERAL unnest(t.vendors) AS v(vendor)
-       WHERE ${where} GROUP BY 1, 2`,
+      vendorQ,
+      `WITH ${vendorFacts}
+       SELECT b.theme, b.vendor AS "group", sum(b.promoters + b.passives + b.detractors)::int AS n
+       FROM facts b WHERE b.theme <> '*' GROUP BY 1, 2 HAVING sum(b.promoters + b.passives + b.detractors) > 0
+       ORDER BY 1, 2`,
     ),
     query<{ theme: string; group: string; n: number }>(
-      q,
-      `SELECT t.theme, COALESCE(lower(t.segment::text), 'none') AS "group", count(*)::int AS n
-       FROM response_themes t WHERE ${where} GROUP BY 1, 2`,
+      segmentQ,
+      `WITH ${segmentFacts}
+       SELECT b.theme, COALESCE(lower(NULLIF(b.segment, '')), 'none') AS "group",
+              sum(b.promoters + b.passives + b.detractors)::int AS n
+       FROM facts b WHERE b.theme <> '*' GROUP BY 1, 2 HAVING sum(b.promoters + b.passives + b.detractors) > 0
+       ORDER BY 1, 2`,
     ),
   ]);
   const total = vendors.total.n;
@@ -346,9 +352,11 @@ export async function loadThemeBreakdowns(
     const standsOut = new Map<string, number>();
     for (const c of cells) standsOut.set(c.group, Math.max(standsOut.get(c.group) ?? 0, c.z));
     const shown = [...groups]
-      .sort((a, b) => (standsOut.get(b.key) ?? 0) - (standsOut.get(a.key) ?? 0) || b.n - a.n)
+      .sort(
+        (a, b) => (standsOut.get(b.key) ?? 0) - (standsOut.get(a.key) ?? 0) || b.n - a.n || a.key.localeCompare(b.key),
+      )
       .slice(0, limit)
-      .sort((a, b) => b.n - a.n);
+      .sort((a, b) => b.n - a.n || a.key.localeCompare(b.key));
     const keys = new Set(shown.map((g) => g.key));
     return {
       groups: shown.map((g) => ({ key: g.key, answers: g.n })),

@@ -2,7 +2,7 @@ import type { AnalyticsFilters, DatePreset } from "../domain/analytics-filters";
 import { resolvePeriod } from "../domain/analytics-filters";
 import { type DiscoveredPhrase, type DiscoveryComment, discoverPhrases } from "../domain/theme-discovery";
 import type { ShopperLocale } from "../domain/shopper-locales";
-import { answerConditions, query, shopContext, SqlParams } from "./analytics.server";
+import { answerConditions, factsCte, query, shopContext, SqlParams } from "./analytics.server";
 
 /** Comments read at most on each side: the latest, which is what a merchant acts on. */
 const SAMPLE = 3000;
@@ -12,14 +12,16 @@ export async function countUncovered(shop: string, filters: AnalyticsFilters, fa
   const ctx = await shopContext(shop);
   const period = resolvePeriod(filters, ctx.today, fallback);
   // Counted on the smaller side of each: the few comments no theme covers through the count of
-  // themes kept with each comment, the others in response_themes, which carries the answers'
-  // facts that views filter by (joining every comment with its answer took 150 ms on 90,000).
+  // themes kept with each comment, the others from the theme rollups' '*', which counts each
+  // answer mentioning any theme once (joining every comment with its answer took 150 ms on
+  // 90,000, counting them in response_themes 60 ms).
   const q = new SqlParams();
+  const facts = factsCte("facts", q, ctx, filters, period, { themes: true });
   const { conditions } = answerConditions(q.p, shop, filters, period);
-  const { conditions: themed } = answerConditions(q.p, shop, filters, period, { alias: "t", id: "response_id" });
   const rows = await query<{ covered: number; uncovered: number }>(
     q,
-    `SELECT (SELECT count(DISTINCT t.response_id)::int FROM response_themes t WHERE ${themed.join(" AND ")}) AS covered,
+    `WITH ${facts}
+     SELECT (SELECT COALESCE(sum(b.promoters + b.passives + b.detractors), 0)::int FROM facts b WHERE b.theme = '*') AS covered,
             (SELECT count(*)::int FROM comment_classifications c JOIN responses r ON r.id = c.response_id
              WHERE c.shop = ${q.p(shop)} AND NOT c.pending AND c.themes = 0 AND ${conditions.join(" AND ")}) AS uncovered`,
   );

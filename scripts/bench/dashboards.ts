@@ -18,6 +18,9 @@ const { values } = parseArgs({
     reseed: { type: "boolean", default: false },
     // Only make sure the shop exists (the RFM benchmark uses it too).
     "generate-only": { type: "boolean", default: false },
+    // Only the pages whose names contain one of these (comma-separated), without the
+    // reclassification, the refresh of what customers are worth and the export.
+    pages: { type: "string" },
   },
 });
 const url = new URL(values["database-url"]!);
@@ -70,7 +73,9 @@ const { classifyPendingComments } = await import("../../app/models/themes.server
 }
 // A change of the shop's themes has every comment read again (Settings → Themes); timed as the
 // worker does it, in batches of 1,000, then taken back (and read again) to leave the defaults.
+const onlyPages = values.pages?.split(",").map((p) => p.trim().toLowerCase());
 const reclassifyPerSecond = await (async () => {
+  if (onlyPages) return null;
   const { saveShopTheme, resetShopTheme, readThemeProgress } = await import("../../app/models/themes.server");
   const { DEFAULT_THEMES } = await import("../../app/domain/theme-taxonomy");
   const damaged = DEFAULT_THEMES.find((t) => t.key === "damaged")!;
@@ -94,6 +99,7 @@ const reclassifyPerSecond = await (async () => {
 })();
 // What customers are worth, as the daily job refreshes it.
 const worth = await (async () => {
+  if (onlyPages) return null;
   const { refreshCustomerWorth } = await import("../../app/models/customer-worth.server");
   const started = performance.now();
   const counts = await refreshCustomerWorth(DEMO_SHOP);
@@ -101,7 +107,9 @@ const worth = await (async () => {
   // Reading every comment twice and rewriting the outcomes leaves dead rows that autovacuum
   // (off on the benchmark machine) would clear; the pages are measured on the tables as they
   // are once it has.
-  await db.sql.exec("VACUUM ANALYZE comment_classifications, response_themes, answer_outcomes, customer_risks, shops");
+  await db.sql.exec(
+    "VACUUM ANALYZE comment_classifications, response_themes, theme_days, theme_months, theme_vendor_days, theme_vendor_months, answer_outcomes, customer_risks, shops",
+  );
   console.log(
     `Refreshed what customers are worth (${counts.outcomes.toLocaleString("en")} answers followed, ` +
       `${counts.risks.toLocaleString("en")} customers at risk) in ${seconds.toFixed(1)} s.`,
@@ -192,7 +200,7 @@ const raw = new pg.Pool({
   connectionString: url.toString(),
   max: 10,
   onConnect: async (client: pg.ClientBase) => {
-    await client.query("SET jit = off");
+    await client.query("SET jit = off; SET max_parallel_workers_per_gather = 0");
   },
 });
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.95) - 1]!;
@@ -205,7 +213,7 @@ async function time(run: () => Promise<unknown>) {
 
 const verbose = process.argv.includes("--statements");
 const results = [];
-for (const page of pages) {
+for (const page of pages.filter((p) => !onlyPages || onlyPages.some((o) => p.name.toLowerCase().includes(o)))) {
   const call = () =>
     page.loader({ request: new Request(`http://bench.local${page.path}`), params: page.params ?? {}, context: {} });
   const statements = await captureStatements(call);
@@ -251,31 +259,35 @@ for (const page of pages) {
   );
 }
 // The answers export of the whole shop, streamed: time and how much the process grew.
-const exportRoute = await import("../../app/routes/app.export.$kind");
-global.gc?.();
-const rssBefore = process.memoryUsage().rss;
-let peakRss = rssBefore;
-const exportStarted = performance.now();
-const response = (await (exportRoute.loader as Loader)({
-  request: new Request("http://bench.local/app/export/answers?range=all"),
-  params: { kind: "answers" },
-  context: {},
-})) as Response;
-let exportBytes = 0;
-let exportRows = -1;
-const reader = response.body!.getReader();
-for (;;) {
-  const { done, value } = await reader.read();
-  if (done) break;
-  exportBytes += value.byteLength;
-  for (const byte of value) if (byte === 10) exportRows++;
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+const exported = onlyPages ? null : await exportAnswers();
+async function exportAnswers() {
+  const exportRoute = await import("../../app/routes/app.export.$kind");
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  let peakRss = rssBefore;
+  const exportStarted = performance.now();
+  const response = (await (exportRoute.loader as Loader)({
+    request: new Request("http://bench.local/app/export/answers?range=all"),
+    params: { kind: "answers" },
+    context: {},
+  })) as Response;
+  let exportBytes = 0;
+  let exportRows = -1;
+  const reader = response.body!.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    exportBytes += value.byteLength;
+    for (const byte of value) if (byte === 10) exportRows++;
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }
+  const exportMs = performance.now() - exportStarted;
+  console.log(
+    `\nCSV export of all answers: ${exportRows.toLocaleString("en")} rows, ${(exportBytes / 1e6).toFixed(1)} MB in ` +
+      `${(exportMs / 1000).toFixed(1)} s; the process grew by at most ${((peakRss - rssBefore) / 1e6).toFixed(0)} MB.`,
+  );
+  return { rows: exportRows, bytes: exportBytes, ms: exportMs, rssGrowthBytes: peakRss - rssBefore };
 }
-const exportMs = performance.now() - exportStarted;
-console.log(
-  `\nCSV export of all answers: ${exportRows.toLocaleString("en")} rows, ${(exportBytes / 1e6).toFixed(1)} MB in ` +
-    `${(exportMs / 1000).toFixed(1)} s; the process grew by at most ${((peakRss - rssBefore) / 1e6).toFixed(0)} MB.`,
-);
 
 const allMet = results.every((r) => r.ok);
 console.log(`\nTarget loader p95 ≤ 150 ms and ≤ 2× raw SQL p95 on every page: ${allMet ? "met" : "NOT met"}`);
@@ -285,7 +297,7 @@ console.log(
     answers: responseCount,
     runs,
     pages: results,
-    export: { rows: exportRows, bytes: exportBytes, ms: exportMs, rssGrowthBytes: peakRss - rssBefore },
+    export: exported,
     reclassify: reclassifyPerSecond,
     worth,
   })}`,
