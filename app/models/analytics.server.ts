@@ -345,6 +345,13 @@ function rollupFacts(
     FROM ${table} m WHERE ${where.join(" AND ")}`;
 }
 
+/**
+ * The Monday of facts row b's week, as a date: grouping by it and formatting the groups
+ * after costs half of formatting every row (1900-01-01 was a Monday).
+ */
+export const WEEK_OF_DAY = "(b.day - (b.day - date '1900-01-01') % 7)";
+
+/** The key a group is counted by; `formatKey` turns it into the report's text after grouping. */
 function keyExpression(by: GroupBy): string {
   switch (by) {
     case "overall":
@@ -356,14 +363,20 @@ function keyExpression(by: GroupBy): string {
     case "segment":
       return "COALESCE(lower(NULLIF(b.segment, '')), 'none')";
     case "week":
-      return "to_char(date_trunc('week', b.day), 'YYYY-MM-DD')";
+      return WEEK_OF_DAY;
     case "month":
-      return "to_char(b.month, 'YYYY-MM')";
+      return "b.month";
     case "country":
       return "COALESCE(NULLIF(b.country_code, ''), 'unknown')";
     case "channel":
       return "lower(b.channel::text)";
   }
+}
+
+function formatKey(by: GroupBy, key: string): string {
+  if (by === "week") return `to_char(${key}, 'YYYY-MM-DD')`;
+  if (by === "month") return `to_char(${key}, 'YYYY-MM')`;
+  return key;
 }
 
 type CountRow = CategoryCounts & { key: string | null; n: number };
@@ -395,7 +408,7 @@ export async function countBy(
          UNION ALL
          SELECT NULL, ${COUNTS} FROM facts b`
         : `WITH ${facts}
-         SELECT CASE WHEN GROUPING(${key}) = 0 THEN ${key} END AS key, ${COUNTS}
+         SELECT ${formatKey(by, `CASE WHEN GROUPING(${key}) = 0 THEN ${key} END`)} AS key, ${COUNTS}
          FROM facts b GROUP BY GROUPING SETS ((${key}), ())
          HAVING GROUPING(${key}) = 1 OR sum(b.promoters + b.passives + b.detractors) > 0`;
   const rows = await query<CountRow>(q, text);

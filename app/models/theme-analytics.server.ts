@@ -20,6 +20,7 @@ import {
   shopContext,
   SqlParams,
   toGroup,
+  WEEK_OF_DAY,
 } from "./analytics.server";
 import { listShopThemes } from "./themes.server";
 
@@ -236,9 +237,9 @@ export async function loadThemeTrends(
     query<{ theme: string; week: string; n: number }>(
       q,
       `WITH ${facts}
-       SELECT b.theme, to_char(date_trunc('week', b.day), 'YYYY-MM-DD') AS week,
+       SELECT b.theme, to_char(${WEEK_OF_DAY}, 'YYYY-MM-DD') AS week,
               sum(b.promoters + b.passives + b.detractors)::int AS n
-       FROM facts b WHERE b.theme <> '*' GROUP BY 1, 2`,
+       FROM facts b WHERE b.theme <> '*' GROUP BY b.theme, ${WEEK_OF_DAY}`,
     ),
   ]);
   const allWeeks = weeksBetween(counted.from, last);
