@@ -1,7 +1,8 @@
 import pg from "pg";
 import { openDemoShopDatabase } from "./demo-shop-db";
 
-// Where a page's time goes: its loader's statements, each with EXPLAIN ANALYZE, slowest first.
+// Where a page's time goes: its loader's statements, each with EXPLAIN ANALYZE (per-node timings with
+// TIMING=1; they cost a clock read per row, which inflates them on virtual machines), slowest first.
 // npx tsx scripts/bench/explain-page.ts <path> [database url]
 const path = process.argv[2] ?? "/app/themes";
 const url = new URL(process.argv[3] ?? "postgres://postgres@127.0.0.1:5432/nps_bench_dashboards");
@@ -35,7 +36,7 @@ await client.query("SET jit = off; SET max_parallel_workers_per_gather = 0");
 const out = [];
 for (const s of statements) {
   await client.query(s.text, s.values);
-  const plan = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${s.text}`, s.values);
+  const plan = await client.query(`EXPLAIN (ANALYZE, BUFFERS, TIMING ${process.env.TIMING ? "ON" : "OFF"}) ${s.text}`, s.values);
   const lines = plan.rows.map((r) => r["QUERY PLAN"] as string);
   const ms = Number(/Execution Time: ([\d.]+)/.exec(lines.at(-1)!)?.[1] ?? 0);
   out.push({ ms, text: s.text, lines });
