@@ -134,7 +134,7 @@ export const COUNTS = `COALESCE(sum(b.promoters + b.passives + b.detractors), 0)
   COALESCE(sum(b.passives), 0)::int AS passives,
   COALESCE(sum(b.detractors), 0)::int AS detractors`;
 
-const STAGE_ENUM = { pre: "PRE_DELIVERY", post: "POST_DELIVERY" } as const;
+export const STAGE_ENUM = { pre: "PRE_DELIVERY", post: "POST_DELIVERY" } as const;
 
 /**
  * The SQL conditions on answers (`r`) that select a view: the shop, the period in the shop's
@@ -220,6 +220,9 @@ let forceRaw = false;
 export function countFromAnswersOnly(raw: boolean) {
   forceRaw = raw;
 }
+
+/** Whether views may count from rollups (false while a test compares them with the answers). */
+export const rollupsAllowed = () => !forceRaw;
 
 const categoryRank = (c: string) =>
   `CASE ${c} WHEN 'PROMOTER' THEN 2 WHEN 'PASSIVE' THEN 1 WHEN 'DETRACTOR' THEN 0 END`;

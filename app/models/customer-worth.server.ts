@@ -1,8 +1,16 @@
 import prisma from "../db.server";
-import type { AnalyticsFilters, DatePreset } from "../domain/analytics-filters";
+import type { AnalyticsFilters, DatePreset, Period } from "../domain/analytics-filters";
 import { resolvePeriod, segmentLabel } from "../domain/analytics-filters";
 import { estimateProportion, type Proportion } from "../domain/follow-up";
-import { answerConditions, query, shopContext, SqlParams } from "./analytics.server";
+import {
+  answerConditions,
+  query,
+  rollupsAllowed,
+  shopContext,
+  splitPeriod,
+  SqlParams,
+  STAGE_ENUM,
+} from "./analytics.server";
 import { listShopThemes } from "./themes.server";
 
 /**
@@ -66,9 +74,49 @@ export async function refreshCustomerWorth(shop: string): Promise<{ outcomes: nu
        WHERE l.category = 'DETRACTOR' AND fc.status IS DISTINCT FROM 'WON_BACK'`,
         shop,
       );
+      await refreshOutcomeMonths(tx, shop);
       return { outcomes, risks };
     },
     { timeout: 300_000 },
+  );
+}
+
+type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
+
+// An outcome's sums: n, reordered, revenue and its square in each window (the 180-day window
+// only once the answer is 180 days old).
+const OUTCOME_SUMS = `count(*)::int, (count(*) FILTER (WHERE x.orders_90 > 0))::int,
+  COALESCE(sum(x.revenue_90::float8), 0), COALESCE(sum(x.revenue_90::float8 * x.revenue_90::float8), 0),
+  count(x.orders_180)::int, (count(*) FILTER (WHERE x.orders_180 > 0))::int,
+  COALESCE(sum(x.revenue_180::float8), 0), COALESCE(sum(x.revenue_180::float8 * x.revenue_180::float8), 0)`;
+
+/**
+ * outcome_months and outcome_vendor_months of a shop, from its answer_outcomes and the themes
+ * its comments carry now: with every refresh, and once a change of themes has been read.
+ */
+export async function refreshOutcomeMonths(tx: Tx, shop: string): Promise<void> {
+  const themes = `CROSS JOIN LATERAL (SELECT ''::text UNION ALL SELECT t.theme FROM response_themes t WHERE t.response_id = x.response_id) AS th(theme)`;
+  await tx.$executeRawUnsafe("DELETE FROM outcome_months WHERE shop = $1", shop);
+  await tx.$executeRawUnsafe(
+    `INSERT INTO outcome_months (shop, month, stage, channel, country_code, segment, category, theme,
+                                 n90, re90, sum90, sq90, n180, re180, sum180, sq180)
+     SELECT $1, date_trunc('month', x.answered_day)::date, x.stage, x.channel, COALESCE(x.country_code, ''),
+            COALESCE(x.segment::text, ''), x.category, th.theme, ${OUTCOME_SUMS}
+     FROM answer_outcomes x ${themes}
+     WHERE x.shop = $1 AND x.answered_day IS NOT NULL
+     GROUP BY 2, 3, 4, 5, 6, 7, 8`,
+    shop,
+  );
+  await tx.$executeRawUnsafe("DELETE FROM outcome_vendor_months WHERE shop = $1", shop);
+  await tx.$executeRawUnsafe(
+    `INSERT INTO outcome_vendor_months (shop, vendor, month, stage, channel, segment, category, theme,
+                                        n90, re90, sum90, sq90, n180, re180, sum180, sq180)
+     SELECT $1, v.vendor, date_trunc('month', x.answered_day)::date, x.stage, x.channel,
+            COALESCE(x.segment::text, ''), x.category, th.theme, ${OUTCOME_SUMS}
+     FROM answer_outcomes x CROSS JOIN LATERAL unnest(x.vendors) AS v(vendor) ${themes}
+     WHERE x.shop = $1 AND x.answered_day IS NOT NULL
+     GROUP BY 2, 3, 4, 5, 6, 7, 8`,
+    shop,
   );
 }
 
@@ -121,13 +169,6 @@ interface Sums {
   sq180: number;
 }
 
-// In float8: numeric powers and sums took most of the page's time on 136,000 answers.
-const SUMS = `count(*)::int AS n90, count(*) FILTER (WHERE x.orders_90 > 0)::int AS re90,
-  COALESCE(sum(x.revenue_90::float8), 0) AS sum90, COALESCE(sum(x.revenue_90::float8 * x.revenue_90::float8), 0) AS sq90,
-  count(x.orders_180)::int AS n180, count(*) FILTER (WHERE x.orders_180 > 0)::int AS re180,
-  COALESCE(sum(x.revenue_180::float8), 0) AS sum180,
-  COALESCE(sum(x.revenue_180::float8 * x.revenue_180::float8), 0) AS sq180`;
-
 const ZERO: Sums = { n90: 0, re90: 0, sum90: 0, sq90: 0, n180: 0, re180: 0, sum180: 0, sq180: 0 };
 
 function windows(s: Sums): { d90: WindowFigures; d180: WindowFigures } {
@@ -149,6 +190,41 @@ export interface RiskGroup {
   revenue: number;
 }
 
+// The themes an outcome's answer mentions, and '' for the answer itself.
+const THEMES_OF_OUTCOME = `CROSS JOIN LATERAL (SELECT ''::text UNION ALL
+  SELECT t.theme FROM response_themes t WHERE t.response_id = x.response_id) AS th(theme)`;
+
+/**
+ * The view's outcomes as rows of sums (theme, category, n90 … sq180): whole months from
+ * outcome_months (outcome_vendor_months for a brand), the days at the period's edges from
+ * answer_outcomes, as the dashboards count answers (app/models/analytics.server.ts).
+ */
+function outcomeFacts(q: SqlParams, shop: string, filters: AnalyticsFilters, period: Period): string {
+  const raw = (range: Period) => {
+    const { conditions } = answerConditions(q.p, shop, filters, range, { alias: "x", id: "response_id" });
+    return `SELECT th.theme, x.category, 1 AS n90, (x.orders_90 > 0)::int AS re90, x.revenue_90::float8 AS sum90,
+        x.revenue_90::float8 * x.revenue_90::float8 AS sq90, (x.orders_180 IS NOT NULL)::int AS n180,
+        COALESCE((x.orders_180 > 0)::int, 0) AS re180, COALESCE(x.revenue_180::float8, 0) AS sum180,
+        COALESCE(x.revenue_180::float8 * x.revenue_180::float8, 0) AS sq180
+      FROM answer_outcomes x ${THEMES_OF_OUTCOME} WHERE ${conditions.join(" AND ")}`;
+  };
+  const vendor = filters.vendor;
+  // The rollups hold no themes to filter by, and the brands' no country.
+  const split = splitPeriod(period);
+  if (!rollupsAllowed() || filters.theme || (vendor && filters.country) || !split.months) return raw(period);
+  const where = [`m.shop = ${q.p(shop)}`, `m.month < ${q.p(split.months.to)}::date`];
+  if (split.months.from) where.push(`m.month >= ${q.p(split.months.from)}::date`);
+  if (filters.stage) where.push(`m.stage = ${q.p(STAGE_ENUM[filters.stage])}::"SurveyStage"`);
+  if (filters.channel) where.push(`m.channel = ${q.p(filters.channel.toUpperCase())}::"Channel"`);
+  if (filters.segment)
+    where.push(`m.segment = ${q.p(filters.segment === "none" ? "" : filters.segment.toUpperCase())}`);
+  if (vendor) where.push(`m.vendor = ${q.p(vendor)}`);
+  else if (filters.country) where.push(`m.country_code = ${q.p(filters.country)}`);
+  const months = `SELECT m.theme, m.category, m.n90, m.re90, m.sum90, m.sq90, m.n180, m.re180, m.sum180, m.sq180
+    FROM ${vendor ? "outcome_vendor_months" : "outcome_months"} m WHERE ${where.join(" AND ")}`;
+  return [months, ...split.edges.map(raw)].join("\n UNION ALL\n");
+}
+
 /**
  * The Value page: reorder rates and revenue after answering, by category and by theme against
  * the rest, for the answers of the view old enough to tell (90 or 180 days), and the revenue
@@ -159,21 +235,17 @@ export async function loadCustomerWorth(shop: string, filters: AnalyticsFilters,
   const ctx = await shopContext(shop);
   const period = resolvePeriod(filters, ctx.today, fallback);
   const q = new SqlParams();
-  // Outcomes carry their answers' facts: the view is read without joining every answer.
-  const { conditions } = answerConditions(q.p, shop, filters, period, { alias: "x", id: "response_id" });
-  const where = conditions.join(" AND ");
+  const facts = outcomeFacts(q, shop, filters, period);
   const riskQ = new SqlParams();
   const risk = riskQ.p(shop);
-  const [byCategory, byTheme, risks, riskByTheme, shopRow, themes] = await Promise.all([
-    query<Sums & { key: string }>(
+  const [sums, risks, riskByTheme, shopRow, themes] = await Promise.all([
+    query<Sums & { theme: string; category: string }>(
       q,
-      `SELECT x.category::text AS key, ${SUMS} FROM answer_outcomes x WHERE ${where} GROUP BY 1`,
-    ),
-    query<Sums & { key: string }>(
-      q,
-      `SELECT t.theme AS key, ${SUMS}
-       FROM answer_outcomes x JOIN response_themes t ON t.response_id = x.response_id
-       WHERE ${where} GROUP BY 1`,
+      `WITH facts AS NOT MATERIALIZED (${facts})
+       SELECT b.theme, b.category::text AS category, sum(b.n90)::int AS n90, sum(b.re90)::int AS re90,
+              sum(b.sum90)::float8 AS sum90, sum(b.sq90)::float8 AS sq90, sum(b.n180)::int AS n180,
+              sum(b.re180)::int AS re180, sum(b.sum180)::float8 AS sum180, sum(b.sq180)::float8 AS sq180
+       FROM facts b GROUP BY 1, 2`,
     ),
     query<{ dim: string; key: string | null; customers: number; revenue: number }>(
       riskQ,
@@ -196,6 +268,14 @@ export async function loadCustomerWorth(shop: string, filters: AnalyticsFilters,
     prisma.shop.findUnique({ where: { domain: shop }, select: { currency: true } }),
     listShopThemes(shop),
   ]);
+  const byCategory = sums.filter((r) => r.theme === "").map((r) => ({ ...r, key: r.category }));
+  const byTheme = new Map<string, Sums>();
+  for (const r of sums) {
+    if (r.theme === "") continue;
+    const acc = byTheme.get(r.theme) ?? { ...ZERO };
+    for (const k of Object.keys(ZERO) as Array<keyof Sums>) acc[k] += r[k];
+    byTheme.set(r.theme, acc);
+  }
   const total = byCategory.reduce(
     (acc, row) => {
       for (const k of Object.keys(ZERO) as Array<keyof Sums>) acc[k] += row[k];
@@ -212,7 +292,7 @@ export async function loadCustomerWorth(shop: string, filters: AnalyticsFilters,
   const themeRows = themes
     .filter((t) => t.enabled)
     .map((t): ThemeWorth => {
-      const s = byTheme.find((r) => r.key === t.key) ?? ZERO;
+      const s = byTheme.get(t.key) ?? ZERO;
       const rest = minus(total, s);
       return {
         key: t.key,

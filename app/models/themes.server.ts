@@ -3,6 +3,7 @@ import type { Prisma } from "../generated/prisma/client";
 import { SHOPPER_LOCALES } from "../domain/shopper-locales";
 import { DEFAULT_THEMES, type PerLanguage, type ThemeDefinition, type ThemeInput } from "../domain/theme-taxonomy";
 import { compileThemeClassifier, type ThemeClassifier } from "../domain/themes";
+import { refreshOutcomeMonths } from "./customer-worth.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -106,6 +107,13 @@ export async function classifyPendingComments(limit = 1000): Promise<number> {
         SET pending = false, language = u.language, themes = u.themes, classified_at = now()
         FROM unnest(${ids}::int[], ${languages}::text[], ${counts}::smallint[]) AS u(id, language, themes)
         WHERE c.response_id = u.id`;
+      // The Value page's sums by theme are rebuilt once a shop's older comments (those with
+      // outcomes) have all been read again, after a change of themes; else with the daily refresh.
+      const settled = await tx.$queryRaw<Array<{ shop: string }>>`
+        SELECT DISTINCT x.shop FROM answer_outcomes x
+        WHERE x.response_id = ANY(${ids}::int[])
+          AND NOT EXISTS (SELECT 1 FROM comment_classifications c WHERE c.pending AND c.shop = x.shop)`;
+      for (const { shop } of settled) await refreshOutcomeMonths(tx, shop);
       return pending.length;
     },
     { timeout: 60_000, maxWait: 30_000 },
