@@ -42,13 +42,13 @@ export interface Token {
   /** Lower case, without accents. */
   plain: string;
   /** Stems of the word with and without its accents (shoppers drop them; stemmers use them). */
-  keys: string[];
+  keys: readonly string[];
   /** Which sentence of the text the word is in: a phrase's words never span two. */
   sentence: number;
 }
 
 type WordPattern =
-  { kind: "stem"; keys: string[] } | { kind: "prefix"; prefix: string } | { kind: "exact"; plain: string };
+  { kind: "stem"; keys: readonly string[] } | { kind: "prefix"; prefix: string } | { kind: "exact"; plain: string };
 
 interface Phrase {
   theme: string;
@@ -100,6 +100,26 @@ const SENTENCE_END = /[.!?;\n]/;
  * Words of a text; elisions (l'emballage, j'ai) and hyphens split words apart. Each word
  * knows its sentence, so that "Never again. I received the wrong size" is not "never received".
  */
+// A word's accent-free form and stems, remembered per language: shoppers use a few thousand
+// words, and stemming took most of the time of reading a comment. Cleared when full.
+const WORDS_REMEMBERED = 50_000;
+const wordForms = new Map<ShopperLocale, Map<string, { plain: string; keys: readonly string[] }>>();
+
+function formsOf(language: ShopperLocale, word: string): { plain: string; keys: readonly string[] } {
+  let forms = wordForms.get(language);
+  if (!forms) wordForms.set(language, (forms = new Map()));
+  let found = forms.get(word);
+  if (!found) {
+    const plain = withoutAccents(word);
+    const a = withoutAccents(stem(language, word));
+    const b = plain === word ? a : stem(language, plain);
+    found = { plain, keys: a === b ? [a] : [a, b] };
+    if (forms.size >= WORDS_REMEMBERED) forms.clear();
+    forms.set(word, found);
+  }
+  return found;
+}
+
 export function tokenize(language: ShopperLocale, text: string): Token[] {
   const tokens: Token[] = [];
   const normalised = text.normalize("NFKC").toLowerCase();
@@ -109,10 +129,8 @@ export function tokenize(language: ShopperLocale, text: string): Token[] {
     if (SENTENCE_END.test(normalised.slice(end, match.index))) sentence++;
     end = match.index + match[0].length;
     const word = match[0];
-    const plain = withoutAccents(word);
-    const a = withoutAccents(stem(language, word));
-    const b = plain === word ? a : stem(language, plain);
-    tokens.push({ text: word, plain, keys: a === b ? [a] : [a, b], sentence });
+    const { plain, keys } = formsOf(language, word);
+    tokens.push({ text: word, plain, keys, sentence });
   }
   return tokens;
 }
