@@ -92,15 +92,24 @@ export async function classifyPendingComments(limit = 1000): Promise<number> {
           words.push(JSON.stringify(result.matched[theme] ?? []));
         }
       }
-      await tx.$executeRaw`DELETE FROM response_themes WHERE response_id = ANY(${ids}::int[])`;
+      // Only what changed is written: a theme the comment no longer has goes, a new one comes,
+      // one kept has its words updated if they differ. Read again after a change of themes,
+      // most comments keep their themes, and the theme rollups' triggers then have nothing to
+      // count (deleting and inserting every row made reading all comments again 6 times slower).
+      await tx.$executeRaw`
+        DELETE FROM response_themes rt
+        WHERE rt.response_id = ANY(${ids}::int[])
+          AND (rt.response_id, rt.theme) NOT IN (SELECT * FROM unnest(${themeIds}::int[], ${themes}::text[]))`;
       if (themes.length > 0) {
         await tx.$executeRaw`
-          INSERT INTO response_themes (response_id, shop, theme, words, answered_day, stage, channel, country_code,
-                                       segment, category, vendors)
+          INSERT INTO response_themes AS rt (response_id, shop, theme, words, answered_day, stage, channel, country_code,
+                                             segment, category, vendors)
           SELECT t.id, r.shop, t.theme, ARRAY(SELECT jsonb_array_elements_text(t.words::jsonb)), r.answered_day,
                  r.stage, r.channel, r.country_code, r.segment, r.category, r.vendors
           FROM unnest(${themeIds}::int[], ${themes}::text[], ${words}::text[]) AS t(id, theme, words)
-          JOIN responses r ON r.id = t.id`;
+          JOIN responses r ON r.id = t.id
+          ON CONFLICT (response_id, theme) DO UPDATE SET words = EXCLUDED.words
+          WHERE rt.words IS DISTINCT FROM EXCLUDED.words`;
       }
       await tx.$executeRaw`
         UPDATE comment_classifications c
