@@ -33,29 +33,31 @@ export interface DiscoveredPhrase {
   examples: number[];
 }
 
-interface Gram {
-  key: string;
-  surface: string;
-}
+const DIGITS = /^\d+$/;
 
-/** The distinct n-grams (1-3 words) of a comment, none starting or ending with a stop word. */
-function grams(text: string, language: ShopperLocale): Gram[] {
+/**
+ * The distinct n-grams (1-3 words) of a comment, none starting or ending with a stop word,
+ * by key (stems), with the words as written when `surfaces` is asked for.
+ */
+function grams(text: string, language: ShopperLocale, surfaces: boolean): Map<string, string> {
   const tokens = tokenize(language, text);
   const stop = STOP[language];
+  const edge = tokens.map((t) => !stop.has(t.plain) && t.plain.length >= 3 && !DIGITS.test(t.plain));
   const out = new Map<string, string>();
   for (let i = 0; i < tokens.length; i++) {
+    if (!edge[i]) continue;
     const first = tokens[i]!;
-    if (stop.has(first.plain) || first.plain.length < 3 || /^\d+$/.test(first.plain)) continue;
+    let key = "";
+    let surface = "";
     for (let n = 1; n <= 3 && i + n <= tokens.length; n++) {
       const last = tokens[i + n - 1]!;
       if (last.sentence !== first.sentence) break;
-      if (stop.has(last.plain) || last.plain.length < 3 || /^\d+$/.test(last.plain)) continue;
-      const words = tokens.slice(i, i + n);
-      const key = words.map((w) => w.keys[0]).join(" ");
-      if (!out.has(key)) out.set(key, words.map((w) => w.text).join(" "));
+      key = n === 1 ? last.keys[0]! : `${key} ${last.keys[0]}`;
+      if (surfaces) surface = n === 1 ? last.text : `${surface} ${last.text}`;
+      if (edge[i + n - 1] && !out.has(key)) out.set(key, surface);
     }
   }
-  return [...out].map(([key, surface]) => ({ key, surface }));
+  return out;
 }
 
 /**
@@ -78,12 +80,12 @@ export function discoverPhrases(
     const others = covered.filter((c) => c.language === language);
     const counts = new Map<string, { n: number; surfaces: Map<string, number>; examples: number[] }>();
     for (const c of mine) {
-      for (const g of grams(c.text, language)) {
-        const entry = counts.get(g.key) ?? { n: 0, surfaces: new Map<string, number>(), examples: [] as number[] };
+      for (const [key, surface] of grams(c.text, language, true)) {
+        const entry = counts.get(key) ?? { n: 0, surfaces: new Map<string, number>(), examples: [] as number[] };
         entry.n++;
-        entry.surfaces.set(g.surface, (entry.surfaces.get(g.surface) ?? 0) + 1);
+        entry.surfaces.set(surface, (entry.surfaces.get(surface) ?? 0) + 1);
         if (entry.examples.length < 3) entry.examples.push(c.id);
-        counts.set(g.key, entry);
+        counts.set(key, entry);
       }
     }
     const minimum = Math.max(3, Math.ceil(mine.length * 0.01));
@@ -92,8 +94,8 @@ export function discoverPhrases(
     const wanted = new Set(candidates.map(([k]) => k));
     const elsewhere = new Map<string, number>();
     for (const c of others) {
-      for (const g of grams(c.text, language)) {
-        if (wanted.has(g.key)) elsewhere.set(g.key, (elsewhere.get(g.key) ?? 0) + 1);
+      for (const key of grams(c.text, language, false).keys()) {
+        if (wanted.has(key)) elsewhere.set(key, (elsewhere.get(key) ?? 0) + 1);
       }
     }
     const N = mine.length;
