@@ -254,7 +254,8 @@ export function factsCte(
     (!vendorRollup || (!filters.country && !options.channelOrCountry)) &&
     !(options.perVendor && filters.vendor);
   if (forceRaw || !rollupsHold) return `${name} AS NOT MATERIALIZED (${rawFacts(q, ctx, filters, period, options)})`;
-  const daysHold = !(vendorRollup && filters.channel);
+  // There is no daily theme rollup per brand (the theme_rollups migration says why).
+  const daysHold = !(vendorRollup && (filters.channel || options.themes));
   const days = (range: Period) =>
     daysHold ? rollupFacts(q, ctx, filters, "days", range, options) : rawFacts(q, ctx, filters, range, options);
   const split = splitPeriod(period);

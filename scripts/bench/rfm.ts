@@ -83,7 +83,7 @@ for (const [name, asOf] of [
 }
 
 // The rollups against counts of what they summarize.
-const check = await one<{ segments_ok: boolean; answers_ok: boolean }>(
+const check = await one<{ segments_ok: boolean; answers_ok: boolean; themes_ok: boolean }>(
   `SELECT (SELECT coalesce(sum(customers), 0) FROM segment_totals WHERE shop = $1)
             = (SELECT count(*) FROM customers WHERE shop = $1 AND redacted_at IS NULL) AS segments_ok,
           NOT EXISTS (
@@ -92,11 +92,20 @@ const check = await one<{ segments_ok: boolean; answers_ok: boolean }>(
               WHERE shop = $1 AND answered_day IS NOT NULL GROUP BY 1
               UNION ALL
               SELECT segment, -sum(promoters + passives + detractors) FROM answer_months WHERE shop = $1 GROUP BY 1
-            ) d GROUP BY segment HAVING sum(n) <> 0) AS answers_ok`,
+            ) d GROUP BY segment HAVING sum(n) <> 0) AS answers_ok,
+          NOT EXISTS (
+            SELECT segment, theme, sum(n) FROM (
+              SELECT coalesce(segment::text, '') AS segment, theme, count(*) AS n FROM response_themes
+              WHERE shop = $1 AND answered_day IS NOT NULL GROUP BY 1, 2
+              UNION ALL
+              SELECT segment, theme, -sum(promoters + passives + detractors) FROM theme_months
+              WHERE shop = $1 AND theme <> '*' GROUP BY 1, 2
+            ) d GROUP BY segment, theme HAVING sum(n) <> 0) AS themes_ok`,
 );
 console.log(
   `\nRollups after the runs: customers per segment ${check.segments_ok ? "agree" : "DISAGREE"}, ` +
-    `answers per segment ${check.answers_ok ? "agree" : "DISAGREE"} with counting.`,
+    `answers per segment ${check.answers_ok ? "agree" : "DISAGREE"}, ` +
+    `themes per segment ${check.themes_ok ? "agree" : "DISAGREE"} with counting.`,
 );
 await closeDatabase();
 
@@ -111,7 +120,8 @@ console.log(
   `npm run rfm (whole command, ${customers.toLocaleString("en")} rows of CSV): ${commandSeconds.toFixed(1)} s`,
 );
 
-const met = runs.every((r) => r.seconds <= 5) && check.segments_ok && check.answers_ok && command.status === 0;
+const met =
+  runs.every((r) => r.seconds <= 5) && check.segments_ok && check.answers_ok && check.themes_ok && command.status === 0;
 console.log(`\nTarget: RFM for the shop <= 5 s inside the process, rollups kept correct: ${met ? "met" : "NOT met"}`);
 console.log(`\n${JSON.stringify({ customers, orders, answers, runs, commandSeconds, rollupsAgree: check })}`);
 process.exitCode = met ? 0 : 1;
