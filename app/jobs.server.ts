@@ -8,6 +8,7 @@ import { durationToMs } from "./domain/duration";
 import { purgeDownloadedDataRequests } from "./models/compliance.server";
 import { refreshCustomerWorth } from "./models/customer-worth.server";
 import { computeRfm } from "./models/rfm.server";
+import { pruneRollups } from "./models/analytics.server";
 import { clearOldWebhookBodies } from "./models/webhook-inbox.server";
 import { refreshCaseOutcomes } from "./models/cases.server";
 import type { DueSend } from "./models/order-ingest.server";
@@ -127,7 +128,8 @@ export async function recomputeAllShops(asOf: string = new Date().toISOString().
   const shops = await prisma.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
   for (const { domain } of shops) {
     const result = await computeRfm(domain, asOf);
-    logger.info({ shop: domain, asOf, ...result }, "RFM recomputed");
+    const pruned = await pruneRollups(domain);
+    logger.info({ shop: domain, asOf, ...result, pruned }, "RFM recomputed");
     const worth = await refreshCustomerWorth(domain);
     logger.info({ shop: domain, ...worth }, "customer value refreshed");
   }

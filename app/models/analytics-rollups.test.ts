@@ -14,6 +14,7 @@ import {
   loadBrands,
   loadOverview,
   loadSegments,
+  pruneRollups,
   reportNps,
   splitPeriod,
 } from "./analytics.server";
@@ -294,6 +295,16 @@ describe("dashboard rollups", () => {
     const before = await bySegment();
     await computeRfm(shop, day(300));
     expect(await bySegment()).not.toEqual(before);
+    // The rows the moves left counting nothing go, and every figure stays.
+    await same();
+    expect(await pruneRollups(shop)).toBeGreaterThan(0);
+    const empty = await db.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM answer_days WHERE shop = $1 AND promoters + passives + detractors = 0)
+            + (SELECT count(*) FROM theme_days WHERE shop = $1 AND promoters + passives + detractors = 0)
+            + (SELECT count(*) FROM theme_vendor_months WHERE shop = $1 AND promoters + passives + detractors = 0) AS n`,
+      [shop],
+    );
+    expect(Number(empty.rows[0]!.n)).toBe(0);
     const stale = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM responses r JOIN customers c ON c.id = r.customer_id
        WHERE r.shop = $1 AND (r.segment, r.m_score) IS DISTINCT FROM (c.segment, c.m_score)`,

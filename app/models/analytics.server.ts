@@ -806,6 +806,35 @@ export async function loadSegments(shop: string, filters: AnalyticsFilters) {
 }
 
 /** Whether the shop has any answer at all and whether a history import is running. */
+/**
+ * Deletes a shop's rollup rows that count nothing: left behind when answers move away (a
+ * day's answers deleted, or every segment moved by an RFM run), they would only lengthen the
+ * dashboards' scans. Safe beside writers: a row one of them is changing is deleted only if
+ * it still counts nothing once that write commits. Run by the daily job after RFM.
+ */
+export async function pruneRollups(shop: string): Promise<number> {
+  const db = openDatabase().sql;
+  const empty = "promoters = 0 AND passives = 0 AND detractors = 0";
+  const paired = "paired_down = 0 AND paired_same = 0 AND paired_up = 0";
+  let pruned = 0;
+  for (const [table, condition] of [
+    ["answer_days", `${empty} AND ${paired}`],
+    ["answer_months", `${empty} AND ${paired}`],
+    ["vendor_days", `${empty} AND ${paired}`],
+    ["vendor_months", `${empty} AND ${paired}`],
+    ["theme_days", empty],
+    ["theme_months", empty],
+    ["theme_vendor_months", empty],
+  ] as const) {
+    const { rows } = await db.query<{ n: number }>(
+      `WITH gone AS (DELETE FROM ${table} WHERE shop = $1 AND ${condition} RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+      [shop],
+    );
+    pruned += rows[0]?.n ?? 0;
+  }
+  return pruned;
+}
+
 export async function loadShopState(shop: string) {
   const { rows } = await openDatabase().sql.query<{ answers: boolean; importing: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM responses WHERE shop = $1) AS answers,
