@@ -9,6 +9,7 @@ import { purgeDownloadedDataRequests } from "./models/compliance.server";
 import { refreshCustomerWorth } from "./models/customer-worth.server";
 import { computeRfm } from "./models/rfm.server";
 import { pruneRollups } from "./models/analytics.server";
+import { syncThemeFacts } from "./models/themes.server";
 import { clearOldWebhookBodies } from "./models/webhook-inbox.server";
 import { refreshCaseOutcomes } from "./models/cases.server";
 import type { DueSend } from "./models/order-ingest.server";
@@ -128,8 +129,9 @@ export async function recomputeAllShops(asOf: string = new Date().toISOString().
   const shops = await prisma.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
   for (const { domain } of shops) {
     const result = await computeRfm(domain, asOf);
+    const themeFactsSet = await syncThemeFacts(domain);
     const pruned = await pruneRollups(domain);
-    logger.info({ shop: domain, asOf, ...result, pruned }, "RFM recomputed");
+    logger.info({ shop: domain, asOf, ...result, themeFactsSet, pruned }, "RFM recomputed");
     const worth = await refreshCustomerWorth(domain);
     logger.info({ shop: domain, ...worth }, "customer value refreshed");
   }

@@ -6,7 +6,7 @@ import type { AnalyticsFilters } from "../domain/analytics-filters";
 import { computeRfm } from "./rfm.server";
 import { loadThemeBreakdowns, loadThemeTrends, reportThemes } from "./theme-analytics.server";
 import { countUncovered } from "./theme-discovery.server";
-import { classifyPendingComments, resetShopTheme, saveShopTheme } from "./themes.server";
+import { classifyPendingComments, resetShopTheme, saveShopTheme, syncThemeFacts } from "./themes.server";
 import { DEFAULT_THEMES } from "../domain/theme-taxonomy";
 import {
   countFromAnswersOnly,
@@ -295,6 +295,20 @@ describe("dashboard rollups", () => {
     const before = await bySegment();
     await computeRfm(shop, day(300));
     expect(await bySegment()).not.toEqual(before);
+    // A theme whose copy of its answer's facts drifted (inserted while the answer changed in
+    // another transaction) is set right by the daily sync, its rollups with it.
+    const drifted = (
+      await db.query<{ id: number }>(
+        "SELECT response_id AS id FROM response_themes WHERE shop = $1 AND category = 'DETRACTOR' LIMIT 3",
+        [shop],
+      )
+    ).rows.map((r) => r.id);
+    await db.query(
+      "UPDATE response_themes SET category = 'PROMOTER', segment = NULL WHERE response_id = ANY($1::int[])",
+      [drifted],
+    );
+    expect(await syncThemeFacts(shop)).toBeGreaterThanOrEqual(drifted.length);
+    expect(await syncThemeFacts(shop)).toBe(0);
     // The rows the moves left counting nothing go, and every figure stays.
     await same();
     expect(await pruneRollups(shop)).toBeGreaterThan(0);

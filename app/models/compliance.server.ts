@@ -8,6 +8,7 @@ import prisma from "../db.server";
 import { Prisma } from "../generated/prisma/client";
 import { eraseFromOutbox } from "../email/outbox.server";
 import { ensureShop } from "./shops.server";
+import { refreshOutcomeMonths } from "./customer-worth.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -145,9 +146,13 @@ export async function redactCustomer(
   // Comments are looked for in the outbox (an alert email quotes them) before they go.
   const comments = await tx.response.findMany({
     where: { ...responseWhere, comment: { not: null } },
-    select: { comment: true },
+    select: { id: true, comment: true },
   });
   const responses = await tx.response.updateMany({ where: responseWhere, data: { comment: null, locale: null } });
+  // Their themes went with the comments (a trigger): the Value page's sums by theme follow.
+  if (await tx.answerOutcome.count({ where: { responseId: { in: comments.map((c) => c.id) } } })) {
+    await refreshOutcomeMonths(tx, shop);
+  }
   await tx.caseNote.deleteMany({ where: { case: { response: responseWhere } } });
   await tx.answerAction.updateMany({ where: { shop, response: responseWhere }, data: { lastError: null } });
   const emails = who.texts.filter((t) => t.includes("@"));

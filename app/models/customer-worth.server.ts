@@ -25,6 +25,7 @@ import { listShopThemes } from "./themes.server";
 export async function refreshCustomerWorth(shop: string): Promise<{ outcomes: number; risks: number }> {
   return prisma.$transaction(
     async (tx) => {
+      await lockShopOutcomes(tx, shop);
       await tx.$executeRawUnsafe("DELETE FROM answer_outcomes WHERE shop = $1", shop);
       const outcomes = await tx.$executeRawUnsafe(
         `WITH latest AS (
@@ -83,6 +84,15 @@ export async function refreshCustomerWorth(shop: string): Promise<{ outcomes: nu
 
 type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
 
+/**
+ * One rebuild of a shop's outcomes at a time (the daily refresh, the worker after a change of
+ * themes, a redaction), until its transaction ends: two deleting and inserting the same rows
+ * at once would have the second fail on the first's new rows.
+ */
+async function lockShopOutcomes(tx: Tx, shop: string): Promise<void> {
+  await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext('outcomes'), hashtext($1))", shop);
+}
+
 // An outcome's sums: n, reordered, revenue and its square in each window (the 180-day window
 // only once the answer is 180 days old).
 const OUTCOME_SUMS = `count(*)::int, (count(*) FILTER (WHERE x.orders_90 > 0))::int,
@@ -95,6 +105,7 @@ const OUTCOME_SUMS = `count(*)::int, (count(*) FILTER (WHERE x.orders_90 > 0))::
  * its comments carry now: with every refresh, and once a change of themes has been read.
  */
 export async function refreshOutcomeMonths(tx: Tx, shop: string): Promise<void> {
+  await lockShopOutcomes(tx, shop);
   const themes = `CROSS JOIN LATERAL (SELECT ''::text UNION ALL SELECT t.theme FROM response_themes t WHERE t.response_id = x.response_id) AS th(theme)`;
   await tx.$executeRawUnsafe("DELETE FROM outcome_months WHERE shop = $1", shop);
   await tx.$executeRawUnsafe(

@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { uniqueShop } from "../../test/shopify";
 import prisma from "../db.server";
 import { seedDemoShop } from "../demo/seed.server";
 import { DEFAULT_THEMES } from "../domain/theme-taxonomy";
 import type { AnalyticsFilters } from "../domain/analytics-filters";
+import { examplePayload, uniqueShop } from "../../test/shopify";
+import type { CustomersRedact } from "../domain/compliance";
 import { countFromAnswersOnly } from "./analytics.server";
+import { redactCustomer } from "./compliance.server";
 import { estimateMean, loadCustomerWorth, refreshCustomerWorth } from "./customer-worth.server";
 import { classifyPendingComments, resetShopTheme, saveShopTheme } from "./themes.server";
 
@@ -158,6 +160,21 @@ describe("what customers are worth", () => {
     await same();
     await resetShopTheme(shop, "damaged");
     while ((await classifyPendingComments(400)) > 0);
+    // A customer erased: their comments' themes go, and the sums by theme with them.
+    const [erased] = await prisma.$queryRaw<Array<{ id: bigint; email: string | null }>>`
+      SELECT c.shopify_id AS id, c.email FROM answer_outcomes x
+      JOIN responses r ON r.id = x.response_id JOIN customers c ON c.id = r.customer_id
+      WHERE x.shop = ${shop} AND EXISTS (SELECT 1 FROM response_themes t WHERE t.response_id = x.response_id)
+      ORDER BY x.response_id LIMIT 1`;
+    await prisma.$transaction((tx) =>
+      redactCustomer(tx, shop, {
+        ...(examplePayload("customers/redact") as CustomersRedact),
+        shop_domain: shop,
+        customer: { id: erased!.id, email: erased!.email, phone: null },
+        orders_to_redact: [],
+      }),
+    );
+    await same();
     expectClose(
       (await loadCustomerWorth(shop, { range: "all" })).themes.find((t) => t.key === "damaged"),
       before,

@@ -93,7 +93,10 @@ export async function classifyPendingComments(limit = 1000): Promise<number> {
         }
       }
       // Only what changed is written: a theme the comment no longer has goes, a new one comes,
-      // one kept has its words updated if they differ. Read again after a change of themes,
+      // one kept has its words (and its answer's facts, should they have drifted) updated if
+      // they differ. An answer changed while this runs can leave a theme inserted here with
+      // its old facts, unseen by the trigger that copies them (locking the answers would risk
+      // deadlocks with RFM's mass updates): syncThemeFacts, daily, puts them right. Read again after a change of themes,
       // most comments keep their themes, and the theme rollups' triggers then have nothing to
       // count (deleting and inserting every row made reading all comments again 6 times slower).
       await tx.$executeRaw`
@@ -108,8 +111,13 @@ export async function classifyPendingComments(limit = 1000): Promise<number> {
                  r.stage, r.channel, r.country_code, r.segment, r.category, r.vendors
           FROM unnest(${themeIds}::int[], ${themes}::text[], ${words}::text[]) AS t(id, theme, words)
           JOIN responses r ON r.id = t.id
-          ON CONFLICT (response_id, theme) DO UPDATE SET words = EXCLUDED.words
-          WHERE rt.words IS DISTINCT FROM EXCLUDED.words`;
+          ON CONFLICT (response_id, theme) DO UPDATE SET
+            words = EXCLUDED.words, answered_day = EXCLUDED.answered_day, stage = EXCLUDED.stage,
+            channel = EXCLUDED.channel, country_code = EXCLUDED.country_code, segment = EXCLUDED.segment,
+            category = EXCLUDED.category, vendors = EXCLUDED.vendors
+          WHERE (rt.words, rt.answered_day, rt.stage, rt.channel, rt.country_code, rt.segment, rt.category, rt.vendors)
+                IS DISTINCT FROM (EXCLUDED.words, EXCLUDED.answered_day, EXCLUDED.stage, EXCLUDED.channel,
+                                  EXCLUDED.country_code, EXCLUDED.segment, EXCLUDED.category, EXCLUDED.vendors)`;
       }
       await tx.$executeRaw`
         UPDATE comment_classifications c
@@ -250,4 +258,21 @@ export async function resetShopTheme(shop: string, key: string): Promise<boolean
 /** Which of the shop's themes it changed or added (the others are the defaults as shipped). */
 export async function listChangedThemeKeys(shop: string): Promise<string[]> {
   return (await prisma.shopTheme.findMany({ where: { shop }, select: { key: true } })).map((r) => r.key);
+}
+
+/**
+ * Themes whose copy of their answer's facts (day, stage, channel, country, segment,
+ * category, brands) differs from the answer's, set right: a theme inserted while its answer
+ * changed in another transaction misses the trigger that copies them. The theme rollups
+ * follow through their own trigger. Run by the daily job; returns how many were set right.
+ */
+export async function syncThemeFacts(shop: string): Promise<number> {
+  return prisma.$executeRaw`
+    UPDATE response_themes t
+    SET answered_day = r.answered_day, stage = r.stage, channel = r.channel, country_code = r.country_code,
+        segment = r.segment, category = r.category, vendors = r.vendors
+    FROM responses r
+    WHERE t.shop = ${shop} AND r.id = t.response_id
+      AND (t.answered_day, t.stage, t.channel, t.country_code, t.segment, t.category, t.vendors)
+          IS DISTINCT FROM (r.answered_day, r.stage, r.channel, r.country_code, r.segment, r.category, r.vendors)`;
 }
