@@ -184,7 +184,7 @@ describe("dashboard rollups", () => {
              SELECT 'days' AS grain,
                     (SELECT COALESCE(sum(promoters + passives + detractors), 0)::int FROM theme_days WHERE shop = $1 AND theme <> '*') AS themes,
                     (SELECT COALESCE(sum(promoters + passives + detractors), 0)::int FROM theme_days WHERE shop = $1 AND theme = '*') AS covered,
-                    (SELECT COALESCE(sum(promoters + passives + detractors), 0)::int FROM theme_vendor_months WHERE shop = $1) AS vendors
+                    (SELECT COALESCE(sum(promoters + passives + detractors), 0)::int FROM theme_vendor_days WHERE shop = $1) AS vendors
              UNION ALL
              SELECT 'months',
                     (SELECT COALESCE(sum(promoters + passives + detractors), 0)::int FROM theme_months WHERE shop = $1 AND theme <> '*'),

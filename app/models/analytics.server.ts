@@ -254,8 +254,7 @@ export function factsCte(
     (!vendorRollup || (!filters.country && !options.channelOrCountry)) &&
     !(options.perVendor && filters.vendor);
   if (forceRaw || !rollupsHold) return `${name} AS NOT MATERIALIZED (${rawFacts(q, ctx, filters, period, options)})`;
-  // There is no daily theme rollup per brand (the theme_rollups migration says why).
-  const daysHold = !(vendorRollup && (filters.channel || options.themes));
+  const daysHold = !(vendorRollup && filters.channel);
   const days = (range: Period) =>
     daysHold ? rollupFacts(q, ctx, filters, "days", range, options) : rawFacts(q, ctx, filters, range, options);
   const split = splitPeriod(period);
@@ -824,6 +823,7 @@ export async function pruneRollups(shop: string): Promise<number> {
     ["vendor_months", `${empty} AND ${paired}`],
     ["theme_days", empty],
     ["theme_months", empty],
+    ["theme_vendor_days", empty],
     ["theme_vendor_months", empty],
   ] as const) {
     const { rows } = await db.query<{ n: number }>(

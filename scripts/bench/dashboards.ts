@@ -113,8 +113,8 @@ const worth = await (async () => {
   // (off on the benchmark machine) would clear; the pages are measured on the tables as they
   // are once it has.
   await db.sql.exec(
-    "VACUUM ANALYZE comment_classifications, response_themes, theme_days, theme_months, theme_vendor_months, " +
-      "answer_days, answer_months, vendor_days, vendor_months, answer_outcomes, customer_risks, shops",
+    "VACUUM ANALYZE comment_classifications, response_themes, theme_days, theme_months, theme_vendor_days, " +
+      "theme_vendor_months, answer_days, answer_months, vendor_days, vendor_months, answer_outcomes, customer_risks, shops",
   );
   console.log(
     `Refreshed what customers are worth (${counts.outcomes.toLocaleString("en")} answers followed, ` +

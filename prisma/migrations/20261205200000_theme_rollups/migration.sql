@@ -46,6 +46,21 @@ CREATE TABLE "theme_vendor_months" (
     CONSTRAINT "theme_vendor_months_pkey" PRIMARY KEY ("shop","month","vendor","theme","stage","segment","channel")
 );
 
+-- CreateTable
+CREATE TABLE "theme_vendor_days" (
+    "shop" TEXT NOT NULL,
+    "vendor" TEXT NOT NULL,
+    "day" DATE NOT NULL,
+    "theme" TEXT NOT NULL,
+    "stage" "SurveyStage" NOT NULL,
+    "segment" TEXT NOT NULL,
+    "promoters" INTEGER NOT NULL DEFAULT 0,
+    "passives" INTEGER NOT NULL DEFAULT 0,
+    "detractors" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "theme_vendor_days_pkey" PRIMARY KEY ("shop","day","vendor","theme","stage","segment")
+);
+
 -- AddForeignKey
 ALTER TABLE "theme_months" ADD CONSTRAINT "theme_months_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shops"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -55,11 +70,12 @@ ALTER TABLE "theme_days" ADD CONSTRAINT "theme_days_shop_fkey" FOREIGN KEY ("sho
 -- AddForeignKey
 ALTER TABLE "theme_vendor_months" ADD CONSTRAINT "theme_vendor_months_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shops"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
 
+-- AddForeignKey
+ALTER TABLE "theme_vendor_days" ADD CONSTRAINT "theme_vendor_days_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shops"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
+
 -- Hand-written: theme views count from rollups, as the dashboards do (the dashboard_rollups
 -- migration): whole months from theme_months and the days at a period's edges (or every day,
--- for weekly trends) from theme_days; theme_vendor_months per brand, whose days are read from
--- response_themes (a per-brand daily rollup had more rows than response_themes, and doubled
--- the time of a mass change of segments). Counted from response_themes,
+-- for weekly trends) from theme_days; theme_vendor_* per brand. Counted from response_themes,
 -- which carries its answers' facts and follows them. An answer counts once per theme it
 -- mentions, and once under '*' whatever the number of its themes: the comments a theme covers.
 
@@ -79,8 +95,7 @@ CREATE FUNCTION "theme_rollups_apply"("p_old" "response_themes"[], "p_new" "resp
     WHERE r."answered_day" IS NOT NULL AND EXISTS (SELECT 1 FROM "shops" x WHERE x."domain" = r."shop")
   ),
   "deltas" AS MATERIALIZED (
-    SELECT f."shop", v."vendor", CASE WHEN v."vendor" IS NULL THEN f."day" END AS "day",
-           date_trunc('month', f."day")::date AS "month", f."theme", f."stage",
+    SELECT f."shop", v."vendor", f."day", date_trunc('month', f."day")::date AS "month", f."theme", f."stage",
            f."channel", CASE WHEN v."vendor" IS NULL THEN f."country_code" END AS "country_code", f."segment",
            COALESCE(sum(f."sign") FILTER (WHERE f."category" = 'PROMOTER'), 0) AS "p",
            COALESCE(sum(f."sign") FILTER (WHERE f."category" = 'PASSIVE'), 0) AS "pa",
@@ -106,6 +121,17 @@ CREATE FUNCTION "theme_rollups_apply"("p_old" "response_themes"[], "p_new" "resp
     HAVING (sum(d."p"), sum(d."pa"), sum(d."d")) <> (0, 0, 0)
     ORDER BY d."shop", d."month", d."theme", d."stage", d."channel", d."country_code", d."segment"
     ON CONFLICT ("shop", "month", "theme", "stage", "channel", "country_code", "segment") DO UPDATE SET
+      "promoters" = t."promoters" + EXCLUDED."promoters", "passives" = t."passives" + EXCLUDED."passives",
+      "detractors" = t."detractors" + EXCLUDED."detractors"
+    RETURNING 1
+  ),
+  "vendor_day_counts" AS (
+    INSERT INTO "theme_vendor_days" AS t ("shop", "day", "vendor", "theme", "stage", "segment", "promoters", "passives", "detractors")
+    SELECT d."shop", d."day", d."vendor", d."theme", d."stage", d."segment", sum(d."p")::int, sum(d."pa")::int, sum(d."d")::int
+    FROM "deltas" d WHERE d."vendor" IS NOT NULL GROUP BY d."shop", d."day", d."vendor", d."theme", d."stage", d."segment"
+    HAVING (sum(d."p"), sum(d."pa"), sum(d."d")) <> (0, 0, 0)
+    ORDER BY d."shop", d."day", d."vendor", d."theme", d."stage", d."segment"
+    ON CONFLICT ("shop", "day", "vendor", "theme", "stage", "segment") DO UPDATE SET
       "promoters" = t."promoters" + EXCLUDED."promoters", "passives" = t."passives" + EXCLUDED."passives",
       "detractors" = t."detractors" + EXCLUDED."detractors"
     RETURNING 1

@@ -12,3 +12,6 @@ CREATE INDEX "response_themes_vendors_idx" ON "response_themes" USING GIN ("vend
 
 -- CreateIndex
 CREATE INDEX "theme_vendor_months_shop_vendor_month_idx" ON "theme_vendor_months"("shop", "vendor", "month");
+
+-- CreateIndex
+CREATE INDEX "theme_vendor_days_shop_vendor_day_idx" ON "theme_vendor_days"("shop", "vendor", "day");
