@@ -50,12 +50,17 @@ export async function loadUncovered(shop: string, filters: AnalyticsFilters, fal
   const sample = (covered: boolean) => {
     const q = new SqlParams();
     const { conditions } = answerConditions(q.p, shop, filters, period);
+    // The uncovered comments, newest first from their index, each answer looked up by id (a
+    // LATERAL subquery the planner cannot flatten): joined, it read all the view's answers.
+    const answers = covered
+      ? `JOIN responses r ON r.id = c.response_id AND ${conditions.join(" AND ")}`
+      : `CROSS JOIN LATERAL (SELECT r.id, r.comment FROM responses r
+           WHERE r.id = c.response_id AND ${conditions.join(" AND ")} OFFSET 0) r`;
     return query<DiscoveryComment>(
       q,
       `SELECT r.id, r.comment AS text, c.language
-       FROM comment_classifications c JOIN responses r ON r.id = c.response_id
+       FROM comment_classifications c ${answers}
        WHERE c.shop = ${q.p(shop)} AND NOT c.pending AND c.themes ${covered ? "> 0" : "= 0"}
-         AND ${conditions.join(" AND ")}
        ORDER BY c.response_id DESC LIMIT ${q.p(SAMPLE)}`,
     );
   };
