@@ -36,7 +36,10 @@ await client.query("SET jit = off; SET max_parallel_workers_per_gather = 0");
 const out = [];
 for (const s of statements) {
   await client.query(s.text, s.values);
-  const plan = await client.query(`EXPLAIN (ANALYZE, BUFFERS, TIMING ${process.env.TIMING ? "ON" : "OFF"}) ${s.text}`, s.values);
+  const plan = await client.query(
+    `EXPLAIN (ANALYZE, BUFFERS, TIMING ${process.env.TIMING ? "ON" : "OFF"}) ${s.text}`,
+    s.values,
+  );
   const lines = plan.rows.map((r) => r["QUERY PLAN"] as string);
   const ms = Number(/Execution Time: ([\d.]+)/.exec(lines.at(-1)!)?.[1] ?? 0);
   out.push({ ms, text: s.text, lines });
