@@ -129,7 +129,7 @@ export class SqlParams {
 }
 
 /** A group's counts from facts rows `b` (see factsCte). */
-export const COUNTS = `COALESCE(sum(b.promoters + b.passives + b.detractors), 0)::int AS n,
+const COUNTS = `COALESCE(sum(b.promoters + b.passives + b.detractors), 0)::int AS n,
   COALESCE(sum(b.promoters), 0)::int AS promoters,
   COALESCE(sum(b.passives), 0)::int AS passives,
   COALESCE(sum(b.detractors), 0)::int AS detractors`;
@@ -199,7 +199,7 @@ export function splitPeriod(period: Period): {
   return { months: { from, to }, edges };
 }
 
-export interface FactsOptions {
+interface FactsOptions {
   /** Leave out the stage filter (pre against post needs both). */
   anyStage?: boolean;
   /** One row per vendor of each answer (the brand rule), with a `vendor` column. */

@@ -100,20 +100,23 @@ const OUTCOME_SUMS = `count(*)::int, (count(*) FILTER (WHERE x.orders_90 > 0))::
   count(x.orders_180)::int, (count(*) FILTER (WHERE x.orders_180 > 0))::int,
   COALESCE(sum(x.revenue_180::float8), 0), COALESCE(sum(x.revenue_180::float8 * x.revenue_180::float8), 0)`;
 
+// The themes an outcome's answer mentions, and '' for the answer itself.
+const THEMES_OF_OUTCOME = `CROSS JOIN LATERAL (SELECT ''::text UNION ALL
+  SELECT t.theme FROM response_themes t WHERE t.response_id = x.response_id) AS th(theme)`;
+
 /**
  * outcome_months and outcome_vendor_months of a shop, from its answer_outcomes and the themes
  * its comments carry now: with every refresh, and once a change of themes has been read.
  */
 export async function refreshOutcomeMonths(tx: Tx, shop: string): Promise<void> {
   await lockShopOutcomes(tx, shop);
-  const themes = `CROSS JOIN LATERAL (SELECT ''::text UNION ALL SELECT t.theme FROM response_themes t WHERE t.response_id = x.response_id) AS th(theme)`;
   await tx.$executeRawUnsafe("DELETE FROM outcome_months WHERE shop = $1", shop);
   await tx.$executeRawUnsafe(
     `INSERT INTO outcome_months (shop, month, stage, channel, country_code, segment, category, theme,
                                  n90, re90, sum90, sq90, n180, re180, sum180, sq180)
      SELECT $1, date_trunc('month', x.answered_day)::date, x.stage, x.channel, COALESCE(x.country_code, ''),
             COALESCE(x.segment::text, ''), x.category, th.theme, ${OUTCOME_SUMS}
-     FROM answer_outcomes x ${themes}
+     FROM answer_outcomes x ${THEMES_OF_OUTCOME}
      WHERE x.shop = $1 AND x.answered_day IS NOT NULL
      GROUP BY 2, 3, 4, 5, 6, 7, 8`,
     shop,
@@ -124,7 +127,7 @@ export async function refreshOutcomeMonths(tx: Tx, shop: string): Promise<void> 
                                         n90, re90, sum90, sq90, n180, re180, sum180, sq180)
      SELECT $1, v.vendor, date_trunc('month', x.answered_day)::date, x.stage, x.channel,
             COALESCE(x.segment::text, ''), x.category, th.theme, ${OUTCOME_SUMS}
-     FROM answer_outcomes x CROSS JOIN LATERAL unnest(x.vendors) AS v(vendor) ${themes}
+     FROM answer_outcomes x CROSS JOIN LATERAL unnest(x.vendors) AS v(vendor) ${THEMES_OF_OUTCOME}
      WHERE x.shop = $1 AND x.answered_day IS NOT NULL
      GROUP BY 2, 3, 4, 5, 6, 7, 8`,
     shop,
@@ -200,10 +203,6 @@ export interface RiskGroup {
   customers: number;
   revenue: number;
 }
-
-// The themes an outcome's answer mentions, and '' for the answer itself.
-const THEMES_OF_OUTCOME = `CROSS JOIN LATERAL (SELECT ''::text UNION ALL
-  SELECT t.theme FROM response_themes t WHERE t.response_id = x.response_id) AS th(theme)`;
 
 /**
  * The view's outcomes as rows of sums (theme, category, n90 … sq180): whole months from
