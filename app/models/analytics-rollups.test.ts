@@ -176,7 +176,8 @@ describe("dashboard rollups", () => {
           [shop],
         )
       ).rows[0]!;
-    // The theme rollups: a row per theme of each answer, and one under '*' per answer with any.
+    // The theme rollups: a row per theme of each answer, and one under '*' per answer with any
+    // (not in the per-brand ones).
     const themeTotals = async () =>
       (
         await db.query<{ themes: number; covered: number; vendors: number }>(
@@ -198,11 +199,7 @@ describe("dashboard rollups", () => {
       (
         await db.query<{ themes: number; covered: number; vendors: number }>(
           `SELECT count(*)::int AS themes, count(DISTINCT t.response_id)::int AS covered,
-                  (SELECT count(*)::int FROM (
-                     SELECT x.theme, v FROM response_themes x, unnest(x.vendors) v WHERE x.shop = $1
-                     UNION ALL
-                     SELECT DISTINCT ON (x.response_id, v) '*', v FROM response_themes x, unnest(x.vendors) v WHERE x.shop = $1) y
-                  ) AS vendors
+                  (SELECT count(*)::int FROM response_themes x, unnest(x.vendors) v WHERE x.shop = $1) AS vendors
            FROM response_themes t WHERE t.shop = $1`,
           [shop],
         )

@@ -213,6 +213,8 @@ interface FactsOptions {
    * mentions, and one under '*' per answer mentioning any (theme_* rollups, else response_themes).
    */
   themes?: boolean;
+  /** Themes, reading '*' too, which the per-brand theme rollups do not hold. */
+  covered?: boolean;
 }
 
 let forceRaw = false;
@@ -251,6 +253,7 @@ export function factsCte(
   // Nor do they hold themes: a theme filter counts from the answers.
   const rollupsHold =
     !filters.theme &&
+    !(options.covered && vendorRollup) &&
     (!vendorRollup || (!filters.country && !options.channelOrCountry)) &&
     !(options.perVendor && filters.vendor);
   if (forceRaw || !rollupsHold) return `${name} AS NOT MATERIALIZED (${rawFacts(q, ctx, filters, period, options)})`;

@@ -18,7 +18,7 @@ export async function countUncovered(shop: string, filters: AnalyticsFilters, fa
   // looked up by id (a scalar subquery, which the planner keeps as it is): once the answers'
   // table was compact, it preferred reading all 150,000 of the view's answers, 10 -> 63 ms.
   const q = new SqlParams();
-  const facts = factsCte("facts", q, ctx, filters, period, { themes: true });
+  const facts = factsCte("facts", q, ctx, filters, period, { themes: true, covered: true });
   const { conditions } = answerConditions(q.p, shop, filters, period);
   const rows = await query<{ covered: number; uncovered: number }>(
     q,

@@ -77,7 +77,9 @@ ALTER TABLE "theme_vendor_days" ADD CONSTRAINT "theme_vendor_days_shop_fkey" FOR
 -- migration): whole months from theme_months and the days at a period's edges (or every day,
 -- for weekly trends) from theme_days; theme_vendor_* per brand. Counted from response_themes,
 -- which carries its answers' facts and follows them. An answer counts once per theme it
--- mentions, and once under '*' whatever the number of its themes: the comments a theme covers.
+-- mentions, and once under '*' whatever the number of its themes: the comments a theme covers
+-- (not per brand: a brand's covered comments are counted from response_themes, and the
+-- per-brand rollups are half as long without them).
 
 -- Rows of response_themes in (sign -1 for old rows, +1 for new), and the rows standing for
 -- their answers under '*' (p_any_old, p_any_new: one per answer). Rows are upserted in key
@@ -100,7 +102,8 @@ CREATE FUNCTION "theme_rollups_apply"("p_old" "response_themes"[], "p_new" "resp
            COALESCE(sum(f."sign") FILTER (WHERE f."category" = 'PROMOTER'), 0) AS "p",
            COALESCE(sum(f."sign") FILTER (WHERE f."category" = 'PASSIVE'), 0) AS "pa",
            COALESCE(sum(f."sign") FILTER (WHERE f."category" = 'DETRACTOR'), 0) AS "d"
-    FROM "facts" f CROSS JOIN LATERAL (SELECT NULL::text UNION ALL SELECT unnest(f."vendors")) AS v("vendor")
+    FROM "facts" f
+    CROSS JOIN LATERAL (SELECT NULL::text UNION ALL SELECT unnest(f."vendors") WHERE f."theme" <> '*') AS v("vendor")
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
   ),
   "day_counts" AS (
