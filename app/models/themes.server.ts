@@ -60,7 +60,7 @@ async function classifierFor(tx: Tx, shop: string, version: number): Promise<The
  * comments were classified.
  */
 export async function classifyPendingComments(limit = 1000): Promise<number> {
-  return prisma.$transaction(
+  const { read, settled } = await prisma.$transaction(
     async (tx) => {
       const pending = await tx.$queryRaw<
         Array<{ response_id: number; shop: string; comment: string | null; locale: string | null; version: number }>
@@ -73,7 +73,7 @@ export async function classifyPendingComments(limit = 1000): Promise<number> {
         ORDER BY c.response_id DESC
         LIMIT ${limit}
         FOR UPDATE OF c SKIP LOCKED`;
-      if (pending.length === 0) return 0;
+      if (pending.length === 0) return { read: 0, settled: [] };
       const ids: number[] = [];
       const languages: string[] = [];
       const counts: number[] = [];
@@ -125,16 +125,21 @@ export async function classifyPendingComments(limit = 1000): Promise<number> {
         FROM unnest(${ids}::int[], ${languages}::text[], ${counts}::smallint[]) AS u(id, language, themes)
         WHERE c.response_id = u.id`;
       // The Value page's sums by theme are rebuilt once a shop's older comments (those with
-      // outcomes) have all been read again, after a change of themes; else with the daily refresh.
+      // outcomes) have all been read again, after a change of themes; else with the daily
+      // refresh. After this commits, so that the comments taken here (any shop's) are not held
+      // while a large shop's sums are rebuilt.
       const settled = await tx.$queryRaw<Array<{ shop: string }>>`
         SELECT DISTINCT x.shop FROM answer_outcomes x
         WHERE x.response_id = ANY(${ids}::int[])
           AND NOT EXISTS (SELECT 1 FROM comment_classifications c WHERE c.pending AND c.shop = x.shop)`;
-      for (const { shop } of settled) await refreshOutcomeMonths(tx, shop);
-      return pending.length;
+      return { read: pending.length, settled };
     },
     { timeout: 60_000, maxWait: 30_000 },
   );
+  for (const { shop } of settled) {
+    await prisma.$transaction((tx) => refreshOutcomeMonths(tx, shop), { timeout: 300_000 });
+  }
+  return read;
 }
 
 export interface ThemeProgress {
