@@ -96,9 +96,10 @@ export async function classifyPendingComments(limit = 1000): Promise<number> {
       // one kept has its words (and its answer's facts, should they have drifted) updated if
       // they differ. An answer changed while this runs can leave a theme inserted here with
       // its old facts, unseen by the trigger that copies them (locking the answers would risk
-      // deadlocks with RFM's mass updates): syncThemeFacts, daily, puts them right. Read again after a change of themes,
-      // most comments keep their themes, and the theme rollups' triggers then have nothing to
-      // count (deleting and inserting every row made reading all comments again 6 times slower).
+      // deadlocks with RFM's mass updates): syncThemeFacts, daily, puts them right. Read again
+      // after a change of themes, most comments keep their themes, and the theme rollups'
+      // triggers then have nothing to count (deleting and inserting every row made reading all
+      // comments again 6 times slower).
       await tx.$executeRaw`
         DELETE FROM response_themes rt
         WHERE rt.response_id = ANY(${ids}::int[])
