@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ShopDomainSchema } from "../app/control/commands.server";
 import { dispatchCommand } from "../app/control/client.server";
 import { DEFAULT_THEMES, type ThemeDefinition } from "../app/domain/theme-taxonomy";
-import { compileThemeClassifier } from "../app/domain/themes";
+import { compileThemeClassifier, loadLanguageDetector } from "../app/domain/themes";
 import { splitLines } from "../app/lib/lines";
 import { exitAfterOutput, isClosedPipe, write } from "./lib/output";
 
@@ -80,6 +80,7 @@ async function main(): Promise<number> {
     }
     themes = found;
   }
+  await loadLanguageDetector();
   const classifier = compileThemeClassifier(themes);
   for await (const lines of splitLines(input)) {
     if (lines.length === 0) continue;

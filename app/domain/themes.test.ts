@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { SHOPPER_LOCALES } from "./shopper-locales";
 import { evaluateThemes, type LabelledComment } from "./theme-evaluation";
 import { DEFAULT_THEME_KEYS, DEFAULT_THEMES, type ThemeDefinition } from "./theme-taxonomy";
-import { compileThemeClassifier, detectCommentLanguage } from "./themes";
+import { compileThemeClassifier, detectCommentLanguage, loadLanguageDetector } from "./themes";
 
 const classifier = compileThemeClassifier(DEFAULT_THEMES);
+beforeAll(loadLanguageDetector);
 const themesOf = (text: string, locale?: string) => classifier.classify(text, locale).themes;
 
 function labelled(name: string): LabelledComment[] {

@@ -1,4 +1,4 @@
-import { eld } from "eld/medium";
+import type { eld as Eld } from "eld/medium";
 import snowball from "snowball-stemmers";
 import { SHOPPER_LOCALES, type ShopperLocale } from "./shopper-locales";
 import type { ThemeDefinition } from "./theme-taxonomy";
@@ -27,7 +27,19 @@ const COMPOUND_PART_MIN_LENGTH = 5;
 const REST_AFTER_FIRST_PART = 4;
 const REST_BEFORE_LAST_PART = 3;
 
-eld.setLanguageSubset([...SHOPPER_LOCALES]);
+// The language detector's n-gram tables take about 180 MB of memory once loaded: processes
+// that never read a comment (an import, a CLI command) do not load them.
+let detector: typeof Eld | undefined;
+let loading: Promise<typeof Eld> | undefined;
+
+/** Loads the language detector, once per process; classifying needs it first. */
+export async function loadLanguageDetector(): Promise<void> {
+  loading ??= import("eld/medium").then(({ eld }) => {
+    eld.setLanguageSubset([...SHOPPER_LOCALES]);
+    return eld;
+  });
+  detector = await loading;
+}
 
 export interface ThemeAssignment {
   language: ShopperLocale;
@@ -287,7 +299,8 @@ const LOCALE_TIE = 0.95;
 export function detectCommentLanguage(text: string, locale?: string | null): ShopperLocale {
   const fallback = (SHOPPER_LOCALES as readonly string[]).find((l) => l === locale?.slice(0, 2).toLowerCase()) as
     ShopperLocale | undefined;
-  const result = eld.detect(text);
+  if (!detector) throw new Error("The language detector is not loaded: await loadLanguageDetector() first");
+  const result = detector.detect(text);
   const detected = (SHOPPER_LOCALES as readonly string[]).includes(result.language)
     ? (result.language as ShopperLocale)
     : undefined;

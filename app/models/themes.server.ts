@@ -2,7 +2,7 @@ import prisma from "../db.server";
 import type { Prisma } from "../generated/prisma/client";
 import { SHOPPER_LOCALES } from "../domain/shopper-locales";
 import { DEFAULT_THEMES, type PerLanguage, type ThemeDefinition, type ThemeInput } from "../domain/theme-taxonomy";
-import { compileThemeClassifier, type ThemeClassifier } from "../domain/themes";
+import { compileThemeClassifier, loadLanguageDetector, type ThemeClassifier } from "../domain/themes";
 import { refreshOutcomeMonths } from "./customer-worth.server";
 
 type Tx = Prisma.TransactionClient;
@@ -60,6 +60,7 @@ async function classifierFor(tx: Tx, shop: string, version: number): Promise<The
  * comments were classified.
  */
 export async function classifyPendingComments(limit = 1000): Promise<number> {
+  await loadLanguageDetector();
   const { read, settled } = await prisma.$transaction(
     async (tx) => {
       const pending = await tx.$queryRaw<
@@ -189,6 +190,7 @@ export async function previewThemeChange(shop: string, theme: ThemeDefinition): 
       WHERE c.shop = ${shop} ORDER BY c.response_id DESC LIMIT ${PREVIEW_COMMENTS}`,
     readThemeProgress(shop),
   ]);
+  await loadLanguageDetector();
   const before = compileThemeClassifier(current);
   const after = compileThemeClassifier(proposed);
   const preview: ThemePreview = {

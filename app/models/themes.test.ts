@@ -6,7 +6,7 @@ import { callAction, uniqueShop, webhookRequest } from "../../test/shopify";
 import { runCommand } from "../control/commands.server";
 import prisma from "../db.server";
 import { DEFAULT_THEME_KEYS } from "../domain/theme-taxonomy";
-import { compileThemeClassifier } from "../domain/themes";
+import { compileThemeClassifier, loadLanguageDetector } from "../domain/themes";
 import { action as ordersCreate } from "../routes/webhooks.orders.create";
 import { createAlertRule } from "./alert-rules.server";
 import { runDueActions } from "./answer-actions.server";
@@ -350,6 +350,7 @@ describe("comment themes in the database", () => {
     // What `npm run themes -- classify --shop` reads, wherever the database is held.
     const command = await runCommand("taxonomy", { shop });
     expect(command).toEqual({ ok: true, result: themes });
+    await loadLanguageDetector();
     const classified = compileThemeClassifier(themes).classify("Bpost heeft het pakket in de regen laten staan", "nl");
     expect(classified.themes).toContain("courier_bpost");
     expect(classified.matched).toMatchObject({ courier_bpost: ["bpost"] });

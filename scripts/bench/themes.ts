@@ -3,11 +3,12 @@ import path from "node:path";
 import { SHOPPER_LOCALES } from "../../app/domain/shopper-locales";
 import { evaluateThemes, type LabelledComment, type Scores } from "../../app/domain/theme-evaluation";
 import { DEFAULT_THEMES } from "../../app/domain/theme-taxonomy";
-import { compileThemeClassifier } from "../../app/domain/themes";
+import { compileThemeClassifier, loadLanguageDetector } from "../../app/domain/themes";
 
 // Comment themes: precision, recall and F1 per theme and per language on the comments labelled
 // by hand in test/fixtures/themes/ (dev.jsonl was read while the phrases were written,
 // holdout.jsonl was not), then how many comments one process classifies per second.
+await loadLanguageDetector();
 const classifier = compileThemeClassifier(DEFAULT_THEMES);
 const load = (name: string): LabelledComment[] =>
   readFileSync(path.resolve(`test/fixtures/themes/${name}.jsonl`), "utf8")
