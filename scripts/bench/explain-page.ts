@@ -12,6 +12,9 @@ const routes: Record<string, string> = {
   "/app/themes": "app.themes._index",
   "/app/themes/no-theme": "app.themes.no-theme",
   "/app/value": "app.value",
+  "/app/brands": "app.brands._index",
+  "/app/segments": "app.segments",
+  "/app/detractors": "app.detractors",
 };
 const pathname = new URL(`http://x${path}`).pathname;
 const params: Record<string, string> = {};
