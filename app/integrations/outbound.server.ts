@@ -78,20 +78,26 @@ export function guardedLookup(policy: OutboundPolicy): LookupFunction {
 export function postJson(
   urlText: string,
   body: unknown,
-  options: { policy?: OutboundPolicy; timeoutMs?: number } = {},
+  options: {
+    policy?: OutboundPolicy;
+    timeoutMs?: number;
+    /** The body is JSON text already, sent byte for byte (a signature covers those bytes). */
+    raw?: boolean;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<{ status: number }> {
   const policy = options.policy ?? policyFromEnv();
   const refusal = urlRefusal(urlText, policy);
   if (refusal) return Promise.reject(new OutboundRefusedError(refusal));
   const url = new URL(urlText);
-  const payload = Buffer.from(JSON.stringify(body));
+  const payload = Buffer.from(options.raw ? String(body) : JSON.stringify(body));
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = send(
       url,
       {
         method: "POST",
-        headers: { "content-type": "application/json", "content-length": payload.length },
+        headers: { ...options.headers, "content-type": "application/json", "content-length": payload.length },
         lookup: guardedLookup(policy),
         timeout: options.timeoutMs ?? 10_000,
       },

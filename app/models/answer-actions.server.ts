@@ -14,6 +14,7 @@ import { type AdminGraphql, adminQueryThrottled } from "../lib/admin-graphql";
 import { decryptSecret } from "../lib/secrets.server";
 import { slackUrlRefusal } from "./alert-rules.server";
 import { loadSpikeAlert } from "./theme-spikes.server";
+import { deliverWebhook, EndpointGoneError } from "./webhooks.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -83,7 +84,7 @@ interface ClaimedAction {
   id: number;
   shop: string;
   response_id: number;
-  kind: "ALERT_EMAIL" | "ALERT_SLACK" | "CUSTOMER_TAGS" | "FLOW_TRIGGER";
+  kind: "ALERT_EMAIL" | "ALERT_SLACK" | "CUSTOMER_TAGS" | "FLOW_TRIGGER" | "WEBHOOK";
   rule_id: number | null;
   /** alert:<rule>:<target>, spike:<rule>:<theme>:<week>:<target>, tags or flow. */
   key: string;
@@ -115,6 +116,9 @@ export async function runDueActions(deps: ActionDeps, options: { shop?: string; 
       )
     ).rows;
     if (claimed.length === 0) return counts;
+    // In the order they happened (UPDATE ... RETURNING gives rows in the table's order): an
+    // answer's webhook events arrive created, then updated.
+    claimed.sort((a, b) => a.id - b.id);
     // Digest alerts of one rule and target travel together.
     const groups = new Map<string, ClaimedAction[]>();
     for (const a of claimed) {
@@ -166,6 +170,13 @@ async function perform(group: ClaimedAction[], deps: ActionDeps) {
       return syncCustomer(first, deps);
     case "FLOW_TRIGGER":
       return triggerFlow(first, deps);
+    case "WEBHOOK":
+      try {
+        return await deliverWebhook(first.id);
+      } catch (error) {
+        if (error instanceof EndpointGoneError) throw new SkipAction(error.message);
+        throw error;
+      }
   }
 }
 

@@ -6,6 +6,7 @@ import { readSettings } from "../domain/settings";
 import type { Prisma } from "../generated/prisma/client";
 import { CaseStatus, type RfmSegment } from "../generated/prisma/enums";
 import { answerConditions, shopContext, SqlParams } from "./analytics.server";
+import { recordWebhookEvent } from "./webhooks.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -241,9 +242,9 @@ export async function updateCases(shop: string, ids: number[], actor: string, up
   if (ids.length === 0) return 0;
   return prisma.$transaction(async (tx) => {
     const before = await tx.$queryRaw<
-      Array<{ id: number; status: string; assignee: string | null; due_at: Date | null }>
+      Array<{ id: number; response_id: number; status: string; assignee: string | null; due_at: Date | null }>
     >`
-      SELECT id, status::text, assignee, due_at FROM follow_up_cases
+      SELECT id, response_id, status::text, assignee, due_at FROM follow_up_cases
       WHERE shop = ${shop} AND id = ANY(${ids}::int[]) FOR UPDATE`;
     if (before.length === 0) return 0;
     const events: Array<{ id: number; field: string; from: string | null; to: string | null }> = [];
@@ -277,6 +278,13 @@ export async function updateCases(shop: string, ids: number[], actor: string, up
       FROM unnest(${events.map((e) => e.id)}::int[], ${events.map((e) => e.field)}::text[],
                   ${events.map((e) => e.from)}::text[], ${events.map((e) => e.to)}::text[])
            AS e(id, field, from_value, to_value)`;
+    // Signed webhooks out: each case whose status changed, with the change.
+    for (const e of events.filter((x) => x.field === "status")) {
+      const c = before.find((b) => b.id === e.id)!;
+      await recordWebhookEvent(tx, c.response_id, "case.status_changed", {
+        change: { case_id: c.id, from: e.from?.toLowerCase() ?? null, to: e.to?.toLowerCase() ?? null, actor },
+      });
+    }
     return changed.length;
   });
 }

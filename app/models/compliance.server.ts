@@ -155,6 +155,9 @@ export async function redactCustomer(
   }
   await tx.caseNote.deleteMany({ where: { case: { response: responseWhere } } });
   await tx.answerAction.updateMany({ where: { shop, response: responseWhere }, data: { lastError: null } });
+  // Webhook events carry the answer, its comment and the customer as they were: none goes out
+  // after the erasure, and none stays stored.
+  await tx.answerAction.deleteMany({ where: { shop, kind: "WEBHOOK", response: responseWhere } });
   const emails = who.texts.filter((t) => t.includes("@"));
   // Exactly but for case, as in findCustomerScope.
   await tx.$executeRaw`

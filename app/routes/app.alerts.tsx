@@ -111,6 +111,7 @@ const KIND_LABELS: Record<string, string> = {
   ALERT_SLACK: "Slack alert",
   CUSTOMER_TAGS: "Customer tags",
   FLOW_TRIGGER: "Flow trigger",
+  WEBHOOK: "Webhook",
 };
 
 export default function Alerts() {

@@ -424,6 +424,17 @@ export default function Settings() {
             </InlineStack>
           </Card>
         </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          title="Integrations"
+          description="Send every answer and case change to your own tools as signed webhooks."
+        >
+          <Card>
+            <InlineStack align="space-between" blockAlign="center">
+              <Text as="p">Webhook endpoints</Text>
+              <Button url="/app/settings/integrations">Manage integrations</Button>
+            </InlineStack>
+          </Card>
+        </Layout.AnnotatedSection>
         <Layout.Section>
           <InlineStack align="end">
             <Button variant="primary" onClick={save} loading={saving}>

@@ -10,6 +10,7 @@ import { recordAnswer } from "../../app/models/answers.server";
 import { listDataRequests, downloadDataRequest } from "../../app/models/compliance.server";
 import { fileLines, importOrderHistory } from "../../app/models/history-import.server";
 import { dispatchDueInvitations } from "../../app/models/invitation-sender.server";
+import { createWebhookEndpoint } from "../../app/models/webhooks.server";
 import { listFailedDeliveries, purgeFailedDeliveries } from "../../app/models/webhook-inbox.server";
 import { loader as dataRequestFile } from "../../app/routes/app.data-requests.$id";
 import { loader as dataRequestsPage } from "../../app/routes/app.data-requests._index";
@@ -112,6 +113,8 @@ async function shopperWithHistory(shop: string, s: Shopper) {
   const sent = await dispatchDueInvitations({ shop, now: new Date(Date.now() + 2 * 3_600_000) });
   expect(sent.sent).toBe(1);
   const invitation = await prisma.surveyInvitation.findFirstOrThrow({ where: { shop, stage: "PRE_DELIVERY" } });
+  // The merchant's webhook endpoint: the answer's event (waiting to go) carries the shopper.
+  await createWebhookEndpoint(shop, { url: "https://hooks.example.com/nps", topics: ["answer.created"] });
   await recordAnswer({
     invitationId: invitation.id,
     score: 2,
@@ -160,6 +163,7 @@ describe("customers/redact erases the customer everywhere", () => {
         "responses.comment",
         "case_notes.body",
         "answer_actions.last_error",
+        "answer_actions.payload",
         "data_requests.email",
         "data_requests.data",
         "webhook_deliveries.body",

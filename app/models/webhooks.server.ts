@@ -1,0 +1,211 @@
+import { createHmac, randomBytes } from "node:crypto";
+import { z } from "zod";
+import { openDatabase } from "../db.server";
+import type { Prisma } from "../generated/prisma/client";
+import { OutboundRefusedError, policyFromEnv, postJson, urlRefusal } from "../integrations/outbound.server";
+import { decryptSecret, encryptSecret } from "../lib/secrets.server";
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * Signed webhooks out (docs/webhooks.md): a shop's https endpoints receive its events as JSON,
+ * signed the way Shopify signs its own (HMAC-SHA256 of the body, base64, in a header). Each
+ * event is an answer action (app/models/answer-actions.server.ts) per endpoint: stored in the
+ * transaction that made it, sent with retries and backoff, and listed when it failed.
+ */
+export const WEBHOOK_TOPICS = ["answer.created", "answer.updated", "case.status_changed"] as const;
+export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
+
+export const SIGNATURE_HEADER = "X-NPS-Hmac-Sha256";
+export const EVENT_ID_HEADER = "X-NPS-Event-Id";
+export const TOPIC_HEADER = "X-NPS-Topic";
+export const SHOP_DOMAIN_HEADER = "X-NPS-Shop-Domain";
+
+/** Endpoints per shop: enough for a CRM, a warehouse and a test, not a fan-out service. */
+export const MAX_ENDPOINTS = 10;
+
+export const WebhookEndpointSchema = z.object({
+  url: z
+    .string({ message: "Enter the endpoint's URL" })
+    .trim()
+    .min(1, "Enter the endpoint's URL")
+    .max(2000, "At most 2,000 characters")
+    .superRefine((url, ctx) => {
+      const refusal = urlRefusal(url, policyFromEnv());
+      if (refusal) ctx.addIssue({ code: "custom", message: `This URL cannot receive webhooks: ${refusal}` });
+    }),
+  topics: z
+    .array(z.enum(WEBHOOK_TOPICS, { message: `Events are ${WEBHOOK_TOPICS.join(", ")}` }))
+    .min(1, "Choose at least one event")
+    .transform((topics) => [...new Set(topics)].sort()),
+});
+export type WebhookEndpointInput = z.infer<typeof WebhookEndpointSchema>;
+
+export class TooManyEndpointsError extends Error {}
+
+/** The signature of a body with an endpoint's secret, as the header carries it. */
+export function signWebhook(body: string, secret: string): string {
+  return createHmac("sha256", secret).update(body, "utf8").digest("base64");
+}
+
+/** Adds an endpoint with a new secret; returns its id. */
+export async function createWebhookEndpoint(shop: string, input: WebhookEndpointInput): Promise<number> {
+  const secret = randomBytes(32).toString("hex");
+  const { rows } = await openDatabase().sql.query<{ id: number | null }>(
+    // The count and the insert in one statement, so two saves at once cannot pass the limit.
+    `INSERT INTO webhook_endpoints (shop, url, secret, topics, updated_at)
+     SELECT $1, $2, $3, $4::text[], now()
+     WHERE (SELECT count(*) FROM webhook_endpoints WHERE shop = $1) < $5
+     RETURNING id`,
+    [shop, encryptSecret(input.url), encryptSecret(secret), input.topics, MAX_ENDPOINTS],
+  );
+  if (!rows[0]?.id) throw new TooManyEndpointsError(`A shop has at most ${MAX_ENDPOINTS} webhook endpoints.`);
+  return rows[0].id;
+}
+
+export async function listWebhookEndpoints(shop: string) {
+  const { rows } = await openDatabase().sql.query<{
+    id: number;
+    url: string;
+    secret: string;
+    topics: string[];
+    enabled: boolean;
+    createdAt: string;
+  }>(
+    `SELECT id, url, secret, topics, enabled,
+            to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "createdAt"
+     FROM webhook_endpoints WHERE shop = $1 ORDER BY id`,
+    [shop],
+  );
+  return rows.map((r) => ({ ...r, url: decryptSecret(r.url), secret: decryptSecret(r.secret) }));
+}
+
+/** Deletes one of the shop's endpoints (its undelivered events with it); 0 when it has none. */
+export async function deleteWebhookEndpoint(shop: string, id: number): Promise<number> {
+  const { rows } = await openDatabase().sql.query<{ n: number }>(
+    "WITH gone AS (DELETE FROM webhook_endpoints WHERE shop = $1 AND id = $2 RETURNING 1) SELECT count(*)::int AS n FROM gone",
+    [shop, id],
+  );
+  return rows[0]!.n;
+}
+
+export async function setWebhookEndpointEnabled(shop: string, id: number, enabled: boolean): Promise<number> {
+  const { rows } = await openDatabase().sql.query<{ n: number }>(
+    `WITH changed AS (UPDATE webhook_endpoints SET enabled = $3, updated_at = now() WHERE shop = $1 AND id = $2 RETURNING 1)
+     SELECT count(*)::int AS n FROM changed`,
+    [shop, id, enabled],
+  );
+  return rows[0]!.n;
+}
+
+/** What an answer event says of the answer, its order, customer and case, as stored now. */
+const ANSWER_DATA = `
+  jsonb_build_object(
+    'answer', jsonb_build_object(
+      'id', r.id, 'score', r.score, 'category', lower(r.category::text),
+      'stage', lower(r.stage::text), 'channel', lower(r.channel::text),
+      'comment', r.comment, 'follow_up_question', r.follow_up_question, 'locale', r.locale,
+      'answered_at', to_char(r.answered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'brands', to_jsonb(r.vendors),
+      'themes', to_jsonb(ARRAY(SELECT t.theme FROM response_themes t WHERE t.response_id = r.id ORDER BY t.theme))),
+    'order', jsonb_build_object(
+      'id', 'gid://shopify/Order/' || o.shopify_id, 'name', o.name,
+      'total', o.current_total::text, 'currency', o.currency),
+    'customer', CASE WHEN c.id IS NULL THEN NULL ELSE jsonb_build_object(
+      'id', 'gid://shopify/Customer/' || c.shopify_id, 'email', c.email,
+      'first_name', c.first_name, 'last_name', c.last_name, 'rfm_segment', lower(c.segment::text)) END,
+    'case', CASE WHEN fc.id IS NULL THEN NULL ELSE jsonb_build_object('id', fc.id, 'status', lower(fc.status::text)) END)`;
+
+/**
+ * Records an event about an answer for every enabled endpoint of its shop that takes the
+ * topic, in the caller's transaction: the body is fixed now (with its event id), and every try
+ * sends the same. `extra` goes beside the answer's data (a case's change, say).
+ */
+export async function recordWebhookEvent(
+  tx: Tx,
+  responseId: number,
+  topic: WebhookTopic,
+  extra: Record<string, unknown> = {},
+): Promise<number> {
+  return tx.$executeRawUnsafe(
+    `INSERT INTO answer_actions (shop, response_id, kind, key, endpoint_id, payload)
+     SELECT r.shop, r.id, 'WEBHOOK', 'webhook:' || e.id || ':' || ev.id, e.id,
+            jsonb_build_object('id', ev.id, 'topic', $2::text, 'shop', r.shop,
+                               'created_at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                               'data', ${ANSWER_DATA} || $3::jsonb)
+     FROM responses r
+     JOIN orders o ON o.id = r.order_id
+     LEFT JOIN customers c ON c.id = r.customer_id
+     LEFT JOIN follow_up_cases fc ON fc.response_id = r.id
+     JOIN webhook_endpoints e ON e.shop = r.shop AND e.enabled AND $2::text = ANY(e.topics)
+     CROSS JOIN LATERAL (SELECT gen_random_uuid()::text AS id) ev
+     WHERE r.id = $1`,
+    responseId,
+    topic,
+    JSON.stringify(extra),
+  );
+}
+
+/** Thrown when an event's endpoint is gone or switched off: recorded as skipped, not retried. */
+export class EndpointGoneError extends Error {}
+
+/** Sends one recorded event to its endpoint; throws with a reason the merchant may read. */
+export async function deliverWebhook(actionId: number): Promise<void> {
+  const { rows } = await openDatabase().sql.query<{
+    shop: string;
+    payload: unknown;
+    url: string | null;
+    secret: string | null;
+    enabled: boolean | null;
+  }>(
+    `SELECT a.shop, a.payload, e.url, e.secret, e.enabled
+     FROM answer_actions a LEFT JOIN webhook_endpoints e ON e.id = a.endpoint_id WHERE a.id = $1`,
+    [actionId],
+  );
+  const a = rows[0];
+  if (!a?.url || !a.secret || a.payload === null) throw new EndpointGoneError("the endpoint was deleted");
+  if (!a.enabled) throw new EndpointGoneError("the endpoint is switched off");
+  const body = JSON.stringify(a.payload);
+  const event = a.payload as { id: string; topic: string };
+  let status: number;
+  try {
+    ({ status } = await postJson(decryptSecret(a.url), body, {
+      raw: true,
+      headers: {
+        [SIGNATURE_HEADER]: signWebhook(body, decryptSecret(a.secret)),
+        [EVENT_ID_HEADER]: event.id,
+        [TOPIC_HEADER]: event.topic,
+        [SHOP_DOMAIN_HEADER]: a.shop,
+      },
+    }));
+  } catch (error) {
+    // Never what a server said: only why the app did not deliver.
+    throw new Error(
+      error instanceof OutboundRefusedError
+        ? `The endpoint was refused: ${error.message}`
+        : `The endpoint could not be reached (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
+  if (status < 200 || status >= 300) throw new Error(`The endpoint answered ${status}`);
+}
+
+/** The latest deliveries of the shop's webhooks, newest first. */
+export async function listWebhookDeliveries(shop: string, limit = 30) {
+  const { rows } = await openDatabase().sql.query<{
+    id: number;
+    endpointId: number | null;
+    topic: string;
+    eventId: string;
+    status: string;
+    attempts: number;
+    lastError: string | null;
+    createdAt: string;
+  }>(
+    `SELECT a.id, a.endpoint_id AS "endpointId", a.payload->>'topic' AS topic, a.payload->>'id' AS "eventId",
+            a.status::text AS status, a.attempts, a.last_error AS "lastError",
+            to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "createdAt"
+     FROM answer_actions a WHERE a.shop = $1 AND a.kind = 'WEBHOOK' ORDER BY a.id DESC LIMIT $2`,
+    [shop, limit],
+  );
+  return rows;
+}
