@@ -146,7 +146,7 @@ describe("signed webhooks out", () => {
       channel: "email",
     });
     expect(created.data.customer).toMatchObject({ email: "ana@example.com" });
-    expect(created.data.order.id).toMatch(/^gid:\/\/shopify\/Order\/\d+$/);
+    expect(created.data.order!.id).toMatch(/^gid:\/\/shopify\/Order\/\d+$/);
     const change = events.find(
       (e) =>
         e.json.topic === "case.status_changed" &&
