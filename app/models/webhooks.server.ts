@@ -4,6 +4,15 @@ import { openDatabase } from "../db.server";
 import type { Prisma } from "../generated/prisma/client";
 import { OutboundRefusedError, policyFromEnv, postJson, urlRefusal } from "../integrations/outbound.server";
 import { decryptSecret, encryptSecret } from "../lib/secrets.server";
+import {
+  EVENT_ID_HEADER,
+  MAX_ENDPOINTS,
+  SHOP_DOMAIN_HEADER,
+  SIGNATURE_HEADER,
+  TOPIC_HEADER,
+  WEBHOOK_TOPICS,
+  type WebhookTopic,
+} from "../domain/webhooks";
 
 type Tx = Prisma.TransactionClient;
 
@@ -13,17 +22,6 @@ type Tx = Prisma.TransactionClient;
  * event is an answer action (app/models/answer-actions.server.ts) per endpoint: stored in the
  * transaction that made it, sent with retries and backoff, and listed when it failed.
  */
-export const WEBHOOK_TOPICS = ["answer.created", "answer.updated", "case.status_changed"] as const;
-export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
-
-export const SIGNATURE_HEADER = "X-NPS-Hmac-Sha256";
-export const EVENT_ID_HEADER = "X-NPS-Event-Id";
-export const TOPIC_HEADER = "X-NPS-Topic";
-export const SHOP_DOMAIN_HEADER = "X-NPS-Shop-Domain";
-
-/** Endpoints per shop: enough for a CRM, a warehouse and a test, not a fan-out service. */
-export const MAX_ENDPOINTS = 10;
-
 export const WebhookEndpointSchema = z.object({
   url: z
     .string({ message: "Enter the endpoint's URL" })

@@ -13,11 +13,11 @@ import {
   deleteWebhookEndpoint,
   listWebhookDeliveries,
   listWebhookEndpoints,
-  MAX_ENDPOINTS,
   setWebhookEndpointEnabled,
   TooManyEndpointsError,
   WebhookEndpointSchema,
 } from "./webhooks.server";
+import { MAX_ENDPOINTS } from "../domain/webhooks";
 
 /** A merchant's endpoint: keeps each request's headers and raw body, answers as told. */
 async function startEndpoint() {

@@ -19,16 +19,14 @@ import { useState } from "react";
 import { requireAdmin } from "../admin.server";
 import { ActionBanners, type ActionResult } from "../components/ActionBanners";
 import { DashboardError } from "../components/Dashboard";
+import { MAX_ENDPOINTS, SIGNATURE_HEADER, WEBHOOK_TOPICS } from "../domain/webhooks";
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
   listWebhookDeliveries,
   listWebhookEndpoints,
-  MAX_ENDPOINTS,
   setWebhookEndpointEnabled,
-  SIGNATURE_HEADER,
   TooManyEndpointsError,
-  WEBHOOK_TOPICS,
   WebhookEndpointSchema,
 } from "../models/webhooks.server";
 

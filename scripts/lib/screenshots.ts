@@ -67,6 +67,7 @@ export async function capturePages(baseUrl: string, outDir: string): Promise<Cap
       await shoot("data-requests", "/app/data-requests");
       await shoot("settings", "/app/settings");
       await shoot("settings-themes", "/app/settings/themes");
+      await shoot("settings-integrations", "/app/settings/integrations");
       await context.close();
     }
   } finally {
