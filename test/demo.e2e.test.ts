@@ -144,6 +144,7 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
             "data-requests",
             "settings",
             "settings-themes",
+            "settings-integrations",
             "themes",
             "theme",
             "no-theme",
