@@ -27,6 +27,13 @@ export function addressRefusal(address: string, policy: OutboundPolicy): string 
   if (!ipaddr.isValid(address)) return `${address} is not an IP address`;
   let ip = ipaddr.parse(address);
   if (ip.kind() === "ipv6" && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
+  // IPv4-compatible IPv6 (::a.b.c.d, deprecated): ipaddr.js calls it unicast, and a literal
+  // never goes through the lookup below, so it is refused here.
+  if (ip.kind() === "ipv6" && (ip as ipaddr.IPv6).parts.slice(0, 6).every((part) => part === 0)) {
+    const range = ip.range();
+    if (range === "loopback" && policy.allowLoopback) return null;
+    return `${address} is an IPv4-compatible IPv6 address, not a public one`;
+  }
   const range = ip.range();
   if (range === "unicast") return null;
   if (range === "loopback" && policy.allowLoopback) return null;
@@ -107,6 +114,13 @@ export function postJson(
         resolve({ status: res.statusCode ?? 0 });
       },
     );
+    // The socket's timeout fires only when it is idle: a server that sends a byte now and then
+    // would hold the request (and the queue behind it) for ever. A deadline for the whole of it.
+    const deadline = setTimeout(
+      () => req.destroy(new Error(`no answer within ${options.timeoutMs ?? 10_000} ms`)),
+      options.timeoutMs ?? 10_000,
+    );
+    req.on("close", () => clearTimeout(deadline));
     req.on("timeout", () => req.destroy(new Error(`no answer within ${options.timeoutMs ?? 10_000} ms`)));
     req.on("error", (error) => {
       const cause = (error as { cause?: unknown }).cause;

@@ -26,6 +26,11 @@ export const METAFIELD = { namespace: "$app:nps", key: "last_answer" } as const;
 const MAX_ATTEMPTS = 5;
 /** Minutes to wait after the nth failed attempt. */
 const BACKOFF_MINUTES = [1, 5, 30, 120];
+/**
+ * What a webhook event keeps once it is sent or given up: its id and topic for the delivery
+ * log, not the answer, comment and customer it carried.
+ */
+const SENT_PAYLOAD = `CASE WHEN payload IS NULL THEN NULL ELSE jsonb_build_object('id', payload->'id', 'topic', payload->'topic') END`;
 /** A claimed action not finished in this time (a crash) is tried again. */
 const LEASE_MINUTES = 10;
 
@@ -130,7 +135,8 @@ export async function runDueActions(deps: ActionDeps, options: { shop?: string; 
       try {
         await perform(group, deps);
         await db.sql.query(
-          "UPDATE answer_actions SET status = 'DONE', done_at = now(), last_error = NULL WHERE id = ANY($1::int[])",
+          `UPDATE answer_actions SET status = 'DONE', done_at = now(), last_error = NULL, payload = ${SENT_PAYLOAD}
+           WHERE id = ANY($1::int[])`,
           [ids],
         );
         counts.done += ids.length;
@@ -138,7 +144,8 @@ export async function runDueActions(deps: ActionDeps, options: { shop?: string; 
         const message = (error as Error).message.slice(0, 1000);
         if (error instanceof SkipAction) {
           await db.sql.query(
-            "UPDATE answer_actions SET status = 'SKIPPED', done_at = now(), last_error = $2 WHERE id = ANY($1::int[])",
+            `UPDATE answer_actions SET status = 'SKIPPED', done_at = now(), last_error = $2, payload = ${SENT_PAYLOAD}
+             WHERE id = ANY($1::int[])`,
             [ids, message],
           );
           counts.skipped += ids.length;

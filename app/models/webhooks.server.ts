@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { z } from "zod";
-import { openDatabase } from "../db.server";
+import prisma, { openDatabase } from "../db.server";
 import type { Prisma } from "../generated/prisma/client";
 import { OutboundRefusedError, policyFromEnv, postJson, urlRefusal } from "../integrations/outbound.server";
 import { decryptSecret, encryptSecret } from "../lib/secrets.server";
@@ -29,6 +29,7 @@ export const WebhookEndpointSchema = z.object({
     .min(1, "Enter the endpoint's URL")
     .max(2000, "At most 2,000 characters")
     .superRefine((url, ctx) => {
+      if (url === "") return;
       const refusal = urlRefusal(url, policyFromEnv());
       if (refusal) ctx.addIssue({ code: "custom", message: `This URL cannot receive webhooks: ${refusal}` });
     }),
@@ -49,14 +50,15 @@ export function signWebhook(body: string, secret: string): string {
 /** Adds an endpoint with a new secret; returns its id. */
 export async function createWebhookEndpoint(shop: string, input: WebhookEndpointInput): Promise<number> {
   const secret = randomBytes(32).toString("hex");
-  const { rows } = await openDatabase().sql.query<{ id: number | null }>(
-    // The count and the insert in one statement, so two saves at once cannot pass the limit.
-    `INSERT INTO webhook_endpoints (shop, url, secret, topics, updated_at)
-     SELECT $1, $2, $3, $4::text[], now()
-     WHERE (SELECT count(*) FROM webhook_endpoints WHERE shop = $1) < $5
-     RETURNING id`,
-    [shop, encryptSecret(input.url), encryptSecret(secret), input.topics, MAX_ENDPOINTS],
-  );
+  const rows = await prisma.$transaction(async (tx) => {
+    // Saves of one shop take turns: two at once would both count nine and both insert.
+    await tx.$queryRaw`SELECT 1 FROM shops WHERE domain = ${shop} FOR UPDATE`;
+    return tx.$queryRaw<Array<{ id: number }>>`
+      INSERT INTO webhook_endpoints (shop, url, secret, topics, updated_at)
+      SELECT ${shop}, ${encryptSecret(input.url)}, ${encryptSecret(secret)}, ${input.topics}::text[], now()
+      WHERE (SELECT count(*) FROM webhook_endpoints WHERE shop = ${shop}) < ${MAX_ENDPOINTS}
+      RETURNING id`;
+  });
   if (!rows[0]?.id) throw new TooManyEndpointsError(`A shop has at most ${MAX_ENDPOINTS} webhook endpoints.`);
   return rows[0].id;
 }
@@ -137,7 +139,8 @@ export async function recordWebhookEvent(
      LEFT JOIN follow_up_cases fc ON fc.response_id = r.id
      JOIN webhook_endpoints e ON e.shop = r.shop AND e.enabled AND $2::text = ANY(e.topics)
      CROSS JOIN LATERAL (SELECT gen_random_uuid()::text AS id) ev
-     WHERE r.id = $1`,
+     -- Nothing more goes out about an erased customer or order (customers/redact).
+     WHERE r.id = $1 AND o.redacted_at IS NULL AND c.redacted_at IS NULL`,
     responseId,
     topic,
     JSON.stringify(extra),
@@ -179,8 +182,9 @@ export async function deliverWebhook(actionId: number): Promise<void> {
   } catch (error) {
     // Never what a server said: only why the app did not deliver.
     throw new Error(
+      // Not which address a name resolved to: the log must not map the app's own network.
       error instanceof OutboundRefusedError
-        ? `The endpoint was refused: ${error.message}`
+        ? "The endpoint's address is not a public one (or its URL is refused)"
         : `The endpoint could not be reached (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
     );
   }

@@ -162,6 +162,14 @@ describe("signed webhooks out", () => {
     expect(deliveries).toHaveLength(4);
     expect(deliveries.every((d) => d.status === "DONE" && d.attempts === 2 && d.lastError === null)).toBe(true);
     expect(await runDueActions(deps, { shop, now: new Date(Date.now() + 86_400_000) })).toMatchObject({ done: 0 });
+    // Sent events keep their id and topic only, not the answer and customer they carried.
+    const kept = await prisma.answerAction.findMany({ where: { shop, kind: "WEBHOOK" }, select: { payload: true } });
+    expect(kept.map((k) => Object.keys(k.payload as object).sort())).toEqual(Array(4).fill(["id", "topic"]));
+
+    // Once the customer is erased, nothing more goes out about their answers.
+    await prisma.customer.updateMany({ where: { shop }, data: { redactedAt: new Date() } });
+    expect(await updateCases(shop, [kase.id], "care@shop.example", { status: "RESOLVED" })).toBe(1);
+    expect(await prisma.answerAction.count({ where: { shop, kind: "WEBHOOK" } })).toBe(4);
   });
 
   it("refuses URLs that are not public https, unknown events, other shops' endpoints and more than the limit", async () => {
@@ -201,8 +209,18 @@ describe("signed webhooks out", () => {
     expect(row.url).not.toContain("127.0.0.1");
     expect(row.secret).not.toBe((await listWebhookEndpoints(shop))[0]!.secret);
 
-    for (let i = 1; i < MAX_ENDPOINTS; i++)
+    for (let i = 1; i < MAX_ENDPOINTS - 1; i++)
       await createWebhookEndpoint(shop, { url: `${endpoint.url}?${i}`, topics: ["answer.created"] });
+    // Saves at once cannot pass the limit: of three made together with one place left, one is kept.
+    const together = await Promise.allSettled(
+      [1, 2, 3].map((n) =>
+        createWebhookEndpoint(shop, { url: `${endpoint.url}?together${n}`, topics: ["answer.created"] }),
+      ),
+    );
+    expect(together.filter((t) => t.status === "fulfilled")).toHaveLength(1);
+    expect(together.filter((t) => t.status === "rejected" && t.reason instanceof TooManyEndpointsError)).toHaveLength(
+      2,
+    );
     await expect(createWebhookEndpoint(shop, { url: endpoint.url, topics: ["answer.created"] })).rejects.toThrow(
       TooManyEndpointsError,
     );

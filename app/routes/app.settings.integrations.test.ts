@@ -58,6 +58,8 @@ describe("Settings → Integrations", () => {
       [{ intent: "delete", id: String(theirs) }, "form", /no longer exists/],
       [{ intent: "disable", id: String(theirs) }, "form", /no longer exists/],
       [{ intent: "explode" }, "form", /Unknown action/],
+      [{ intent: "create", url: "", topics: "answer.created" }, "url", /Enter the endpoint's URL/],
+      [{ intent: "delete", id: "2147483648" }, "form", /no longer exists/],
     ];
     for (const [form, field, reason] of cases) {
       const res = await callAction(action, adminRequest(shop, form));

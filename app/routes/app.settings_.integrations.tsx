@@ -57,6 +57,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   }
   const id = Number(form.get("id"));
   if ((intent === "delete" || intent === "enable" || intent === "disable") && Number.isInteger(id)) {
+    // An id no row can have (beyond PostgreSQL's integer) is no endpoint of this shop either.
+    if (id < 1 || id > 2_147_483_647) return bad({ form: "That endpoint no longer exists: reload the page." });
     const changed =
       intent === "delete"
         ? await deleteWebhookEndpoint(shop, id)

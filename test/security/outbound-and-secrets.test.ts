@@ -61,6 +61,8 @@ describe("URLs a merchant types reach only public addresses", () => {
       "fc00::1",
       "::ffff:10.0.0.1",
       "::ffff:127.0.0.1",
+      "::7f00:1",
+      "::a00:1",
     ];
     for (const address of refused) expect(addressRefusal(address, strict), address).not.toBeNull();
     for (const address of ["8.8.8.8", "151.101.1.69", "2606:4700::1111"]) {
@@ -112,6 +114,24 @@ describe("URLs a merchant types reach only public addresses", () => {
       status: 302,
     });
     expect(inside.hits).toEqual([]);
+  });
+
+  it("gives up on a server that answers a byte at a time, at the deadline for the whole request", async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const trickling = await endpoint((_req, res) => {
+      // Never idle for long enough to trip the socket's own timeout.
+      res.socket?.write("HTTP/1.1 200 OK\r\n");
+      timers.push(setInterval(() => res.socket?.write("X-Slow: 1\r\n"), 100));
+    });
+    const started = Date.now();
+    try {
+      await expect(
+        postJson(`${trickling.url}/hook`, {}, { policy: { allowLoopback: true }, timeoutMs: 600 }),
+      ).rejects.toThrow(/no answer within 600 ms/);
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      timers.forEach(clearInterval);
+    }
   });
 });
 
