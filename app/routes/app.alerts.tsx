@@ -32,6 +32,7 @@ import {
 } from "../models/alert-rules.server";
 import { countActions, listFailedActions, retryFailedActions } from "../models/answer-actions.server";
 import { listShopThemes } from "../models/themes.server";
+import { rowId } from "../domain/row-id";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, demo } = await requireAdmin(request);
@@ -60,7 +61,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const form = await request.formData();
   const intent = form.get("intent");
-  const id = Number(form.get("id"));
+  const id = rowId(form.get("id"));
   const bad = (errors: Record<string, string>) =>
     Response.json({ ok: false, errors } satisfies ActionResult, { status: 400 });
   if (intent === "create") {
@@ -87,7 +88,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     await createAlertRule(shop, parsed.data);
     return Response.json({ ok: true, message: `Rule “${parsed.data.name}” added.` } satisfies ActionResult);
   }
-  if ((intent === "delete" || intent === "enable" || intent === "disable") && Number.isInteger(id)) {
+  if (intent === "delete" || intent === "enable" || intent === "disable") {
+    if (id === null) return bad({ form: "That rule no longer exists: reload the page." });
     const changed =
       intent === "delete" ? await deleteAlertRule(shop, id) : await setAlertRuleEnabled(shop, id, intent === "enable");
     if (changed === 0) return bad({ form: "That rule no longer exists: reload the page." });

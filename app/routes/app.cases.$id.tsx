@@ -32,10 +32,11 @@ import {
   updateCases,
 } from "../models/cases.server";
 import { orderAdminUrl, STATUS_LABELS } from "./app.detractors";
+import { rowId } from "../domain/row-id";
 
 function caseId(params: Record<string, string | undefined>) {
-  const id = Number(params.id);
-  if (!Number.isInteger(id) || id <= 0) throw new Response(`“${params.id}” is not a case number.`, { status: 404 });
+  const id = rowId(params.id);
+  if (id === null) throw new Response(`“${params.id}” is not a case number.`, { status: 404 });
   return id;
 }
 

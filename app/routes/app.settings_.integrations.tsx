@@ -29,6 +29,7 @@ import {
   TooManyEndpointsError,
   WebhookEndpointSchema,
 } from "../models/webhooks.server";
+import { rowId } from "../domain/row-id";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
@@ -55,10 +56,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     }
     return Response.json({ ok: true, message: "Endpoint added. Events from now on go to it." } satisfies ActionResult);
   }
-  const id = Number(form.get("id"));
-  if ((intent === "delete" || intent === "enable" || intent === "disable") && Number.isInteger(id)) {
-    // An id no row can have (beyond PostgreSQL's integer) is no endpoint of this shop either.
-    if (id < 1 || id > 2_147_483_647) return bad({ form: "That endpoint no longer exists: reload the page." });
+  const id = rowId(form.get("id"));
+  if (intent === "delete" || intent === "enable" || intent === "disable") {
+    if (id === null) return bad({ form: "That endpoint no longer exists: reload the page." });
     const changed =
       intent === "delete"
         ? await deleteWebhookEndpoint(shop, id)

@@ -97,6 +97,19 @@ describe("follow-up pages", () => {
       }),
     );
     expect(foreign.status).toBe(404);
+    // A number past PostgreSQL's integer is no case either (the query would have failed).
+    for (const id of ["2147483648", "0", "1e3", "-4"]) {
+      const impossible = await thrownResponse(
+        caseLoader({
+          request: new Request(`${APP_URL}/app/cases/${id}?shop=${shop}&embedded=1`, {
+            headers: { authorization: `Bearer ${sessionToken(shop)}` },
+          }),
+          params: { id },
+          context: {},
+        }),
+      );
+      expect(impossible.status, id).toBe(404);
+    }
   });
 
   it("validates alert rules and lists what failed", async () => {
