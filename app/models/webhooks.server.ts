@@ -51,8 +51,9 @@ export function signWebhook(body: string, secret: string): string {
 export async function createWebhookEndpoint(shop: string, input: WebhookEndpointInput): Promise<number> {
   const secret = randomBytes(32).toString("hex");
   const rows = await prisma.$transaction(async (tx) => {
-    // Saves of one shop take turns: two at once would both count nine and both insert.
-    await tx.$queryRaw`SELECT 1 FROM shops WHERE domain = ${shop} FOR UPDATE`;
+    // Saves of one shop take turns: two at once would both count nine and both insert. (NO KEY:
+    // the shop's other writes, which only reference the row, do not wait.)
+    await tx.$queryRaw`SELECT 1 FROM shops WHERE domain = ${shop} FOR NO KEY UPDATE`;
     return tx.$queryRaw<Array<{ id: number }>>`
       INSERT INTO webhook_endpoints (shop, url, secret, topics, updated_at)
       SELECT ${shop}, ${encryptSecret(input.url)}, ${encryptSecret(secret)}, ${input.topics}::text[], now()
