@@ -5,7 +5,7 @@ import { z } from "zod";
  * integer. Anything else is no row of the shop's (and past 2^31−1 the database would refuse
  * the query itself, a 500 rather than the page's own answer).
  */
-export const RowIdSchema = z
+const RowIdSchema = z
   .string()
   .regex(/^[1-9]\d{0,9}$/)
   .transform(Number)

@@ -97,6 +97,7 @@ export function postJson(
   const refusal = urlRefusal(urlText, policy);
   if (refusal) return Promise.reject(new OutboundRefusedError(refusal));
   const url = new URL(urlText);
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const payload = Buffer.from(options.raw ? String(body) : JSON.stringify(body));
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
@@ -106,7 +107,6 @@ export function postJson(
         method: "POST",
         headers: { ...options.headers, "content-type": "application/json", "content-length": payload.length },
         lookup: guardedLookup(policy),
-        timeout: options.timeoutMs ?? 10_000,
       },
       (res) => {
         // Read nothing of the body: drain it so the socket is released.
@@ -114,14 +114,10 @@ export function postJson(
         resolve({ status: res.statusCode ?? 0 });
       },
     );
-    // The socket's timeout fires only when it is idle: a server that sends a byte now and then
-    // would hold the request (and the queue behind it) for ever. A deadline for the whole of it.
-    const deadline = setTimeout(
-      () => req.destroy(new Error(`no answer within ${options.timeoutMs ?? 10_000} ms`)),
-      options.timeoutMs ?? 10_000,
-    );
+    // A deadline for the whole request, not the socket's idle timeout: a server that sends a
+    // byte now and then would hold the request (and the queue behind it) for ever.
+    const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     req.on("close", () => clearTimeout(deadline));
-    req.on("timeout", () => req.destroy(new Error(`no answer within ${options.timeoutMs ?? 10_000} ms`)));
     req.on("error", (error) => {
       const cause = (error as { cause?: unknown }).cause;
       reject(error instanceof OutboundRefusedError || !(cause instanceof OutboundRefusedError) ? error : cause);

@@ -7,7 +7,7 @@ import type { Channel, ScoreCategory, SurveyStage } from "../generated/prisma/en
 import { hashToken, looksLikeToken } from "../lib/tokens";
 import { wake } from "../workers/wake.server";
 import { recordAnswerActions } from "./answer-actions.server";
-import { recordWebhookEvent } from "./webhooks.server";
+import { recordWebhookEvents } from "./webhooks.server";
 import { openCaseForAnswer } from "./cases.server";
 
 export interface OpenSurvey {
@@ -128,7 +128,7 @@ export async function recordAnswer(input: {
       previousScore: previous[0]?.score ?? null,
     });
     await recordAnswerActions(tx, responseId);
-    await recordWebhookEvent(tx, responseId, response[0]!.created ? "answer.created" : "answer.updated");
+    await recordWebhookEvents(tx, response[0]!.created ? "answer.created" : "answer.updated", [{ responseId }]);
     return {
       closed: false,
       responseId,

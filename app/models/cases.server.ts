@@ -6,7 +6,7 @@ import { readSettings } from "../domain/settings";
 import type { Prisma } from "../generated/prisma/client";
 import { CaseStatus, type RfmSegment } from "../generated/prisma/enums";
 import { answerConditions, shopContext, SqlParams } from "./analytics.server";
-import { recordWebhookEvent } from "./webhooks.server";
+import { recordWebhookEvents } from "./webhooks.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -279,12 +279,18 @@ export async function updateCases(shop: string, ids: number[], actor: string, up
                   ${events.map((e) => e.from)}::text[], ${events.map((e) => e.to)}::text[])
            AS e(id, field, from_value, to_value)`;
     // Signed webhooks out: each case whose status changed, with the change.
-    for (const e of events.filter((x) => x.field === "status")) {
-      const c = before.find((b) => b.id === e.id)!;
-      await recordWebhookEvent(tx, c.response_id, "case.status_changed", {
-        change: { case_id: c.id, from: e.from?.toLowerCase() ?? null, to: e.to?.toLowerCase() ?? null, actor },
-      });
-    }
+    await recordWebhookEvents(
+      tx,
+      "case.status_changed",
+      events
+        .filter((e) => e.field === "status")
+        .map((e) => ({
+          responseId: before.find((b) => b.id === e.id)!.response_id,
+          extra: {
+            change: { case_id: e.id, from: e.from?.toLowerCase() ?? null, to: e.to?.toLowerCase() ?? null, actor },
+          },
+        })),
+    );
     return changed.length;
   });
 }

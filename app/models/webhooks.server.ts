@@ -118,33 +118,36 @@ const ANSWER_DATA = `
     'case', CASE WHEN fc.id IS NULL THEN NULL ELSE jsonb_build_object('id', fc.id, 'status', lower(fc.status::text)) END)`;
 
 /**
- * Records an event about an answer for every enabled endpoint of its shop that takes the
- * topic, in the caller's transaction: the body is fixed now (with its event id), and every try
- * sends the same. `extra` goes beside the answer's data (a case's change, say).
+ * Records events about answers, each for every enabled endpoint of its shop that takes the
+ * topic, in the caller's transaction: a body is fixed now (with its event's id, the same for
+ * every endpoint), and every try sends the same. `extra` goes beside the answer's data (a
+ * case's change, say). Recorded in the order given, which is the order they are sent in.
  */
-export async function recordWebhookEvent(
+export async function recordWebhookEvents(
   tx: Tx,
-  responseId: number,
   topic: WebhookTopic,
-  extra: Record<string, unknown> = {},
+  events: Array<{ responseId: number; extra?: Record<string, unknown> }>,
 ): Promise<number> {
+  if (events.length === 0) return 0;
   return tx.$executeRawUnsafe(
     `INSERT INTO answer_actions (shop, response_id, kind, key, endpoint_id, payload)
-     SELECT r.shop, r.id, 'WEBHOOK', 'webhook:' || e.id || ':' || ev.id, e.id,
-            jsonb_build_object('id', ev.id, 'topic', $2::text, 'shop', r.shop,
+     SELECT r.shop, r.id, 'WEBHOOK', 'webhook:' || e.id || ':' || x.event_id, e.id,
+            jsonb_build_object('id', x.event_id, 'topic', $1::text, 'shop', r.shop,
                                'created_at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                               'data', ${ANSWER_DATA} || $3::jsonb)
-     FROM responses r
+                               'data', ${ANSWER_DATA} || x.extra)
+     FROM (SELECT x.*, gen_random_uuid()::text AS event_id
+           FROM unnest($2::int[], $3::jsonb[]) WITH ORDINALITY AS x(response_id, extra, n)) x
+     JOIN responses r ON r.id = x.response_id
      JOIN orders o ON o.id = r.order_id
      LEFT JOIN customers c ON c.id = r.customer_id
      LEFT JOIN follow_up_cases fc ON fc.response_id = r.id
-     JOIN webhook_endpoints e ON e.shop = r.shop AND e.enabled AND $2::text = ANY(e.topics)
-     CROSS JOIN LATERAL (SELECT gen_random_uuid()::text AS id) ev
+     JOIN webhook_endpoints e ON e.shop = r.shop AND e.enabled AND $1::text = ANY(e.topics)
      -- Nothing more goes out about an erased customer or order (customers/redact).
-     WHERE r.id = $1 AND o.redacted_at IS NULL AND c.redacted_at IS NULL`,
-    responseId,
+     WHERE o.redacted_at IS NULL AND c.redacted_at IS NULL
+     ORDER BY x.n, e.id`,
     topic,
-    JSON.stringify(extra),
+    events.map((e) => e.responseId),
+    events.map((e) => JSON.stringify(e.extra ?? {})),
   );
 }
 
