@@ -18,7 +18,8 @@ export default defineConfig({
       SHOPIFY_API_KEY: "test-api-key",
       SHOPIFY_API_SECRET: "test-api-secret",
       SHOPIFY_APP_URL: "https://nps-app.example.test",
-      SCOPES: "read_orders,read_all_orders,read_customers,write_customers,write_app_proxy",
+      SCOPES:
+        "read_orders,read_all_orders,read_customers,write_customers,write_app_proxy,write_discounts,read_products",
       // Emails written without SMTP_URL go to this run's own folder, never the project's data/.
       OUTBOX_DIR: path.join(tmpdir(), `nps-test-outbox-${process.pid}`),
       // Tests post to Slack stand-ins on this machine; the refusal of loopback is tested with it off.

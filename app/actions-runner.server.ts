@@ -12,19 +12,15 @@ const state = ((globalThis as { [KEY]?: State })[KEY] ??= { deps: null, running:
 /** The server's dependencies: Shopify's Admin API through the shop's offline session, the mailer. */
 export function productionActionDeps(port: number): ActionDeps {
   return {
-    adminFor: async (shop) => {
-      if (env().DEMO_MODE) return null;
-      try {
-        const { unauthenticated } = await import("./shopify.server");
-        return (await unauthenticated.admin(shop)).admin.graphql;
-      } catch (error) {
-        logger.warn({ shop, err: (error as Error).message }, "no Admin API access for the shop's actions");
-        return null;
-      }
-    },
+    adminFor: async (shop) => (await import("./admin.server")).offlineAdmin(shop),
     mailer,
     appUrl: env().SHOPIFY_APP_URL ?? `http://localhost:${port}`,
   };
+}
+
+/** Whether this process carries out answer actions (the server enabled its runner). */
+export function actionRunnerEnabled(): boolean {
+  return state.deps !== null;
 }
 
 export function enableActionRunner(deps: ActionDeps | null): void {

@@ -1,6 +1,7 @@
 import { DEMO_SHOP, env } from "./env.server";
 import type { AdminGraphql } from "./lib/admin-graphql";
-import { authenticate } from "./shopify.server";
+import { logger } from "./logger.server";
+import { authenticate, unauthenticated } from "./shopify.server";
 
 export interface AdminContext {
   shop: string;
@@ -26,4 +27,18 @@ export async function requireAdmin(request: Request): Promise<AdminContext> {
     graphql: result.admin.graphql,
     actor: sub ? `Staff ${sub.replace(/^gid:\/\/shopify\/User\//, "")}` : "Shop staff",
   };
+}
+
+/**
+ * The shop's Admin API through its offline session, for work no merchant request carries
+ * (background actions, storefront requests); null in demo mode or when the app has no session.
+ */
+export async function offlineAdmin(shop: string): Promise<AdminGraphql | null> {
+  if (env().DEMO_MODE) return null;
+  try {
+    return (await unauthenticated.admin(shop)).admin.graphql;
+  } catch (error) {
+    logger.warn({ shop, err: (error as Error).message }, "no Admin API access for the shop");
+    return null;
+  }
 }

@@ -1,7 +1,16 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
-import { buildClientSchema, type GraphQLSchema, type IntrospectionQuery, parse, validate } from "graphql";
+import {
+  buildClientSchema,
+  getVariableValues,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+  Kind,
+  type OperationDefinitionNode,
+  parse,
+  validate,
+} from "graphql";
 import type { AdminGraphql } from "../app/lib/admin-graphql";
 
 /** Must equal API_VERSION in app/shopify.server.ts and api_version in shopify.app.toml. */
@@ -19,10 +28,20 @@ export function adminSchema(): GraphQLSchema {
   return cached;
 }
 
-/** The schema's complaints about a document; empty when it is valid. */
-export function validateAdminDocument(document: string): string[] {
+/**
+ * The schema's complaints about a document and, when given, its variables (an unknown input
+ * field, a missing required one, a wrong enum value or scalar); empty when both are valid.
+ */
+export function validateAdminDocument(document: string, variables?: Record<string, unknown>): string[] {
   try {
-    return validate(adminSchema(), parse(document)).map((e) => e.message);
+    const parsed = parse(document);
+    const errors = validate(adminSchema(), parsed).map((e) => e.message);
+    if (errors.length > 0 || variables === undefined) return errors;
+    const operation = parsed.definitions.find(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
+    const coerced = getVariableValues(adminSchema(), operation?.variableDefinitions ?? [], variables);
+    return coerced.errors?.map((e) => e.message) ?? [];
   } catch (error) {
     return [(error as Error).message];
   }
@@ -40,7 +59,7 @@ export interface RecordedCall {
 export function fakeAdmin(respond: (call: RecordedCall) => unknown): { graphql: AdminGraphql; calls: RecordedCall[] } {
   const calls: RecordedCall[] = [];
   const graphql: AdminGraphql = async (query, options) => {
-    const errors = validateAdminDocument(query);
+    const errors = validateAdminDocument(query, options?.variables ?? {});
     if (errors.length > 0) {
       return Response.json({ errors: errors.map((message) => ({ message })) }, { status: 200 });
     }

@@ -49,7 +49,15 @@ describe("shopify.app.toml", () => {
 
   it("asks for the scopes the product needs", () => {
     const scopes = toml.access_scopes.scopes.split(",");
-    for (const scope of ["read_orders", "read_all_orders", "read_customers", "write_customers", "write_app_proxy"]) {
+    for (const scope of [
+      "read_orders",
+      "read_all_orders",
+      "read_customers",
+      "write_customers",
+      "write_app_proxy",
+      "write_discounts",
+      "read_products",
+    ]) {
       expect(scopes).toContain(scope);
     }
   });

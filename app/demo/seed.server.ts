@@ -94,11 +94,11 @@ INSERT INTO shops (domain, name, email, primary_locale, currency, timezone, is_d
                    updated_at)
 VALUES (${lit(shop)}, 'NPS Demo Store', 'owner@nps-demo.example', 'en', 'EUR', 'Europe/Amsterdam', true,
         ${lit(JSON.stringify(settings))}::jsonb,
-        'read_orders,read_all_orders,read_customers,write_customers,write_app_proxy', now() - interval '2 years', now());
+        'read_orders,read_all_orders,read_customers,write_customers,write_app_proxy,write_discounts,read_products', now() - interval '2 years', now());
 
 INSERT INTO session (id, shop, state, "isOnline", scope, "accessToken")
 VALUES (${lit(`offline_${shop}`)}, ${lit(shop)}, '', false,
-        'read_orders,read_all_orders,read_customers,write_customers,write_app_proxy', 'demo-offline-token')
+        'read_orders,read_all_orders,read_customers,write_customers,write_app_proxy,write_discounts,read_products', 'demo-offline-token')
 ON CONFLICT (id) DO NOTHING;
 
 CREATE TEMP TABLE demo_vendors (idx int PRIMARY KEY, name text, quality float8, slow boolean) ON COMMIT DROP;

@@ -66,6 +66,10 @@ export const OrderPayloadSchema = z.object({
     .nullish()
     .transform((f) => f ?? []),
   customer: CustomerPayloadSchema.nullish(),
+  discount_codes: z
+    .array(z.object({ code: z.string().max(255) }))
+    .nullish()
+    .transform((d) => d ?? []),
   line_items: z.array(LineItemPayloadSchema),
   shipping_address: AddressSchema,
   billing_address: AddressSchema,
@@ -111,6 +115,8 @@ export interface OrderSnapshot {
   fulfilledAt: Date | null;
   customer: CustomerSnapshot | null;
   lines: OrderLineSnapshot[];
+  /** The discount codes entered at checkout (absent from history imports). */
+  discountCodes?: string[];
 }
 
 // Ids inside admin_graphql_api_id are exact; numeric ids may have been rounded by a JSON parser.
@@ -157,6 +163,7 @@ export function toOrderSnapshot(p: OrderPayload, options: { fulfilledTopic?: boo
     cancelledAt: p.cancelled_at ?? null,
     fulfilledAt: fulfilled ? (lastFulfillment ?? p.updated_at) : null,
     customer,
+    discountCodes: p.discount_codes.map((d) => d.code).filter((c) => c.trim() !== ""),
     lines: p.line_items.map((l) => ({
       shopifyLineId: l.id != null ? exactId(l.id, l.admin_graphql_api_id, "LineItem") : null,
       productId: l.product_id ?? null,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { RfmSegment, ScoreCategory } from "../generated/prisma/enums";
+import { AdvocacySettingsSchema } from "./advocacy";
 import { DurationSchema } from "./duration";
 import { SHOPPER_LOCALES } from "./shopper-locales";
 
@@ -68,6 +69,8 @@ export const ShopSettingsSchema = z.object({
     .min(1, "Enter 1 or more answers")
     .max(10000, "At most 10,000 answers")
     .default(30),
+  /** The share step after an answer: promoters' referral codes, review links. */
+  advocacy: AdvocacySettingsSchema.prefault({}),
 });
 export type ShopSettings = z.infer<typeof ShopSettingsSchema>;
 

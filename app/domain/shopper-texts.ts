@@ -23,9 +23,25 @@ export interface ShopperTexts {
   unsubscribed: string;
   expired: string;
   notFound: string;
+  /** The share step after an answer; {offer} is the friend's discount, {site} a review site's name. */
+  share: {
+    title: string;
+    referral: string;
+    codeLabel: string;
+    copy: string;
+    copied: string;
+    shareLink: string;
+    shareText: string;
+    pending: string;
+    unavailable: string;
+    reviewProduct: string;
+    reviewSite: string;
+    reviewButton: string;
+    linkGone: string;
+  };
 }
 
-/** {shop} and {order} are replaced when a text is used. */
+/** {shop}, {order} and the share step's placeholders are replaced when a text is used. */
 export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
   en: {
     subject: {
@@ -56,6 +72,21 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
     unsubscribed: "You will not receive survey emails from {shop} again.",
     expired: "This survey has closed. Thank you all the same!",
     notFound: "We could not find this survey. The link may be incomplete.",
+    share: {
+      title: "Share the love",
+      referral: "Give your friends {offer} off their order with your personal code:",
+      codeLabel: "Your code",
+      copy: "Copy code",
+      copied: "Copied",
+      shareLink: "Share a link with the code",
+      shareText: "{offer} off at {shop} with my code {code}",
+      pending: "Your code is being created. Refresh this page in a moment to see it.",
+      unavailable: "We could not create your code just now. The shop will follow up.",
+      reviewProduct: "Would you also review what you bought? It helps other shoppers.",
+      reviewSite: "Would you tell others about your experience on {site}?",
+      reviewButton: "Write a review",
+      linkGone: "This link is no longer available.",
+    },
   },
   fr: {
     subject: {
@@ -86,6 +117,21 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
     unsubscribed: "Vous ne recevrez plus d'enquêtes par e-mail de {shop}.",
     expired: "Cette enquête est close. Merci tout de même !",
     notFound: "Nous n'avons pas trouvé cette enquête. Le lien est peut-être incomplet.",
+    share: {
+      title: "Faites-en profiter vos proches",
+      referral: "Offrez à vos amis {offer} de réduction sur leur commande avec votre code personnel :",
+      codeLabel: "Votre code",
+      copy: "Copier le code",
+      copied: "Copié",
+      shareLink: "Partager un lien avec le code",
+      shareText: "{offer} de réduction chez {shop} avec mon code {code}",
+      pending: "Votre code est en cours de création. Actualisez cette page dans un instant pour le voir.",
+      unavailable: "Nous n'avons pas pu créer votre code pour le moment. La boutique reviendra vers vous.",
+      reviewProduct: "Voulez-vous aussi donner votre avis sur votre achat ? Cela aide d'autres clients.",
+      reviewSite: "Voulez-vous partager votre expérience sur {site} ?",
+      reviewButton: "Donner mon avis",
+      linkGone: "Ce lien n'est plus disponible.",
+    },
   },
   de: {
     subject: {
@@ -116,6 +162,21 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
     unsubscribed: "Sie erhalten keine Umfrage-E-Mails mehr von {shop}.",
     expired: "Diese Umfrage ist beendet. Trotzdem vielen Dank!",
     notFound: "Wir konnten diese Umfrage nicht finden. Der Link ist vielleicht unvollständig.",
+    share: {
+      title: "Weitersagen lohnt sich",
+      referral: "Schenken Sie Ihren Freunden {offer} Rabatt auf ihre Bestellung mit Ihrem persönlichen Code:",
+      codeLabel: "Ihr Code",
+      copy: "Code kopieren",
+      copied: "Kopiert",
+      shareLink: "Link mit dem Code teilen",
+      shareText: "{offer} Rabatt bei {shop} mit meinem Code {code}",
+      pending: "Ihr Code wird gerade erstellt. Laden Sie diese Seite gleich neu, um ihn zu sehen.",
+      unavailable: "Wir konnten Ihren Code gerade nicht erstellen. Der Shop meldet sich bei Ihnen.",
+      reviewProduct: "Möchten Sie auch Ihren Kauf bewerten? Das hilft anderen Kunden.",
+      reviewSite: "Möchten Sie anderen auf {site} von Ihrer Erfahrung erzählen?",
+      reviewButton: "Bewertung schreiben",
+      linkGone: "Dieser Link ist nicht mehr verfügbar.",
+    },
   },
   es: {
     subject: {
@@ -146,6 +207,21 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
     unsubscribed: "No volverás a recibir encuestas por correo de {shop}.",
     expired: "Esta encuesta ha terminado. ¡Gracias de todos modos!",
     notFound: "No encontramos esta encuesta. Puede que el enlace esté incompleto.",
+    share: {
+      title: "Compártelo",
+      referral: "Regala a tus amigos {offer} de descuento en su pedido con tu código personal:",
+      codeLabel: "Tu código",
+      copy: "Copiar código",
+      copied: "Copiado",
+      shareLink: "Compartir un enlace con el código",
+      shareText: "{offer} de descuento en {shop} con mi código {code}",
+      pending: "Estamos creando tu código. Actualiza esta página en un momento para verlo.",
+      unavailable: "No pudimos crear tu código ahora mismo. La tienda se pondrá en contacto contigo.",
+      reviewProduct: "¿Quieres también valorar lo que compraste? Ayuda a otros compradores.",
+      reviewSite: "¿Quieres contar tu experiencia en {site}?",
+      reviewButton: "Escribir una reseña",
+      linkGone: "Este enlace ya no está disponible.",
+    },
   },
   nl: {
     subject: {
@@ -176,11 +252,28 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
     unsubscribed: "Je ontvangt geen enquêtemails meer van {shop}.",
     expired: "Deze enquête is gesloten. Toch bedankt!",
     notFound: "We konden deze enquête niet vinden. Misschien is de link onvolledig.",
+    share: {
+      title: "Deel het met anderen",
+      referral: "Geef je vrienden {offer} korting op hun bestelling met je persoonlijke code:",
+      codeLabel: "Jouw code",
+      copy: "Code kopiëren",
+      copied: "Gekopieerd",
+      shareLink: "Deel een link met de code",
+      shareText: "{offer} korting bij {shop} met mijn code {code}",
+      pending: "Je code wordt aangemaakt. Vernieuw deze pagina zo om hem te zien.",
+      unavailable: "We konden je code nu niet aanmaken. De winkel neemt contact met je op.",
+      reviewProduct: "Wil je ook een review schrijven over je aankoop? Dat helpt andere klanten.",
+      reviewSite: "Wil je je ervaring delen op {site}?",
+      reviewButton: "Review schrijven",
+      linkGone: "Deze link is niet meer beschikbaar.",
+    },
   },
 };
 
-export function fill(text: string, values: { shop?: string; order?: string }): string {
-  return text.replace(/\{(shop|order)\}/g, (_m, key: "shop" | "order") => values[key] ?? "");
+type Placeholder = "shop" | "order" | "offer" | "site" | "code";
+
+export function fill(text: string, values: Partial<Record<Placeholder, string>>): string {
+  return text.replace(/\{(shop|order|offer|site|code)\}/g, (_m, key: Placeholder) => values[key] ?? "");
 }
 
 /** The follow-up question for a category: the merchant's text for the locale, else the default. */

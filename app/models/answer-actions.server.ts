@@ -15,6 +15,7 @@ import { decryptSecret } from "../lib/secrets.server";
 import { slackUrlRefusal } from "./alert-rules.server";
 import { loadSpikeAlert } from "./theme-spikes.server";
 import { deliverWebhook, EndpointGoneError } from "./webhooks.server";
+import { createDiscountInShopify, markDiscountCodeUnavailable } from "./advocacy.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -89,9 +90,9 @@ interface ClaimedAction {
   id: number;
   shop: string;
   response_id: number;
-  kind: "ALERT_EMAIL" | "ALERT_SLACK" | "CUSTOMER_TAGS" | "FLOW_TRIGGER" | "WEBHOOK";
+  kind: "ALERT_EMAIL" | "ALERT_SLACK" | "CUSTOMER_TAGS" | "FLOW_TRIGGER" | "WEBHOOK" | "DISCOUNT_CODE";
   rule_id: number | null;
-  /** alert:<rule>:<target>, spike:<rule>:<theme>:<week>:<target>, tags or flow. */
+  /** alert:<rule>:<target>, spike:<rule>:<theme>:<week>:<target>, tags, flow, webhook:…, discount:<code id>. */
   key: string;
   digest: boolean;
   attempts: number;
@@ -143,6 +144,7 @@ export async function runDueActions(deps: ActionDeps, options: { shop?: string; 
       } catch (error) {
         const message = (error as Error).message.slice(0, 1000);
         if (error instanceof SkipAction) {
+          if (group[0]!.kind === "DISCOUNT_CODE") await markDiscountCodeUnavailable(discountCodeId(group[0]!));
           await db.sql.query(
             `UPDATE answer_actions SET status = 'SKIPPED', done_at = now(), last_error = $2, payload = ${SENT_PAYLOAD}
              WHERE id = ANY($1::int[])`,
@@ -160,12 +162,15 @@ export async function runDueActions(deps: ActionDeps, options: { shop?: string; 
            WHERE id = ANY($1::int[])`,
           [ids, message, failed, BACKOFF_MINUTES[Math.min(attempts, BACKOFF_MINUTES.length) - 1]!],
         );
+        if (failed && group[0]!.kind === "DISCOUNT_CODE") await markDiscountCodeUnavailable(discountCodeId(group[0]!));
         if (failed) counts.failed += ids.length;
         else counts.retrying += ids.length;
       }
     }
   }
 }
+
+const discountCodeId = (action: ClaimedAction) => Number(action.key.slice("discount:".length));
 
 async function perform(group: ClaimedAction[], deps: ActionDeps) {
   const first = group[0]!;
@@ -177,6 +182,13 @@ async function perform(group: ClaimedAction[], deps: ActionDeps) {
       return syncCustomer(first, deps);
     case "FLOW_TRIGGER":
       return triggerFlow(first, deps);
+    case "DISCOUNT_CODE": {
+      const outcome = await createDiscountInShopify(discountCodeId(first), await requireAdmin(first.shop, deps), {
+        wait: deps.wait,
+      });
+      if (outcome === "gone") throw new SkipAction("the code was deleted");
+      return;
+    }
     case "WEBHOOK":
       try {
         return await deliverWebhook(first.id);

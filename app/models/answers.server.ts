@@ -8,6 +8,7 @@ import { hashToken, looksLikeToken } from "../lib/tokens";
 import { wake } from "../workers/wake.server";
 import { recordAnswerActions } from "./answer-actions.server";
 import { recordWebhookEvents } from "./webhooks.server";
+import { requestReferralCode } from "./advocacy.server";
 import { openCaseForAnswer } from "./cases.server";
 
 export interface OpenSurvey {
@@ -129,6 +130,14 @@ export async function recordAnswer(input: {
     });
     await recordAnswerActions(tx, responseId);
     await recordWebhookEvents(tx, response[0]!.created ? "answer.created" : "answer.updated", [{ responseId }]);
+    if (category === "PROMOTER" && settings.advocacy.referral.enabled) {
+      await requestReferralCode(tx, {
+        shop: inv.shop,
+        responseId,
+        customerId: inv.customer_id,
+        terms: settings.advocacy.referral,
+      });
+    }
     return {
       closed: false,
       responseId,

@@ -1,6 +1,7 @@
 import type { OrderSnapshot } from "../domain/order-snapshot";
 import type { ShopSettings } from "../domain/settings";
 import { Prisma } from "../generated/prisma/client";
+import { attributeDiscountCodes } from "./advocacy.server";
 import { ensureShop, getShopSettings } from "./shops.server";
 
 type Tx = Prisma.TransactionClient;
@@ -128,6 +129,14 @@ export async function ingestOrderBatch(
         JOIN orders o ON o.shop = ${shop} AND o.shopify_id = l.order_id::bigint
         -- Line ids in the order Shopify lists the lines, whatever join the planner picks.
         ORDER BY l.n`;
+    }
+    const withCodes = orders.filter((o) => appliedIds.has(o.shopifyId) && o.discountCodes?.length);
+    if (withCodes.length > 0) {
+      await attributeDiscountCodes(
+        tx,
+        shop,
+        withCodes.map((o) => ({ shopifyId: o.shopifyId, discountCodes: o.discountCodes ?? [] })),
+      );
     }
   }
 

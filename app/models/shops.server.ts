@@ -1,5 +1,6 @@
 import prisma from "../db.server";
 import { initialSettings, readSettings, type ShopSettings, ShopSettingsSchema } from "../domain/settings";
+import { type AdvocacySettings, AdvocacySettingsSchema } from "../domain/advocacy";
 import { env } from "../env.server";
 import type { Prisma } from "../generated/prisma/client";
 
@@ -68,4 +69,28 @@ export async function saveShopSettings(
   }
   await prisma.shop.update({ where: { domain: shop }, data: { settings: parsed.data } });
   return { ok: true, settings: parsed.data };
+}
+
+/**
+ * Replaces the shop's advocacy settings (the share step), leaving the others as they are.
+ * Field errors are keyed by path (`referral.value`); nothing changes when any is invalid.
+ */
+export async function saveAdvocacySettings(
+  shop: string,
+  input: unknown,
+): Promise<{ ok: true; advocacy: AdvocacySettings } | { ok: false; errors: SettingsErrors }> {
+  const parsed = AdvocacySettingsSchema.safeParse(input);
+  if (!parsed.success) {
+    const errors: SettingsErrors = {};
+    for (const issue of parsed.error.issues) errors[issue.path.join(".")] ??= issue.message;
+    return { ok: false, errors };
+  }
+  await prisma.$transaction(async (tx) => {
+    // Read and write in one go: a save of the other settings at the same time is not undone.
+    const rows = await tx.$queryRaw<Array<{ settings: unknown }>>`
+      SELECT settings FROM shops WHERE domain = ${shop} FOR NO KEY UPDATE`;
+    const settings = { ...readSettings(rows[0]?.settings), advocacy: parsed.data };
+    await tx.shop.update({ where: { domain: shop }, data: { settings } });
+  });
+  return { ok: true, advocacy: parsed.data };
 }

@@ -425,6 +425,17 @@ export default function Settings() {
           </Card>
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection
+          title="Advocacy"
+          description="After an answer: referral codes for promoters to give friends, and a review link."
+        >
+          <Card>
+            <InlineStack align="space-between" blockAlign="center">
+              <Text as="p">Share step and referral revenue</Text>
+              <Button url="/app/settings/advocacy">Set up the share step</Button>
+            </InlineStack>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
           title="Integrations"
           description="Send every answer and case change to your own tools as signed webhooks."
         >

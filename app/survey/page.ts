@@ -1,6 +1,7 @@
 import { fill, SHOPPER_TEXTS } from "../domain/shopper-texts";
 import type { ShopperLocale } from "../domain/shopper-locales";
 import { MAX_COMMENT_LENGTH, categoryForScore } from "../domain/score";
+import type { ShareView } from "../models/advocacy.server";
 import type { OpenSurvey } from "../models/answers.server";
 import { escapeHtml as e } from "../lib/html";
 
@@ -23,6 +24,14 @@ const STYLE = `
 .nps button:focus-visible{outline:3px solid #2c6ecb;outline-offset:2px}
 .nps .hint,.nps .meta{font-size:.85rem;opacity:.8}
 .nps .error{color:#b3261e;font-weight:600}
+.nps .share{border:1px solid #8a8a8a;border-radius:.6rem;padding:1rem;margin:0 0 1.5rem}
+.nps .share h2{font-size:1.15rem;margin:0 0 .5rem}
+.nps .code{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}
+.nps .code strong{font:600 1.2rem/1.4 ui-monospace,Menlo,Consolas,monospace;letter-spacing:.06em;padding:.3rem .6rem;border:2px dashed currentColor;border-radius:.4rem}
+.nps .share input{box-sizing:border-box;width:100%;padding:.5rem;font:inherit;font-size:.85rem;border:1px solid #8a8a8a;border-radius:.4rem}
+.nps a.button{display:inline-block;min-height:2.75rem;line-height:2.75rem;padding:0 1.5rem;font-weight:600;border-radius:.4rem;background:#1a1a1a;color:#fff;text-decoration:none}
+.nps a.button:focus-visible{outline:3px solid #2c6ecb;outline-offset:2px}
+.nps button.secondary{background:transparent;color:inherit;border:1px solid currentColor}
 `;
 
 function shell(locale: ShopperLocale, body: string): string {
@@ -39,7 +48,14 @@ export function renderMessagePage(locale: ShopperLocale, message: string): strin
  */
 export function renderSurveyPage(
   survey: OpenSurvey,
-  options: { score: number | null; comment: string | null; error?: string; saved?: boolean; action: string },
+  options: {
+    score: number | null;
+    comment: string | null;
+    error?: string;
+    saved?: boolean;
+    action: string;
+    share?: ShareView | null;
+  },
 ): string {
   const t = SHOPPER_TEXTS[survey.locale];
   const values = { shop: survey.shopName, order: survey.orderName };
@@ -56,6 +72,7 @@ export function renderSurveyPage(
 <p class="meta">${e(survey.shopName)} · ${e(fill(t.orderLabel, values))}</p>
 ${options.saved ? `<p role="status"><strong>${e(options.comment ? t.thanksComment : t.thanks)}</strong> ${e(t.changeAnswer)}</p>` : ""}
 ${options.error ? `<p class="error" role="alert">${e(options.error)}</p>` : ""}
+${options.share ? renderShareStep(options.share) : ""}
 <form method="post" action="${e(options.action)}" class="nps-form">
   <fieldset>
     <legend><h1>${e(fill(t.question, values))}</h1></legend>
@@ -73,4 +90,42 @@ f.addEventListener("change",function(ev){if(ev.target.name!=="score")return;var 
 q.textContent=q.getAttribute(s>=9?"data-promoter":s>=7?"data-passive":"data-detractor");});})();
 </script>`;
   return shell(survey.locale, body);
+}
+
+/**
+ * The share step: a promoter's referral code and a link to share it, and a review link. Plain
+ * links and text work without script; copy and share buttons appear when the browser has them.
+ */
+export function renderShareStep(share: ShareView): string {
+  const r = share.referral;
+  const referral = !r
+    ? ""
+    : r.state !== "active"
+      ? `<p role="status">${e(r.text)}</p>`
+      : `<p>${e(r.text)}</p>
+<p class="code"><span>${e(r.codeLabel)}:</span> <strong>${e(r.code)}</strong>
+<button type="button" class="secondary" hidden data-copy="${e(r.code)}" data-done="${e(r.copied)}">${e(r.copy)}</button></p>
+<p><label for="nps-share-link">${e(r.shareLabel)}</label><br>
+<input id="nps-share-link" type="url" readonly value="${e(r.shareUrl)}"></p>
+<p><button type="button" hidden data-share="${e(r.shareUrl)}" data-text="${e(r.shareText)}" data-done="${e(r.copied)}">${e(r.shareLabel)}</button></p>
+<p class="hint" aria-live="polite" data-status></p>`;
+  const review = share.review
+    ? `<p>${e(share.review.text)}</p>
+<p><a class="button" href="${e(share.review.url)}" rel="noopener" target="_blank">${e(share.review.button)}</a></p>`
+    : "";
+  return `<section class="share" aria-labelledby="nps-share-title">
+<h2 id="nps-share-title">${e(share.title)}</h2>
+${referral}
+${review}
+</section>
+<script>
+(function(){var s=document.currentScript.previousElementSibling,st=s.querySelector("[data-status]");
+function done(b){if(st)st.textContent=b.getAttribute("data-done");}
+s.querySelectorAll("[data-copy]").forEach(function(b){if(!navigator.clipboard)return;b.hidden=false;
+b.addEventListener("click",function(){navigator.clipboard.writeText(b.getAttribute("data-copy")).then(function(){done(b);});});});
+s.querySelectorAll("[data-share]").forEach(function(b){if(!navigator.share&&!navigator.clipboard)return;b.hidden=false;
+b.addEventListener("click",function(){var u=b.getAttribute("data-share"),t=b.getAttribute("data-text");
+if(navigator.share){navigator.share({text:t,url:u}).catch(function(){});}
+else{navigator.clipboard.writeText(t+" "+u).then(function(){done(b);});}});});})();
+</script>`;
 }

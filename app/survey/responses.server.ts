@@ -1,6 +1,8 @@
 import { SHOPPER_TEXTS } from "../domain/shopper-texts";
+import { loadShareStep } from "../models/advocacy.server";
 import { findSurveyByToken, type OpenSurvey } from "../models/answers.server";
 import { ProxyAuthError, verifyAppProxy } from "../proxy.server";
+import { actionsRunSomewhere } from "../workers/wake.server";
 import { renderMessagePage, renderSurveyPage } from "./page";
 
 // Shopify renders application/liquid answers of the App Proxy inside the shop's theme.
@@ -15,6 +17,9 @@ export const refused = (error: ProxyAuthError) =>
 
 export type SurveyView =
   { status: number; score: number | null; comment: string | null; error?: string; saved?: boolean } | "closed";
+
+/** How long an answer's page waits for a promoter's new referral code before saying it is on its way. */
+const CODE_WAIT_MS = 3000;
 
 /**
  * The frame of every survey page: verify the App Proxy signature (401 and nothing read or
@@ -44,5 +49,17 @@ export async function surveyPage(
     return liquid(renderMessagePage(found.survey.locale, SHOPPER_TEXTS[found.survey.locale].expired), 410);
   }
   const action = `${pathPrefix}/s/${encodeURIComponent(token)}`;
-  return liquid(renderSurveyPage(found.survey, { ...result, action }), result.status);
+  // After an answer (or on coming back to it): the share step, if the shop offers one.
+  const share =
+    result.status === 200 && (result.saved || found.survey.answer)
+      ? await loadShareStep({
+          shop,
+          invitationId: found.survey.invitationId,
+          locale: found.survey.locale,
+          linkBase: `https://${shop}${pathPrefix}`,
+          // Only where some process will create it: otherwise waiting changes nothing.
+          waitMs: result.saved && actionsRunSomewhere() ? CODE_WAIT_MS : 0,
+        })
+      : null;
+  return liquid(renderSurveyPage(found.survey, { ...result, action, share }), result.status);
 }

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { runActionsSoon } from "../actions-runner.server";
+import { actionRunnerEnabled, runActionsSoon } from "../actions-runner.server";
 import { pollBulkImportsNow } from "../bulk-runner.server";
 import { openDatabase } from "../db.server";
 import { env } from "../env.server";
@@ -24,6 +24,11 @@ export function becomeWorker(): void {
 /** Whether this process does background work itself (inline mode, or a worker). */
 export function doesBackgroundWork(): boolean {
   return env().BACKGROUND_WORK === "inline" || (globalThis as { [KEY]?: boolean })[KEY] === true;
+}
+
+/** Whether answer actions are carried out soon: by this process's runner, or by workers. */
+export function actionsRunSomewhere(): boolean {
+  return env().BACKGROUND_WORK === "workers" || actionRunnerEnabled();
 }
 
 /** Does the work now, in this process. */

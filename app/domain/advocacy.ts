@@ -1,0 +1,185 @@
+import { z } from "zod";
+import type { ScoreCategory } from "../generated/prisma/enums";
+
+/** Placeholders a product review URL may contain, filled from the answered order's main product. */
+export const REVIEW_PLACEHOLDERS = ["{handle}", "{product_id}", "{shop_domain}"] as const;
+
+/** Product review pages of the review apps merchants use most; {handle} is the product's handle. */
+export const REVIEW_PRESETS = {
+  judgeme: { label: "Judge.me", url: "https://{shop_domain}/products/{handle}#judgeme_product_reviews" },
+  okendo: { label: "Okendo", url: "https://{shop_domain}/products/{handle}#oke-reviews" },
+  yotpo: { label: "Yotpo", url: "https://{shop_domain}/products/{handle}#yotpo-reviews" },
+  product: { label: "The product page", url: "https://{shop_domain}/products/{handle}" },
+} as const;
+
+const HttpsUrl = z
+  .string()
+  .trim()
+  .max(500, "At most 500 characters")
+  .refine(
+    (v) =>
+      /^https:\/\/[^\s/?#]+\.[^\s/?#]+([/?#]\S*)?$/i.test(
+        v.replace(/\{shop_domain\}/g, "shop.example").replace(/\{[a-z_]+\}/g, "x"),
+      ),
+    {
+      message: "Enter an https:// address",
+    },
+  );
+
+export const ReferralSettingsSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** The friend's discount: a percentage of the order, or a fixed amount in the shop's currency. */
+    type: z.enum(["percentage", "amount"]).default("percentage"),
+    value: z
+      .number({ message: "Enter the discount as a number" })
+      .positive("Enter a discount above 0")
+      .max(100_000, "At most 100,000")
+      .default(10),
+    /** The friend's order must reach this subtotal (shop currency); null for none. */
+    minimumSubtotal: z
+      .number({ message: "Enter an amount" })
+      .positive("Enter an amount above 0, or leave it empty")
+      .max(1_000_000, "At most 1,000,000")
+      .nullable()
+      .default(null),
+    /** Days a new code stays valid. */
+    validDays: z
+      .number({ message: "Enter a whole number of days" })
+      .int("Enter a whole number of days")
+      .min(1, "At least 1 day")
+      .max(730, "At most 730 days")
+      .default(90),
+    /** What codes start with, before their random part: FRIEND-7K3Q9PXM. */
+    codePrefix: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z0-9]{1,12}$/, "Use 1 to 12 letters A–Z or digits")
+      .default("FRIEND"),
+  })
+  .superRefine((r, ctx) => {
+    if (r.type === "percentage" && r.value > 100) {
+      ctx.addIssue({ code: "custom", path: ["value"], message: "A percentage is at most 100" });
+    }
+  });
+export type ReferralSettings = z.infer<typeof ReferralSettingsSchema>;
+
+export const ReviewSettingsSchema = z
+  .object({
+    /**
+     * none; product: a product review page (URL template with {handle}), asked of promoters;
+     * site: a public review site (Google, Trustpilot), whose terms forbid asking only happy
+     * customers, so it is offered after every answer.
+     */
+    kind: z.enum(["none", "product", "site"]).default("none"),
+    productUrl: HttpsUrl.nullable().default(null),
+    siteUrl: HttpsUrl.nullable().default(null),
+    siteName: z.string().trim().min(1).max(60, "At most 60 characters").nullable().default(null),
+  })
+  .superRefine((r, ctx) => {
+    if (r.kind === "product") {
+      if (!r.productUrl)
+        ctx.addIssue({ code: "custom", path: ["productUrl"], message: "Enter the review page address" });
+      else if (!/\{(handle|product_id)\}/.test(r.productUrl)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["productUrl"],
+          message: "The address must contain {handle} or {product_id}, so each shopper reviews what they bought",
+        });
+      }
+    }
+    if (r.kind === "site") {
+      if (!r.siteUrl) ctx.addIssue({ code: "custom", path: ["siteUrl"], message: "Enter the review site's address" });
+      else if (/\{[a-z_]+\}/.test(r.siteUrl)) {
+        ctx.addIssue({ code: "custom", path: ["siteUrl"], message: "A review site's address has no placeholders" });
+      }
+      if (!r.siteName)
+        ctx.addIssue({ code: "custom", path: ["siteName"], message: "Name the site, such as Trustpilot" });
+    }
+  });
+export type ReviewSettings = z.infer<typeof ReviewSettingsSchema>;
+
+export const AdvocacySettingsSchema = z.object({
+  referral: ReferralSettingsSchema.prefault({}),
+  review: ReviewSettingsSchema.prefault({}),
+});
+export type AdvocacySettings = z.infer<typeof AdvocacySettingsSchema>;
+
+/** What the share step offers after an answer of this category. */
+export function shareStepFor(
+  category: ScoreCategory,
+  advocacy: AdvocacySettings,
+): { referral: boolean; review: "product" | "site" | null } {
+  const promoter = category === "PROMOTER";
+  const { kind } = advocacy.review;
+  return {
+    referral: promoter && advocacy.referral.enabled,
+    // A public site is asked of everyone or no one: asking only promoters is review gating.
+    review: kind === "site" ? "site" : kind === "product" && promoter ? "product" : null,
+  };
+}
+
+/** Discount codes as orders carry them: Shopify matches them without regard to case. */
+export function normaliseCode(code: string): string {
+  return code.trim().toUpperCase();
+}
+
+/** The discount as Shopify's discountCodeBasicCreate takes it (DiscountCodeBasicInput). */
+export function referralDiscountInput(terms: ReferralSettings, code: string, now: Date) {
+  return {
+    title: `NPS referral ${code}`,
+    code,
+    startsAt: now.toISOString(),
+    endsAt: new Date(now.getTime() + terms.validDays * 86_400_000).toISOString(),
+    context: { all: "ALL" },
+    customerGets: {
+      value:
+        terms.type === "percentage"
+          ? { percentage: terms.value / 100 }
+          : { discountAmount: { amount: terms.value.toFixed(2), appliesOnEachItem: false } },
+      items: { all: true },
+    },
+    // Each friend once; any number of friends.
+    appliesOncePerCustomer: true,
+    minimumRequirement:
+      terms.minimumSubtotal === null
+        ? null
+        : { subtotal: { greaterThanOrEqualToSubtotal: terms.minimumSubtotal.toFixed(2) } },
+    combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: true },
+  };
+}
+
+/** The friend's discount as a shopper reads it: "10%" or "€5.00". */
+export function formatOffer(terms: Pick<ReferralSettings, "type" | "value">, locale: string, currency: string): string {
+  if (terms.type === "percentage") {
+    return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(terms.value / 100);
+  }
+  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(terms.value);
+}
+
+/** A product handle as Shopify derives it from a title when none is known: "Blue Mug (XL)" -> "blue-mug-xl". */
+export function handleFromTitle(title: string): string {
+  return title
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+/** The review address for one answer: the template's placeholders filled and encoded. */
+export function reviewTarget(
+  review: ReviewSettings,
+  values: { shopDomain: string; handle: string | null; productId: string | null },
+): string | null {
+  if (review.kind === "site") return review.siteUrl;
+  if (review.kind !== "product" || !review.productUrl) return null;
+  const needsProduct = /\{(handle|product_id)\}/.test(review.productUrl);
+  if (needsProduct && (!values.handle || !values.productId)) return null;
+  return review.productUrl.replace(/\{(handle|product_id|shop_domain)\}/g, (_m, key: string) =>
+    encodeURIComponent(
+      key === "handle" ? values.handle! : key === "product_id" ? values.productId! : values.shopDomain,
+    ),
+  );
+}

@@ -1,0 +1,414 @@
+import { randomInt } from "node:crypto";
+import { openDatabase } from "../db.server";
+import {
+  formatOffer,
+  handleFromTitle,
+  normaliseCode,
+  type ReferralSettings,
+  ReferralSettingsSchema,
+  referralDiscountInput,
+  reviewTarget,
+  shareStepFor,
+} from "../domain/advocacy";
+import { readSettings } from "../domain/settings";
+import { fill, SHOPPER_TEXTS } from "../domain/shopper-texts";
+import { chooseLocale, type ShopperLocale } from "../domain/shopper-locales";
+import type { Prisma } from "../generated/prisma/client";
+import type { ScoreCategory } from "../generated/prisma/enums";
+import { type AdminGraphql, adminQueryThrottled } from "../lib/admin-graphql";
+import { type ShareLinkKind, signShareLink, verifyShareLink } from "../lib/share-links.server";
+
+type Tx = Prisma.TransactionClient;
+
+// No 0/O or 1/I: a code is read aloud and typed from a phone.
+const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/** A new random code such as FRIEND-7K3Q9PXM: nothing personal, since friends see it. */
+function newDiscountCode(prefix: string): string {
+  let random = "";
+  for (let i = 0; i < 8; i++) random += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return `${prefix}-${random}`;
+}
+
+/** The default App Proxy path (shopify.app.toml [app_proxy]); merchants may rename it. */
+export const DEFAULT_PROXY_PREFIX = "/apps/nps";
+
+/**
+ * In a promoter's answer transaction: the promoter's referral code, reused when they have one
+ * (one per customer; per answer for a guest), else a new one, PENDING until Shopify has it.
+ * While it is not ACTIVE, a DISCOUNT_CODE action of this answer creates it in Shopify.
+ */
+export async function requestReferralCode(
+  tx: Tx,
+  input: { shop: string; responseId: number; customerId: number | null; terms: ReferralSettings },
+): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const existing = await tx.$queryRaw<Array<{ id: number; status: string }>>`
+      SELECT id, status::text FROM discount_codes
+      WHERE shop = ${input.shop} AND purpose = 'REFERRAL'
+        AND (customer_id = ${input.customerId} OR (${input.customerId}::int IS NULL AND response_id = ${input.responseId}))`;
+    let codeId = existing[0]?.id;
+    if (existing[0]?.status === "ACTIVE") return;
+    if (codeId === undefined) {
+      // ON CONFLICT DO NOTHING: a concurrent answer of the same customer, or (once in 10^12) a
+      // random code already taken, leaves no row, and the loop looks again.
+      const inserted = await tx.$queryRaw<Array<{ id: number }>>`
+        INSERT INTO discount_codes (shop, purpose, customer_id, response_id, code, terms)
+        VALUES (${input.shop}, 'REFERRAL', ${input.customerId}, ${input.responseId},
+                ${newDiscountCode(input.terms.codePrefix)}, ${JSON.stringify(input.terms)}::jsonb)
+        ON CONFLICT DO NOTHING RETURNING id`;
+      codeId = inserted[0]?.id;
+      if (codeId === undefined) continue;
+    }
+    await tx.$executeRaw`
+      INSERT INTO answer_actions (shop, response_id, kind, key)
+      VALUES (${input.shop}, ${input.responseId}, 'DISCOUNT_CODE', ${`discount:${codeId}`})
+      ON CONFLICT (response_id, key) DO NOTHING`;
+    return;
+  }
+  throw new Error("could not reserve a referral code");
+}
+
+const DISCOUNT_CODE_BASIC_CREATE = `#graphql
+  mutation NpsReferralCode($basicCodeDiscount: DiscountCodeBasicInput!) {
+    discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
+      codeDiscountNode {
+        id
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }`;
+
+const CODE_DISCOUNT_BY_CODE = `#graphql
+  query NpsDiscountByCode($code: String!) {
+    codeDiscountNodeByCode(code: $code) {
+      id
+      codeDiscount {
+        ... on DiscountCodeBasic {
+          title
+        }
+      }
+    }
+  }`;
+
+type CreatePayload = {
+  discountCodeBasicCreate: {
+    codeDiscountNode: { id: string } | null;
+    userErrors: Array<{ field?: string[] | null; code?: string | null; message: string }>;
+  };
+};
+
+/**
+ * Creates a PENDING code in Shopify and marks it ACTIVE; an ACTIVE one is left alone. When
+ * Shopify says the code is taken, an earlier try whose answer was lost may have created it:
+ * a discount of that code with this app's title is adopted, anything else is an error.
+ */
+export async function createDiscountInShopify(
+  codeId: number,
+  graphql: AdminGraphql,
+  options: { wait?: (ms: number) => Promise<unknown>; now?: Date } = {},
+): Promise<"created" | "adopted" | "already" | "gone"> {
+  const db = openDatabase();
+  const row = (
+    await db.sql.query<{ code: string; status: string; terms: unknown }>(
+      "SELECT code, status::text AS status, terms FROM discount_codes WHERE id = $1",
+      [codeId],
+    )
+  ).rows[0];
+  if (!row) return "gone";
+  if (row.status === "ACTIVE") return "already";
+  const terms = ReferralSettingsSchema.parse(row.terms);
+  const input = referralDiscountInput(terms, row.code, options.now ?? new Date());
+  const result = (
+    await adminQueryThrottled<CreatePayload>(
+      graphql,
+      DISCOUNT_CODE_BASIC_CREATE,
+      { basicCodeDiscount: input },
+      { wait: options.wait },
+    )
+  ).discountCodeBasicCreate;
+  let discountId = result.codeDiscountNode?.id ?? null;
+  let outcome: "created" | "adopted" = "created";
+  if (!discountId) {
+    const taken = result.userErrors.some((e) => e.code === "TAKEN" && e.field?.includes("code"));
+    if (!taken || result.userErrors.length > 1) {
+      throw new Error(
+        `discountCodeBasicCreate: ${result.userErrors.map((e) => e.message).join("; ") || "no discount"}`,
+      );
+    }
+    const found = await adminQueryThrottled<{
+      codeDiscountNodeByCode: { id: string; codeDiscount: { title?: string } } | null;
+    }>(graphql, CODE_DISCOUNT_BY_CODE, { code: row.code }, { wait: options.wait });
+    if (found.codeDiscountNodeByCode?.codeDiscount.title !== input.title) {
+      throw new Error(`The code ${row.code} is already used by another discount of the shop`);
+    }
+    discountId = found.codeDiscountNodeByCode.id;
+    outcome = "adopted";
+  }
+  await db.sql.query(
+    `UPDATE discount_codes SET status = 'ACTIVE', discount_id = $2, activated_at = now() WHERE id = $1`,
+    [codeId, discountId],
+  );
+  return outcome;
+}
+
+/** A code Shopify will not get (no Admin API, or the tries ran out): the share step says so. */
+export async function markDiscountCodeUnavailable(codeId: number): Promise<void> {
+  await openDatabase().sql.query("UPDATE discount_codes SET status = 'FAILED' WHERE id = $1 AND status = 'PENDING'", [
+    codeId,
+  ]);
+}
+
+export interface ShareView {
+  title: string;
+  referral:
+    | {
+        state: "active";
+        text: string;
+        codeLabel: string;
+        code: string;
+        copy: string;
+        copied: string;
+        shareLabel: string;
+        shareText: string;
+        /** The store with the code applied, through the app so that the visit is counted. */
+        shareUrl: string;
+      }
+    | { state: "pending" | "unavailable"; text: string }
+    | null;
+  review: { text: string; button: string; url: string } | null;
+}
+
+async function readShareRow(shop: string, invitationId: number) {
+  return (
+    await openDatabase().sql.query<{
+      response_id: number;
+      category: ScoreCategory;
+      settings: unknown;
+      shop_name: string | null;
+      currency: string | null;
+      code: string | null;
+      code_status: string | null;
+      terms: unknown;
+    }>(
+      `SELECT r.id AS response_id, r.category::text AS category, s.settings, s.name AS shop_name,
+              coalesce(s.currency, o.currency) AS currency, dc.code, dc.status::text AS code_status, dc.terms
+       FROM responses r JOIN shops s ON s.domain = r.shop JOIN orders o ON o.id = r.order_id
+       LEFT JOIN LATERAL (SELECT code, status, terms FROM discount_codes d
+                          WHERE d.shop = r.shop AND d.purpose = 'REFERRAL'
+                            AND (d.customer_id = r.customer_id OR (r.customer_id IS NULL AND d.response_id = r.id))
+                          LIMIT 1) dc ON true
+       WHERE r.shop = $1 AND r.invitation_id = $2`,
+      [shop, invitationId],
+    )
+  ).rows[0];
+}
+
+/**
+ * The share step of an answered survey, in the shopper's language, or null when there is
+ * nothing to offer. Showing it is counted (once per answer in the funnel, repeats beside).
+ * `linkBase` is the storefront address of the App Proxy: https://<shop>/apps/nps.
+ */
+export async function loadShareStep(input: {
+  shop: string;
+  invitationId: number;
+  locale: ShopperLocale;
+  linkBase: string;
+  /** Right after an answer: wait this long for a new code to become ACTIVE. */
+  waitMs?: number;
+}): Promise<ShareView | null> {
+  const deadline = Date.now() + (input.waitMs ?? 0);
+  let row = await readShareRow(input.shop, input.invitationId);
+  while (row?.code_status === "PENDING" && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    row = await readShareRow(input.shop, input.invitationId);
+  }
+  if (!row) return null;
+  const advocacy = readSettings(row.settings).advocacy;
+  const step = shareStepFor(row.category, advocacy);
+  const t = SHOPPER_TEXTS[input.locale].share;
+  const shopName = row.shop_name ?? input.shop.replace(/\.myshopify\.com$/, "");
+  const link = (kind: ShareLinkKind) => `${input.linkBase}/r/${signShareLink(input.shop, row.response_id, kind)}`;
+
+  let referral: ShareView["referral"] = null;
+  // A code already given stays on show even if the merchant later turns referrals off: the
+  // promoter may have shared it.
+  if (step.referral || (row.category === "PROMOTER" && row.code_status === "ACTIVE")) {
+    if (row.code_status === "ACTIVE" && row.code) {
+      const terms = ReferralSettingsSchema.parse(row.terms);
+      const offer = formatOffer(terms, input.locale, row.currency ?? "USD");
+      referral = {
+        state: "active",
+        text: fill(t.referral, { offer }),
+        codeLabel: t.codeLabel,
+        code: row.code,
+        copy: t.copy,
+        copied: t.copied,
+        shareLabel: t.shareLink,
+        shareText: fill(t.shareText, { offer, shop: shopName, code: row.code }),
+        shareUrl: link("share"),
+      };
+    } else if (row.code_status === "FAILED") {
+      referral = { state: "unavailable", text: t.unavailable };
+    } else if (row.code_status === "PENDING") {
+      referral = { state: "pending", text: t.pending };
+    }
+  }
+  const review =
+    step.review === null
+      ? null
+      : {
+          text: step.review === "site" ? fill(t.reviewSite, { site: advocacy.review.siteName ?? "" }) : t.reviewProduct,
+          button: t.reviewButton,
+          url: link("review"),
+        };
+  if (!referral && !review) return null;
+  await recordShareEvent(input.shop, row.response_id, "SHOWN");
+  return { title: t.title, referral, review };
+}
+
+async function recordShareEvent(shop: string, responseId: number, kind: "SHOWN" | "REVIEW_CLICK" | "SHARE_CLICK") {
+  await openDatabase().sql.query(
+    `INSERT INTO share_events (shop, response_id, kind) VALUES ($1, $2, $3::"ShareEventKind")
+     ON CONFLICT (response_id, kind) DO UPDATE SET count = share_events.count + 1, last_at = now()`,
+    [shop, responseId, kind],
+  );
+}
+
+export type ShareLinkResult = { location: string } | { status: 404 | 410; locale: ShopperLocale | null };
+
+/**
+ * Follows a share-step link: the address is worked out here from the answer and the shop's
+ * current settings (never taken from the link), the click is counted, and the caller redirects.
+ * `resolveHandle` gives a product's handle from Shopify, or null when it cannot be asked.
+ */
+export async function followShareLink(
+  shop: string,
+  link: string,
+  resolveHandle: (productId: string) => Promise<string | null>,
+): Promise<ShareLinkResult> {
+  const verified = verifyShareLink(shop, link);
+  if (!verified) return { status: 404, locale: null };
+  const row = (
+    await openDatabase().sql.query<{
+      category: ScoreCategory;
+      settings: unknown;
+      locale: string | null;
+      code: string | null;
+      product_id: string | null;
+      title: string | null;
+    }>(
+      `SELECT r.category::text AS category, s.settings, r.locale, dc.code, l.product_id::text AS product_id, l.title
+       FROM responses r JOIN shops s ON s.domain = r.shop
+       LEFT JOIN LATERAL (SELECT code FROM discount_codes d
+                          WHERE d.shop = r.shop AND d.purpose = 'REFERRAL' AND d.status = 'ACTIVE'
+                            AND (d.customer_id = r.customer_id OR (r.customer_id IS NULL AND d.response_id = r.id))
+                          LIMIT 1) dc ON true
+       LEFT JOIN LATERAL (SELECT product_id, title FROM order_lines ol
+                          WHERE ol.order_id = r.order_id AND ol.product_id IS NOT NULL
+                          ORDER BY ol.amount DESC, ol.id LIMIT 1) l ON true
+       WHERE r.shop = $1 AND r.id = $2`,
+      [shop, verified.responseId],
+    )
+  ).rows[0];
+  if (!row) return { status: 404, locale: null };
+  const locale = chooseLocale(row.locale, null);
+  if (verified.kind === "share") {
+    if (!row.code) return { status: 410, locale };
+    await recordShareEvent(shop, verified.responseId, "SHARE_CLICK");
+    // Shopify's shareable discount link: applies the code, then shows the home page.
+    return { location: `/discount/${encodeURIComponent(row.code)}?redirect=%2F` };
+  }
+  const advocacy = readSettings(row.settings).advocacy;
+  const step = shareStepFor(row.category, advocacy);
+  if (!step.review) return { status: 410, locale };
+  const handle = row.product_id
+    ? ((await resolveHandle(row.product_id)) ?? (row.title ? handleFromTitle(row.title) : null))
+    : null;
+  const target = reviewTarget(advocacy.review, { shopDomain: shop, handle, productId: row.product_id });
+  if (!target) return { status: 410, locale };
+  await recordShareEvent(shop, verified.responseId, "REVIEW_CLICK");
+  return { location: target };
+}
+
+const PRODUCT_HANDLE = `#graphql
+  query NpsProductHandle($id: ID!) {
+    product(id: $id) {
+      handle
+    }
+  }`;
+
+/** A product's handle from the Admin API, or null when Shopify cannot be asked in time. */
+export async function productHandle(graphql: AdminGraphql | null, productId: string): Promise<string | null> {
+  if (!graphql) return null;
+  try {
+    const data = await Promise.race([
+      adminQueryThrottled<{ product: { handle: string } | null }>(
+        graphql,
+        PRODUCT_HANDLE,
+        { id: `gid://shopify/Product/${productId}` },
+        { tries: 1 },
+      ),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), 3000).unref()),
+    ]);
+    return data?.product?.handle ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * In the order's ingest transaction: orders that used one of the app's codes point at it.
+ * A promoter's own use of their referral code is not a referral; codes are matched without
+ * regard to case, as Shopify does.
+ */
+export async function attributeDiscountCodes(
+  tx: Tx,
+  shop: string,
+  orders: Array<{ shopifyId: bigint; discountCodes: string[] }>,
+): Promise<void> {
+  const pairs = orders.flatMap((o) => o.discountCodes.map((c) => [o.shopifyId.toString(), normaliseCode(c)] as const));
+  if (pairs.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE orders o SET discount_code_id = dc.id
+    FROM unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::text[]) AS x(order_id, code)
+    JOIN discount_codes dc ON dc.shop = ${shop} AND dc.code = x.code
+    WHERE o.shop = ${shop} AND o.shopify_id = x.order_id::bigint
+      AND o.discount_code_id IS DISTINCT FROM dc.id
+      AND (dc.customer_id IS NULL OR o.customer_id IS DISTINCT FROM dc.customer_id)`;
+}
+
+export interface AdvocacyFunnel {
+  shown: number;
+  reviewClicks: number;
+  reviewClickers: number;
+  shareClicks: number;
+  codes: number;
+  codesUsed: number;
+  referralOrders: number;
+  referralRevenue: string;
+  currency: string | null;
+}
+
+/** The share step's funnel since it began: shown, clicked, codes used, referral revenue. */
+export async function loadAdvocacyFunnel(shop: string): Promise<AdvocacyFunnel> {
+  const { rows } = await openDatabase().sql.query<AdvocacyFunnel>(
+    `SELECT
+       (SELECT count(*)::int FROM share_events WHERE shop = $1 AND kind = 'SHOWN') AS shown,
+       (SELECT coalesce(sum(count), 0)::int FROM share_events WHERE shop = $1 AND kind = 'REVIEW_CLICK') AS "reviewClicks",
+       (SELECT count(*)::int FROM share_events WHERE shop = $1 AND kind = 'REVIEW_CLICK') AS "reviewClickers",
+       (SELECT coalesce(sum(count), 0)::int FROM share_events WHERE shop = $1 AND kind = 'SHARE_CLICK') AS "shareClicks",
+       (SELECT count(*)::int FROM discount_codes WHERE shop = $1 AND purpose = 'REFERRAL' AND status = 'ACTIVE') AS codes,
+       u."codesUsed", u."referralOrders", u."referralRevenue", (SELECT currency FROM shops WHERE domain = $1) AS currency
+     FROM (SELECT count(DISTINCT o.discount_code_id)::int AS "codesUsed", count(*)::int AS "referralOrders",
+                  coalesce(sum(o.current_total), 0)::text AS "referralRevenue"
+           FROM orders o JOIN discount_codes dc ON dc.id = o.discount_code_id AND dc.purpose = 'REFERRAL'
+           WHERE o.shop = $1 AND o.cancelled_at IS NULL AND NOT o.test) u`,
+    [shop],
+  );
+  return rows[0]!;
+}

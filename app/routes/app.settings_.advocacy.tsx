@@ -1,0 +1,292 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { TitleBar } from "@shopify/app-bridge-react";
+import {
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  ChoiceList,
+  FormLayout,
+  InlineGrid,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useState } from "react";
+import { requireAdmin } from "../admin.server";
+import { ActionBanners, type ActionResult } from "../components/ActionBanners";
+import { DashboardError } from "../components/Dashboard";
+import { type AdvocacySettings, REVIEW_PRESETS } from "../domain/advocacy";
+import { loadAdvocacyFunnel } from "../models/advocacy.server";
+import { getShopSettings, saveAdvocacySettings } from "../models/shops.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop } = await requireAdmin(request);
+  const [settings, funnel] = await Promise.all([getShopSettings(shop), loadAdvocacyFunnel(shop)]);
+  return { advocacy: settings.advocacy, funnel };
+};
+
+/** A number field as typed: empty is null, a decimal comma is read as a point. */
+const numberOrNull = (value: FormDataEntryValue | null) => {
+  const text = typeof value === "string" ? value.trim() : "";
+  return text === "" ? null : Number(text.replace(",", "."));
+};
+const textOrNull = (value: FormDataEntryValue | null) =>
+  typeof value === "string" && value.trim() !== "" ? value.trim() : null;
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop } = await requireAdmin(request);
+  const form = await request.formData();
+  const result = await saveAdvocacySettings(shop, {
+    referral: {
+      enabled: form.get("referralEnabled") === "on",
+      type: form.get("referralType"),
+      // A required number left empty is not a number: its own message says so.
+      value: numberOrNull(form.get("referralValue")) ?? Number.NaN,
+      minimumSubtotal: numberOrNull(form.get("minimumSubtotal")),
+      validDays: numberOrNull(form.get("validDays")) ?? Number.NaN,
+      codePrefix: form.get("codePrefix"),
+    },
+    review: {
+      kind: form.get("reviewKind"),
+      productUrl: textOrNull(form.get("productUrl")),
+      siteUrl: textOrNull(form.get("siteUrl")),
+      siteName: textOrNull(form.get("siteName")),
+    },
+  });
+  if (!result.ok) {
+    return Response.json({ ok: false, errors: result.errors } satisfies ActionResult, { status: 400 });
+  }
+  return Response.json({ ok: true, message: "Share step saved. The next answers see it." } satisfies ActionResult);
+};
+
+function Figure({ label, value, help }: { label: string; value: string; help?: string }) {
+  return (
+    <BlockStack gap="100">
+      <Text as="p" tone="subdued">
+        {label}
+      </Text>
+      <Text as="p" variant="headingLg">
+        {value}
+      </Text>
+      {help && (
+        <Text as="p" variant="bodySm" tone="subdued">
+          {help}
+        </Text>
+      )}
+    </BlockStack>
+  );
+}
+
+export default function Advocacy() {
+  const { advocacy, funnel } = useLoaderData<typeof loader>();
+  const result = useActionData<ActionResult>();
+  const navigation = useNavigation();
+  const errors = result && !result.ok ? result.errors : {};
+  const [a, setA] = useState<AdvocacySettings>(advocacy);
+  const referral = (patch: Partial<AdvocacySettings["referral"]>) =>
+    setA({ ...a, referral: { ...a.referral, ...patch } });
+  const review = (patch: Partial<AdvocacySettings["review"]>) => setA({ ...a, review: { ...a.review, ...patch } });
+  const number = (n: number | null) => (n === null ? "" : String(n));
+  const money = new Intl.NumberFormat("en", {
+    style: "currency",
+    currency: funnel.currency ?? "USD",
+    maximumFractionDigits: 0,
+  });
+  return (
+    <Page title="Advocacy" backAction={{ content: "Settings", url: "/app/settings" }}>
+      <TitleBar title="Advocacy" />
+      <BlockStack gap="400">
+        <ActionBanners result={result} />
+        <Card>
+          <BlockStack gap="300">
+            <Text as="h2" variant="headingMd">
+              The share step so far
+            </Text>
+            <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
+              <Figure label="Shown" value={String(funnel.shown)} help="answers that saw the step" />
+              <Figure
+                label="Review clicks"
+                value={String(funnel.reviewClicks)}
+                help={`by ${funnel.reviewClickers} shoppers`}
+              />
+              <Figure
+                label="Referral codes"
+                value={String(funnel.codes)}
+                help={`${funnel.shareClicks} visits through shared links`}
+              />
+              <Figure
+                label="Referral revenue"
+                value={money.format(Number(funnel.referralRevenue))}
+                help={`${funnel.referralOrders} orders with ${funnel.codesUsed} codes`}
+              />
+            </InlineGrid>
+          </BlockStack>
+        </Card>
+        <Form method="post">
+          <Layout>
+            <Layout.AnnotatedSection
+              title="Referral codes for promoters"
+              description="After a 9 or 10, the shopper gets a personal code to give friends: a Shopify discount that each friend can use once. Orders that use it are counted as referral orders, with their revenue. A promoter who answers again keeps the same code; their own orders with it do not count."
+            >
+              <Card>
+                <FormLayout>
+                  <Checkbox
+                    label="Give promoters a referral code"
+                    name="referralEnabled"
+                    checked={a.referral.enabled}
+                    onChange={(enabled) => referral({ enabled })}
+                  />
+                  <FormLayout.Group condensed>
+                    <Select
+                      label="Friends get"
+                      name="referralType"
+                      options={[
+                        { label: "A percentage off", value: "percentage" },
+                        { label: `An amount off (${funnel.currency ?? "shop currency"})`, value: "amount" },
+                      ]}
+                      value={a.referral.type}
+                      onChange={(type) => referral({ type: type as "percentage" | "amount" })}
+                    />
+                    <TextField
+                      label={a.referral.type === "percentage" ? "Percent" : "Amount"}
+                      name="referralValue"
+                      type="number"
+                      min={0}
+                      value={number(a.referral.value)}
+                      onChange={(v) => referral({ value: v === "" ? Number.NaN : Number(v) })}
+                      error={errors["referral.value"]}
+                      autoComplete="off"
+                    />
+                  </FormLayout.Group>
+                  <FormLayout.Group condensed>
+                    <TextField
+                      label="Minimum order subtotal"
+                      name="minimumSubtotal"
+                      type="number"
+                      min={0}
+                      value={number(a.referral.minimumSubtotal)}
+                      onChange={(v) => referral({ minimumSubtotal: v === "" ? null : Number(v) })}
+                      helpText="Empty for none"
+                      error={errors["referral.minimumSubtotal"]}
+                      autoComplete="off"
+                    />
+                    <TextField
+                      label="Valid for (days)"
+                      name="validDays"
+                      type="number"
+                      min={1}
+                      value={number(a.referral.validDays)}
+                      onChange={(v) => referral({ validDays: v === "" ? Number.NaN : Number(v) })}
+                      error={errors["referral.validDays"]}
+                      autoComplete="off"
+                    />
+                  </FormLayout.Group>
+                  <TextField
+                    label="Codes start with"
+                    name="codePrefix"
+                    value={a.referral.codePrefix}
+                    onChange={(codePrefix) => referral({ codePrefix })}
+                    helpText={`Followed by 8 random characters: ${a.referral.codePrefix || "FRIEND"}-7K3Q9PXM. Nothing personal, since friends see it.`}
+                    error={errors["referral.codePrefix"]}
+                    autoComplete="off"
+                  />
+                </FormLayout>
+              </Card>
+            </Layout.AnnotatedSection>
+            <Layout.AnnotatedSection
+              title="Review link"
+              description="Google and Trustpilot forbid asking only happy customers for reviews, so a public review site is offered after every answer, whatever the score. A product review page in your store is offered to promoters, for the main product of the order they answered about."
+            >
+              <Card>
+                <FormLayout>
+                  <ChoiceList
+                    title="Ask for a review on"
+                    name="reviewKind"
+                    choices={[
+                      { label: "Nothing", value: "none" },
+                      { label: "A product review page in my store (promoters)", value: "product" },
+                      { label: "A public review site (every shopper)", value: "site" },
+                    ]}
+                    selected={[a.review.kind]}
+                    onChange={([kind]) => review({ kind: kind as AdvocacySettings["review"]["kind"] })}
+                  />
+                  {a.review.kind === "product" && (
+                    <>
+                      <Select
+                        label="Review app"
+                        options={[
+                          { label: "Choose to fill in the address", value: "" },
+                          ...Object.entries(REVIEW_PRESETS).map(([value, p]) => ({ label: p.label, value })),
+                        ]}
+                        value=""
+                        onChange={(key) =>
+                          key && review({ productUrl: REVIEW_PRESETS[key as keyof typeof REVIEW_PRESETS].url })
+                        }
+                      />
+                      <TextField
+                        label="Review page address"
+                        name="productUrl"
+                        value={a.review.productUrl ?? ""}
+                        onChange={(productUrl) => review({ productUrl })}
+                        helpText="{handle} is the product's handle, {product_id} its id, {shop_domain} your myshopify.com domain."
+                        error={errors["review.productUrl"]}
+                        autoComplete="off"
+                      />
+                    </>
+                  )}
+                  {a.review.kind === "site" && (
+                    <>
+                      <TextField
+                        label="Site name"
+                        name="siteName"
+                        value={a.review.siteName ?? ""}
+                        onChange={(siteName) => review({ siteName })}
+                        placeholder="Google"
+                        error={errors["review.siteName"]}
+                        autoComplete="off"
+                      />
+                      <TextField
+                        label="Review page address"
+                        name="siteUrl"
+                        value={a.review.siteUrl ?? ""}
+                        onChange={(siteUrl) => review({ siteUrl })}
+                        placeholder="https://g.page/r/your-place-id/review"
+                        error={errors["review.siteUrl"]}
+                        autoComplete="off"
+                      />
+                    </>
+                  )}
+                  {/* The fields of the kinds not chosen keep their values when saved. */}
+                  {a.review.kind !== "product" && (
+                    <input type="hidden" name="productUrl" value={a.review.productUrl ?? ""} />
+                  )}
+                  {a.review.kind !== "site" && (
+                    <>
+                      <input type="hidden" name="siteName" value={a.review.siteName ?? ""} />
+                      <input type="hidden" name="siteUrl" value={a.review.siteUrl ?? ""} />
+                    </>
+                  )}
+                </FormLayout>
+              </Card>
+            </Layout.AnnotatedSection>
+            <Layout.Section>
+              <BlockStack inlineAlign="end">
+                <Button submit variant="primary" loading={navigation.state === "submitting"}>
+                  Save
+                </Button>
+              </BlockStack>
+            </Layout.Section>
+          </Layout>
+        </Form>
+      </BlockStack>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <DashboardError title="Advocacy" />;
+}
