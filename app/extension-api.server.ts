@@ -2,7 +2,9 @@ import { z } from "zod";
 import { CommentSchema, ScoreSchema } from "./domain/score";
 import { idFromGid } from "./domain/shopify-ids";
 import { recordAnswer } from "./models/answers.server";
-import { findOnSiteSurvey, type OnSiteChannel } from "./models/onsite-surveys.server";
+import { findOnSiteSurvey, type OnSiteChannel, type OnSiteLookup } from "./models/onsite-surveys.server";
+import { DEFAULT_PROXY_PREFIX, loadShareStep } from "./models/advocacy.server";
+import { actionsRunSomewhere } from "./workers/wake.server";
 
 const OrderGid = z
   .string()
@@ -69,7 +71,24 @@ export async function extensionSurvey(request: Request, verified: VerifiedExtens
     channel,
     customerId: verified.customerId,
   });
-  return verified.cors(json(survey));
+  return verified.cors(json(await withShareStep(verified.shop, survey, false)));
+}
+
+/**
+ * An answered survey with its share step (a promoter's referral code, a review link), whose
+ * links go through the shop's App Proxy. Right after an answer, a new code is waited for a
+ * moment, where some process creates it.
+ */
+async function withShareStep(shop: string, survey: OnSiteLookup, justAnswered: boolean) {
+  if (survey.state !== "open" || !survey.answer) return survey;
+  const share = await loadShareStep({
+    shop,
+    invitationId: survey.invitationId,
+    locale: survey.locale,
+    linkBase: `https://${shop}${DEFAULT_PROXY_PREFIX}`,
+    waitMs: justAnswered && actionsRunSomewhere() ? 3000 : 0,
+  });
+  return { ...survey, share };
 }
 
 /** POST: records or edits the shopper's answer, then answers with the survey as it now stands. */
@@ -106,5 +125,5 @@ export async function extensionAnswer(request: Request, verified: VerifiedExtens
     locale: survey.locale,
   });
   if (saved.closed) return verified.cors(json({ error: "This survey has closed." }, 410));
-  return verified.cors(json(await lookup()));
+  return verified.cors(json(await withShareStep(verified.shop, await lookup(), true)));
 }

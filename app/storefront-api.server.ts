@@ -4,6 +4,8 @@ import { findSurveyByToken, recordAnswer } from "./models/answers.server";
 import { findOnSiteSurvey, findPendingOrderForCustomer } from "./models/onsite-surveys.server";
 import { SHOPPER_TEXTS, fill } from "./domain/shopper-texts";
 import { ProxyAuthError, verifyAppProxy } from "./proxy.server";
+import { loadShareStep } from "./models/advocacy.server";
+import { actionsRunSomewhere } from "./workers/wake.server";
 
 // JSON for the theme app extension's block and embed, through the App Proxy
 // (https://<shop>/apps/nps/api/...): signed by Shopify, so the shop and the logged-in
@@ -48,7 +50,7 @@ async function verified<T>(request: Request, run: (ctx: Awaited<ReturnType<typeo
 
 /** GET ?token= : the survey of an emailed link, for the app block. POST {token, score, comment}: answer it. */
 export function tokenSurvey(request: Request) {
-  return verified(request, async ({ shop }) => {
+  return verified(request, async ({ shop, pathPrefix }) => {
     const posted = request.method === "POST" ? await body(request) : null;
     const input = posted?.input ?? Object.fromEntries(new URL(request.url).searchParams);
     const token = TokenSchema.safeParse(input.token);
@@ -72,7 +74,15 @@ export function tokenSurvey(request: Request) {
         thanks: t.thanks,
       },
     });
-    if (!posted) return json({ ...view(), answer: s.answer });
+    const share = (justAnswered: boolean) =>
+      loadShareStep({
+        shop,
+        invitationId: s.invitationId,
+        locale: s.locale,
+        linkBase: `https://${shop}${pathPrefix}`,
+        waitMs: justAnswered && actionsRunSomewhere() ? 3000 : 0,
+      });
+    if (!posted) return json({ ...view(), answer: s.answer, share: s.answer ? await share(false) : null });
     const { answer, refusal } = parseAnswer(posted);
     if (refusal) return refusal;
     const saved = await recordAnswer({
@@ -86,13 +96,14 @@ export function tokenSurvey(request: Request) {
     return json({
       ...view(),
       answer: { score: answer.score, comment: answer.comment ?? s.answer?.comment ?? null },
+      share: await share(true),
     });
   });
 }
 
 /** GET: the logged-in customer's open survey, for the app embed. POST {score, comment}: answer it. */
 export function customerSurvey(request: Request) {
-  return verified(request, async ({ shop, loggedInCustomerId }) => {
+  return verified(request, async ({ shop, loggedInCustomerId, pathPrefix }) => {
     if (!loggedInCustomerId || !/^\d+$/.test(loggedInCustomerId))
       return json({ state: "none", reason: "not-logged-in" });
     const customerId = BigInt(loggedInCustomerId);
@@ -113,6 +124,13 @@ export function customerSurvey(request: Request) {
       locale: survey.locale,
     });
     if (saved.closed) return json({ error: SHOPPER_TEXTS[survey.locale].expired }, 410);
-    return json({ state: "answered" });
+    const share = await loadShareStep({
+      shop,
+      invitationId: survey.invitationId,
+      locale: survey.locale,
+      linkBase: `https://${shop}${pathPrefix}`,
+      waitMs: actionsRunSomewhere() ? 3000 : 0,
+    });
+    return json({ state: "answered", share });
   });
 }

@@ -145,6 +145,7 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
             "settings",
             "settings-themes",
             "settings-integrations",
+            "settings-advocacy",
             "themes",
             "theme",
             "no-theme",

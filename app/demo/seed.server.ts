@@ -331,7 +331,7 @@ export async function seedDemoShop(options: SeedOptions): Promise<{ seeded: bool
   if (existing.rows[0]!.n > 0) return { seeded: false, ms: 0 };
   // One multi-statement script runs as one implicit transaction: an interrupted or failed
   // seed leaves no half-made shop behind.
-  await db.sql.exec(demoSeedSql({ settings: newShopSettings(), ...options }));
+  await db.sql.exec(demoSeedSql({ settings: { ...newShopSettings(), advocacy: DEMO_ADVOCACY }, ...options }));
   // The planner's statistics still describe the empty tables: what follows (RFM, the first
   // pages) would be planned for a shop without orders.
   await db.sql.exec("ANALYZE");
@@ -339,7 +339,88 @@ export async function seedDemoShop(options: SeedOptions): Promise<{ seeded: bool
   await refreshCustomerWorth(shop);
   await refreshCaseOutcomes(shop);
   await seedDataRequests(shop);
+  await db.sql.exec(demoAdvocacySql(shop));
   return { seeded: true, ms: Math.round(performance.now() - started) };
+}
+
+/**
+ * A demo customer with a referral code who has not been asked lately: the screenshots place
+ * an order as them and answer its survey.
+ */
+export const DEMO_REFERRER_ID = 7000000999999n;
+
+/** The demo's share step: 15 % for promoters' friends, and Judge.me product reviews. */
+export const DEMO_ADVOCACY = {
+  referral: {
+    enabled: true,
+    type: "percentage",
+    value: 15,
+    minimumSubtotal: null,
+    validDays: 90,
+    codePrefix: "FRIEND",
+  },
+  review: {
+    kind: "product",
+    productUrl: "https://{shop_domain}/products/{handle}#judgeme_product_reviews",
+    siteUrl: null,
+    siteName: null,
+  },
+} as const;
+
+/**
+ * The share step's history: a referral code for each customer who was a promoter in the last
+ * six months (as if Shopify had created it when they answered), the step shown to every such
+ * answer with some clicks, and about a third of the codes used by a friend's later order.
+ */
+function demoAdvocacySql(shop: string): string {
+  return `
+SELECT setseed(0.7);
+INSERT INTO discount_codes (shop, purpose, customer_id, response_id, code, status, discount_id, terms, created_at, activated_at)
+SELECT DISTINCT ON (r.customer_id) r.shop, 'REFERRAL', r.customer_id, r.id,
+       'FRIEND-' || translate(upper(substr(md5(r.id::text || 'demo'), 1, 8)), '01', 'QR'), 'ACTIVE',
+       'gid://shopify/DiscountCodeNode/' || (900000 + r.id), ${lit(JSON.stringify(DEMO_ADVOCACY.referral))}::jsonb,
+       r.answered_at, r.answered_at
+FROM responses r
+WHERE r.shop = ${lit(shop)} AND r.category = 'PROMOTER' AND r.customer_id IS NOT NULL
+  AND r.answered_at > now() - interval '180 days'
+ORDER BY r.customer_id, r.answered_at;
+-- A customer not asked for two months becomes Ana Sousa, Shopify id ${DEMO_REFERRER_ID}, with a
+-- code of her own: the screenshots place an order as her and answer its survey.
+UPDATE customers SET shopify_id = ${DEMO_REFERRER_ID}, email = 'ana.referrer@example.com', first_name = 'Ana',
+                     last_name = 'Sousa', locale = 'en'
+WHERE id = (SELECT c.id FROM customers c
+            WHERE c.shop = ${lit(shop)}
+              AND NOT EXISTS (SELECT 1 FROM survey_invitations i
+                              WHERE i.customer_id = c.id AND i.created_at > now() - interval '60 days')
+            ORDER BY c.id LIMIT 1);
+INSERT INTO discount_codes (shop, purpose, customer_id, code, status, discount_id, terms, created_at, activated_at)
+SELECT c.shop, 'REFERRAL', c.id, 'FRIEND-7K3Q9PXM', 'ACTIVE', 'gid://shopify/DiscountCodeNode/900000',
+       ${lit(JSON.stringify(DEMO_ADVOCACY.referral))}::jsonb, now() - interval '90 days', now() - interval '90 days'
+FROM customers c WHERE c.shop = ${lit(shop)} AND c.shopify_id = ${DEMO_REFERRER_ID}
+ON CONFLICT (shop, purpose, customer_id) DO UPDATE SET code = EXCLUDED.code;
+
+INSERT INTO share_events (shop, response_id, kind, count, first_at, last_at)
+SELECT r.shop, r.id, 'SHOWN', 1 + (r.id % 3 = 0)::int, r.answered_at, r.answered_at
+FROM responses r
+WHERE r.shop = ${lit(shop)} AND r.category = 'PROMOTER' AND r.answered_at > now() - interval '180 days';
+-- One draw per answer and kind, in a column, so that the planner cannot share it between kinds.
+INSERT INTO share_events (shop, response_id, kind, count, first_at, last_at)
+SELECT e.shop, e.response_id, k.kind::"ShareEventKind", 1 + floor(e.u * 5)::int % 2, e.first_at, e.first_at
+FROM (SELECT shop, response_id, first_at, random() AS u, random() AS v FROM share_events
+      WHERE shop = ${lit(shop)} AND kind = 'SHOWN') e
+JOIN LATERAL (SELECT 'SHARE_CLICK' AS kind WHERE e.u < 0.3 UNION ALL SELECT 'REVIEW_CLICK' WHERE e.v < 0.22) k ON true;
+
+UPDATE orders o SET discount_code_id = pick.code_id
+FROM (SELECT DISTINCT ON (later.id) later.id AS order_id, dc.id AS code_id
+      FROM discount_codes dc
+      CROSS JOIN LATERAL (SELECT o2.id FROM orders o2
+                          WHERE o2.shop = dc.shop AND o2.order_created_at > dc.created_at
+                            AND o2.customer_id IS DISTINCT FROM dc.customer_id AND o2.cancelled_at IS NULL
+                          ORDER BY o2.order_created_at LIMIT 1 OFFSET floor(random() * 40)::int) later
+      WHERE dc.shop = ${lit(shop)} AND random() < 0.35
+      ORDER BY later.id) pick
+WHERE o.id = pick.order_id;
+`;
 }
 
 /**

@@ -31,6 +31,7 @@ export interface ShopperTexts {
     copy: string;
     copied: string;
     shareLink: string;
+    linkLabel: string;
     shareText: string;
     pending: string;
     unavailable: string;
@@ -79,6 +80,7 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       copy: "Copy code",
       copied: "Copied",
       shareLink: "Share a link with the code",
+      linkLabel: "Link for your friends",
       shareText: "{offer} off at {shop} with my code {code}",
       pending: "Your code is being created. Refresh this page in a moment to see it.",
       unavailable: "We could not create your code just now. The shop will follow up.",
@@ -124,6 +126,7 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       copy: "Copier le code",
       copied: "Copié",
       shareLink: "Partager un lien avec le code",
+      linkLabel: "Lien pour vos amis",
       shareText: "{offer} de réduction chez {shop} avec mon code {code}",
       pending: "Votre code est en cours de création. Actualisez cette page dans un instant pour le voir.",
       unavailable: "Nous n'avons pas pu créer votre code pour le moment. La boutique reviendra vers vous.",
@@ -169,6 +172,7 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       copy: "Code kopieren",
       copied: "Kopiert",
       shareLink: "Link mit dem Code teilen",
+      linkLabel: "Link für Ihre Freunde",
       shareText: "{offer} Rabatt bei {shop} mit meinem Code {code}",
       pending: "Ihr Code wird gerade erstellt. Laden Sie diese Seite gleich neu, um ihn zu sehen.",
       unavailable: "Wir konnten Ihren Code gerade nicht erstellen. Der Shop meldet sich bei Ihnen.",
@@ -214,6 +218,7 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       copy: "Copiar código",
       copied: "Copiado",
       shareLink: "Compartir un enlace con el código",
+      linkLabel: "Enlace para tus amigos",
       shareText: "{offer} de descuento en {shop} con mi código {code}",
       pending: "Estamos creando tu código. Actualiza esta página en un momento para verlo.",
       unavailable: "No pudimos crear tu código ahora mismo. La tienda se pondrá en contacto contigo.",
@@ -259,6 +264,7 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       copy: "Code kopiëren",
       copied: "Gekopieerd",
       shareLink: "Deel een link met de code",
+      linkLabel: "Link voor je vrienden",
       shareText: "{offer} korting bij {shop} met mijn code {code}",
       pending: "Je code wordt aangemaakt. Vernieuw deze pagina zo om hem te zien.",
       unavailable: "We konden je code nu niet aanmaken. De winkel neemt contact met je op.",

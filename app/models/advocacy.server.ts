@@ -10,6 +10,7 @@ import {
   reviewTarget,
   shareStepFor,
 } from "../domain/advocacy";
+import type { Period } from "../domain/analytics-filters";
 import { readSettings } from "../domain/settings";
 import { fill, SHOPPER_TEXTS } from "../domain/shopper-texts";
 import { chooseLocale, type ShopperLocale } from "../domain/shopper-locales";
@@ -174,6 +175,7 @@ export interface ShareView {
         copy: string;
         copied: string;
         shareLabel: string;
+        linkLabel: string;
         shareText: string;
         /** The store with the code applied, through the app so that the visit is counted. */
         shareUrl: string;
@@ -249,6 +251,7 @@ export async function loadShareStep(input: {
         copy: t.copy,
         copied: t.copied,
         shareLabel: t.shareLink,
+        linkLabel: t.linkLabel,
         shareText: fill(t.shareText, { offer, shop: shopName, code: row.code }),
         shareUrl: link("share"),
       };
@@ -394,21 +397,36 @@ export interface AdvocacyFunnel {
   currency: string | null;
 }
 
-/** The share step's funnel since it began: shown, clicked, codes used, referral revenue. */
-export async function loadAdvocacyFunnel(shop: string): Promise<AdvocacyFunnel> {
+/**
+ * The share step's funnel: shown, clicked, codes given and used, referral orders and revenue.
+ * With a period (days in the shop's time zone), each counts what happened within it: a step
+ * shown, a code created, an order placed.
+ */
+export async function loadAdvocacyFunnel(shop: string, period?: Period): Promise<AdvocacyFunnel> {
+  const from = period?.from ?? null;
+  const to = period?.to ?? null;
+  // Timestamps are stored as UTC without a zone: first say so, then convert to the shop's.
+  const day = (column: string) => `((${column} AT TIME ZONE 'UTC') AT TIME ZONE tz)::date`;
+  const within = (column: string) =>
+    `($2::date IS NULL OR ${day(column)} >= $2::date) AND ($3::date IS NULL OR ${day(column)} <= $3::date)`;
   const { rows } = await openDatabase().sql.query<AdvocacyFunnel>(
-    `SELECT
-       (SELECT count(*)::int FROM share_events WHERE shop = $1 AND kind = 'SHOWN') AS shown,
-       (SELECT coalesce(sum(count), 0)::int FROM share_events WHERE shop = $1 AND kind = 'REVIEW_CLICK') AS "reviewClicks",
-       (SELECT count(*)::int FROM share_events WHERE shop = $1 AND kind = 'REVIEW_CLICK') AS "reviewClickers",
-       (SELECT coalesce(sum(count), 0)::int FROM share_events WHERE shop = $1 AND kind = 'SHARE_CLICK') AS "shareClicks",
-       (SELECT count(*)::int FROM discount_codes WHERE shop = $1 AND purpose = 'REFERRAL' AND status = 'ACTIVE') AS codes,
+    `WITH z AS (SELECT shop_time_zone($1) AS tz),
+     ev AS (SELECT kind, count(*)::int AS n, coalesce(sum(count), 0)::int AS total
+            FROM share_events, z WHERE shop = $1 AND ${within("first_at")} GROUP BY kind)
+     SELECT
+       coalesce((SELECT n FROM ev WHERE kind = 'SHOWN'), 0) AS shown,
+       coalesce((SELECT total FROM ev WHERE kind = 'REVIEW_CLICK'), 0) AS "reviewClicks",
+       coalesce((SELECT n FROM ev WHERE kind = 'REVIEW_CLICK'), 0) AS "reviewClickers",
+       coalesce((SELECT total FROM ev WHERE kind = 'SHARE_CLICK'), 0) AS "shareClicks",
+       (SELECT count(*)::int FROM discount_codes, z
+        WHERE shop = $1 AND purpose = 'REFERRAL' AND status = 'ACTIVE' AND ${within("created_at")}) AS codes,
        u."codesUsed", u."referralOrders", u."referralRevenue", (SELECT currency FROM shops WHERE domain = $1) AS currency
      FROM (SELECT count(DISTINCT o.discount_code_id)::int AS "codesUsed", count(*)::int AS "referralOrders",
                   coalesce(sum(o.current_total), 0)::text AS "referralRevenue"
-           FROM orders o JOIN discount_codes dc ON dc.id = o.discount_code_id AND dc.purpose = 'REFERRAL'
-           WHERE o.shop = $1 AND o.cancelled_at IS NULL AND NOT o.test) u`,
-    [shop],
+           FROM discount_codes dc JOIN orders o ON o.discount_code_id = dc.id, z
+           WHERE dc.shop = $1 AND dc.purpose = 'REFERRAL' AND o.cancelled_at IS NULL AND NOT o.test
+             AND ${within("o.order_created_at")}) u`,
+    [shop, from, to],
   );
   return rows[0]!;
 }

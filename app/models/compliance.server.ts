@@ -189,7 +189,7 @@ export async function assembleCustomerData(
   options: { deliveryId?: bigint } = {},
 ) {
   const scope = await findCustomerScope(tx, shop, request.customer, request.orders_requested);
-  const [customers, orders, responses] = await Promise.all([
+  const [customers, orders, responses, codes] = await Promise.all([
     tx.customer.findMany({
       where: { id: { in: scope.customerIds } },
       select: { shopifyId: true, email: true, firstName: true, lastName: true, locale: true, segment: true },
@@ -216,6 +216,10 @@ export async function assembleCustomerData(
         order: { select: { name: true } },
       },
     }),
+    tx.discountCode.findMany({
+      where: { shop, customerId: { in: scope.customerIds } },
+      select: { purpose: true, code: true, status: true, createdAt: true },
+    }),
   ]);
   const data = {
     customers: customers.map((c) => ({ ...c, shopifyId: c.shopifyId.toString() })),
@@ -225,6 +229,7 @@ export async function assembleCustomerData(
       lines: o.lines.map((l) => ({ ...l, amount: l.amount.toString() })),
     })),
     surveyAnswers: responses.map((r) => ({ ...r, order: r.order.name })),
+    discountCodes: codes,
   };
   await ensureShop(shop, tx);
   // A request (or its retry) for a customer already erased: what is held is anonymous, and

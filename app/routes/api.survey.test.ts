@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { orderPayload, type Payload } from "../../test/orders";
-import { APP_URL, callAction, sessionToken, uniqueShop, webhookRequest } from "../../test/shopify";
+import {
+  APP_URL,
+  appProxyRequest,
+  callAction,
+  callLoader,
+  sessionToken,
+  uniqueShop,
+  webhookRequest,
+} from "../../test/shopify";
 import prisma from "../db.server";
+import { saveAdvocacySettings } from "../models/shops.server";
+import { loader as shareLink } from "./proxy.r.$link";
 import { action as checkoutAnswer, loader as checkoutSurvey } from "./api.checkout.survey";
 import { action as accountAnswer, loader as accountSurvey } from "./api.customer-account.survey";
 import { action as ordersCreate } from "./webhooks.orders.create";
@@ -66,6 +76,42 @@ describe("thank-you page endpoint", () => {
     const stored = await prisma.response.findMany({ where: { shop } });
     expect(stored).toMatchObject([{ score: 2, category: "DETRACTOR", channel: "THANK_YOU", stage: "PRE_DELIVERY" }]);
     expect((await prisma.surveyInvitation.findFirstOrThrow({ where: { shop } })).status).toBe("ANSWERED");
+  });
+
+  it("follows a promoter's answer with the share step, in the shopper's language, with links through the shop", async () => {
+    const shop = uniqueShop();
+    const order = await placeOrder(shop);
+    const saved = await saveAdvocacySettings(shop, {
+      referral: { enabled: true, value: 10 },
+      review: { kind: "site", siteName: "Trustpilot", siteUrl: "https://www.trustpilot.com/evaluate/shop.example" },
+    });
+    expect(saved.ok).toBe(true);
+    const orderId = order.admin_graphql_api_id as string;
+    const answered = await run(
+      checkoutAnswer as Handler,
+      extensionRequest("/api/checkout/survey", shop, { body: { orderId, score: 10 } }),
+    );
+    const survey = (await answered.json()) as {
+      share: { title: string; referral: { state: string; text: string }; review: { text: string; url: string } };
+    };
+    // No process creates codes in this test: the code is on its way, and the page says so.
+    expect(survey.share).toMatchObject({
+      title: "Compártelo",
+      referral: { state: "pending" },
+      review: { text: "¿Quieres contar tu experiencia en Trustpilot?" },
+    });
+    expect(survey.share.review.url.startsWith(`https://${shop}/apps/nps/r/`)).toBe(true);
+    const link = survey.share.review.url.split("/r/")[1]!;
+    const followed = await callLoader(shareLink, appProxyRequest(`/r/${link}`, { shop }), { link });
+    expect(followed.headers.get("location")).toBe("https://www.trustpilot.com/evaluate/shop.example");
+
+    // Coming back to the thank-you page shows the same step without a new code.
+    const again = await run(
+      checkoutSurvey as Handler,
+      extensionRequest(`/api/checkout/survey?orderId=${orderId}`, shop),
+    );
+    expect(((await again.json()) as typeof survey).share.referral.state).toBe("pending");
+    expect(await prisma.discountCode.count({ where: { shop } })).toBe(1);
   });
 
   it("asks the extension to wait while the order's webhook has not arrived", async () => {

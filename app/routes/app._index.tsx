@@ -36,6 +36,7 @@ import { CHANNELS } from "../domain/analytics-filters";
 import { type Granularity, loadFilterOptions, loadOverview, loadShopState } from "../models/analytics.server";
 import type { NpsGroup } from "../models/analytics.server";
 import { loadWinBack } from "../models/cases.server";
+import { loadAdvocacyFunnel } from "../models/advocacy.server";
 import { reportThemes } from "../models/theme-analytics.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -50,7 +51,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     loadWinBack(shop),
     reportThemes(shop, filters),
   ]);
-  return { filters, overview, state, options, winBack: winBack.overall, themes };
+  const referrals = await loadAdvocacyFunnel(shop, overview.period);
+  return { filters, overview, state, options, winBack: winBack.overall, themes, referrals };
 };
 
 function Figure({ label, children, help }: { label: string; children: React.ReactNode; help?: React.ReactNode }) {
@@ -113,7 +115,7 @@ function SplitBar({ group }: { group: NpsGroup }) {
 }
 
 export default function Overview() {
-  const { filters, overview, state, options, winBack, themes } = useLoaderData<typeof loader>();
+  const { filters, overview, state, options, winBack, themes, referrals } = useLoaderData<typeof loader>();
   const location = useLocation();
   const { overall, stages, trend, rates, paired, minAnswers } = overview;
   const pre = stages.find((s) => s.key === "pre");
@@ -134,7 +136,7 @@ export default function Overview() {
         ) : (
           <Layout>
             <Layout.Section>
-              <InlineGrid columns={{ xs: 1, sm: 2, lg: 5 }} gap="400">
+              <InlineGrid columns={{ xs: 1, sm: 2, lg: 3, xl: 6 }} gap="400">
                 <Figure
                   label="Net Promoter Score"
                   help={
@@ -181,6 +183,20 @@ export default function Overview() {
                     {formatSigned(post?.comparison?.difference ?? null)}
                   </Text>
                   <DifferenceBadge difference={post?.comparison ?? null} />
+                </Figure>
+                <Figure label="Referral revenue">
+                  <Text as="p" variant="heading2xl">
+                    {new Intl.NumberFormat("en", {
+                      style: "currency",
+                      currency: referrals.currency ?? "USD",
+                      maximumFractionDigits: 0,
+                    }).format(Number(referrals.referralRevenue))}
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    {formatCount(referrals.referralOrders)} orders by friends, with {formatCount(referrals.codesUsed)}{" "}
+                    promoters&rsquo; codes
+                  </Text>
+                  <RemixLink to="/app/settings/advocacy">Share step</RemixLink>
                 </Figure>
               </InlineGrid>
             </Layout.Section>

@@ -105,7 +105,7 @@ export function renderShareStep(share: ShareView): string {
       : `<p>${e(r.text)}</p>
 <p class="code"><span>${e(r.codeLabel)}:</span> <strong>${e(r.code)}</strong>
 <button type="button" class="secondary" hidden data-copy="${e(r.code)}" data-done="${e(r.copied)}">${e(r.copy)}</button></p>
-<p><label for="nps-share-link">${e(r.shareLabel)}</label><br>
+<p><label for="nps-share-link">${e(r.linkLabel)}</label><br>
 <input id="nps-share-link" type="url" readonly value="${e(r.shareUrl)}"></p>
 <p><button type="button" hidden data-share="${e(r.shareUrl)}" data-text="${e(r.shareText)}" data-done="${e(r.copied)}">${e(r.shareLabel)}</button></p>
 <p class="hint" aria-live="polite" data-status></p>`;

@@ -207,7 +207,7 @@ describe("the storefront extension's JSON, through the App Proxy", () => {
       pendingAnswer,
       appProxyRequest("/api/pending", { shop, loggedInCustomerId: "4242", json: { score: 4, comment: "Slow" } }),
     );
-    expect(await posted.json()).toEqual({ state: "answered" });
+    expect(await posted.json()).toEqual({ state: "answered", share: null });
     expect(await responses(shop)).toMatchObject([{ score: 4, channel: "STOREFRONT" }]);
     expect(await (await pending("4242")).json()).toEqual({ state: "none", reason: "nothing-pending" });
   });

@@ -1,5 +1,40 @@
 import { useEffect, useState } from "preact/hooks";
-import { categoryFor, type Client, loadSurvey, sendAnswer, type Survey } from "./survey-client";
+import { categoryFor, type Client, loadSurvey, sendAnswer, type ShareStep, type Survey } from "./survey-client";
+
+/** The share step inside Shopify's pages: the code with a copy button, and links through the shop. */
+function Share({ share }: { share: ShareStep }) {
+  const [copied, setCopied] = useState(false);
+  const r = share.referral;
+  return (
+    <s-stack gap="base">
+      <s-heading>{share.title}</s-heading>
+      {r && r.state !== "active" && <s-text>{r.text}</s-text>}
+      {r && r.state === "active" && (
+        <s-stack gap="small-200">
+          <s-text>{r.text}</s-text>
+          <s-text type="strong">
+            {r.codeLabel}: {r.code}
+          </s-text>
+          <s-clipboard-item id="nps-referral-code" text={r.code} onCopy={() => setCopied(true)} />
+          <s-button commandFor="nps-referral-code" command="--copy">
+            {copied ? r.copied : r.copy}
+          </s-button>
+          <s-link href={r.shareUrl} target="_blank">
+            {r.shareLabel}
+          </s-link>
+        </s-stack>
+      )}
+      {share.review && (
+        <s-stack gap="small-200">
+          <s-text>{share.review.text}</s-text>
+          <s-button href={share.review.url} target="_blank">
+            {share.review.button}
+          </s-button>
+        </s-stack>
+      )}
+    </s-stack>
+  );
+}
 
 /**
  * The survey inside Shopify's pages (thank-you, order status): a radio group of 0-10, the
@@ -104,6 +139,7 @@ export function SurveyWidget(props: {
         {t.send}
       </s-button>
       {sent && <s-text>{t.thanks}</s-text>}
+      {survey.share && <Share share={survey.share} />}
     </s-stack>
   );
 }

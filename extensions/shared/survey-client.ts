@@ -14,6 +14,27 @@ export interface SurveyTexts {
   thanks: string;
 }
 
+/** The step after an answer (app/models/advocacy.server.ts ShareView): a referral code, a review link. */
+export interface ShareStep {
+  title: string;
+  referral:
+    | {
+        state: "active";
+        text: string;
+        codeLabel: string;
+        code: string;
+        copy: string;
+        copied: string;
+        shareLabel: string;
+        linkLabel: string;
+        shareText: string;
+        shareUrl: string;
+      }
+    | { state: "pending" | "unavailable"; text: string }
+    | null;
+  review: { text: string; button: string; url: string } | null;
+}
+
 export type Survey =
   | {
       state: "open";
@@ -21,6 +42,7 @@ export type Survey =
       locale: string;
       texts: SurveyTexts;
       answer: { score: number; comment: string | null } | null;
+      share?: ShareStep | null;
     }
   | { state: "pending" }
   | { state: "none"; reason: string };

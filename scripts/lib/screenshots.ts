@@ -68,6 +68,40 @@ export async function capturePages(baseUrl: string, outDir: string): Promise<Cap
       await shoot("settings", "/app/settings");
       await shoot("settings-themes", "/app/settings/themes");
       await shoot("settings-integrations", "/app/settings/integrations");
+      await shoot("settings-advocacy", "/app/settings/advocacy");
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  return { pages, errors };
+}
+
+/**
+ * The survey page as a promoter sees it after answering 10, with the share step, at each
+ * width: `surveyUrl` is an emailed link opened through the shop's App Proxy.
+ */
+export async function captureShareStep(surveyUrl: string, outDir: string): Promise<Capture> {
+  mkdirSync(outDir, { recursive: true });
+  const browser = await launchChromium();
+  const pages: CapturedPage[] = [];
+  const errors: string[] = [];
+  try {
+    for (const width of [390, 1280] as const) {
+      const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+      const page = await context.newPage();
+      page.setDefaultTimeout(60_000);
+      page.on("console", (m) => m.type() === "error" && errors.push(`share step (${width}px): ${m.text()}`));
+      page.on("pageerror", (error) => errors.push(`share step (${width}px): ${error.message}`));
+      await page.goto(`${surveyUrl}?score=10`, { waitUntil: "networkidle" });
+      // The first width answers (the shopper's Send); the second comes back to the answer.
+      if ((await page.locator(".share").count()) === 0) {
+        await page.getByRole("button", { name: "Send" }).click();
+      }
+      await page.locator(".share").waitFor();
+      const file = path.join(outDir, `share-step-${width}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      pages.push({ name: "share-step", url: surveyUrl, width, file });
       await context.close();
     }
   } finally {

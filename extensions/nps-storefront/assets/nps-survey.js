@@ -36,6 +36,62 @@
     });
   }
 
+  /* The share step after an answer: a promoter's referral code and a review link. */
+  function renderShare(box, share) {
+    box.textContent = "";
+    box.hidden = !share;
+    if (!share) return;
+    var note = el("p", { class: "nps-survey__hint", "aria-live": "polite" });
+    var children = [el("h3", { text: share.title })];
+    var r = share.referral;
+    if (r && r.state === "active") {
+      var copy = el("button", { type: "button", class: "nps-survey__copy", text: r.copy });
+      copy.hidden = !navigator.clipboard;
+      copy.addEventListener("click", function () {
+        navigator.clipboard.writeText(r.code).then(function () {
+          note.textContent = r.copied;
+        });
+      });
+      var link = el("a", { href: r.shareUrl, class: "nps-survey__link", text: r.shareLabel });
+      link.addEventListener("click", function (event) {
+        if (navigator.share) {
+          event.preventDefault();
+          navigator.share({ text: r.shareText, url: r.shareUrl }).catch(function () {});
+        } else if (navigator.clipboard) {
+          event.preventDefault();
+          navigator.clipboard.writeText(r.shareText + " " + r.shareUrl).then(function () {
+            note.textContent = r.copied;
+          });
+        }
+      });
+      children.push(
+        el("p", { text: r.text }),
+        el("p", { class: "nps-survey__code" }, [el("strong", { text: r.code }), copy]),
+        el("p", {}, [link]),
+        note,
+      );
+    } else if (r) {
+      children.push(el("p", { role: "status", text: r.text }));
+    }
+    if (share.review) {
+      children.push(
+        el("p", { text: share.review.text }),
+        el("p", {}, [
+          el("a", {
+            href: share.review.url,
+            class: "nps-survey__link",
+            target: "_blank",
+            rel: "noopener",
+            text: share.review.button,
+          }),
+        ]),
+      );
+    }
+    children.forEach(function (child) {
+      box.appendChild(child);
+    });
+  }
+
   function render(root, survey, options) {
     var t = survey.texts;
     var uid = "nps-" + Math.random().toString(36).slice(2, 8);
@@ -81,8 +137,9 @@
       button.disabled = true;
       options
         .send({ score: Number(picked.value), comment: comment.value })
-        .then(function () {
+        .then(function (answered) {
           status.textContent = t.thanks;
+          renderShare(shareBox, answered && answered.share);
         })
         .catch(function (error) {
           status.textContent = error.message || root.dataset.tError;
@@ -91,8 +148,11 @@
           button.disabled = false;
         });
     });
+    var shareBox = el("section", { class: "nps-survey__share" });
     follow();
     root.appendChild(form);
+    root.appendChild(shareBox);
+    renderShare(shareBox, survey.share);
   }
 
   function showError(root, retry) {
