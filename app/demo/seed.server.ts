@@ -375,11 +375,12 @@ export const DEMO_ADVOCACY = {
 function demoAdvocacySql(shop: string): string {
   return `
 SELECT setseed(0.7);
-INSERT INTO discount_codes (shop, purpose, customer_id, response_id, code, status, discount_id, terms, created_at, activated_at)
+INSERT INTO discount_codes (shop, purpose, customer_id, response_id, code, status, discount_id, terms, created_at,
+                            activated_at, ends_at)
 SELECT DISTINCT ON (r.customer_id) r.shop, 'REFERRAL', r.customer_id, r.id,
        'FRIEND-' || translate(upper(substr(md5(r.id::text || 'demo'), 1, 8)), '01', 'QR'), 'ACTIVE',
        'gid://shopify/DiscountCodeNode/' || (900000 + r.id), ${lit(JSON.stringify(DEMO_ADVOCACY.referral))}::jsonb,
-       r.answered_at, r.answered_at
+       r.answered_at, r.answered_at, r.answered_at + interval '${DEMO_ADVOCACY.referral.validDays} days'
 FROM responses r
 WHERE r.shop = ${lit(shop)} AND r.category = 'PROMOTER' AND r.customer_id IS NOT NULL
   AND r.answered_at > now() - interval '180 days'
@@ -393,11 +394,12 @@ WHERE id = (SELECT c.id FROM customers c
               AND NOT EXISTS (SELECT 1 FROM survey_invitations i
                               WHERE i.customer_id = c.id AND i.created_at > now() - interval '60 days')
             ORDER BY c.id LIMIT 1);
-INSERT INTO discount_codes (shop, purpose, customer_id, code, status, discount_id, terms, created_at, activated_at)
+DELETE FROM discount_codes WHERE customer_id = (SELECT id FROM customers WHERE shop = ${lit(shop)} AND shopify_id = ${DEMO_REFERRER_ID});
+INSERT INTO discount_codes (shop, purpose, customer_id, code, status, discount_id, terms, created_at, activated_at, ends_at)
 SELECT c.shop, 'REFERRAL', c.id, 'FRIEND-7K3Q9PXM', 'ACTIVE', 'gid://shopify/DiscountCodeNode/900000',
-       ${lit(JSON.stringify(DEMO_ADVOCACY.referral))}::jsonb, now() - interval '90 days', now() - interval '90 days'
-FROM customers c WHERE c.shop = ${lit(shop)} AND c.shopify_id = ${DEMO_REFERRER_ID}
-ON CONFLICT (shop, purpose, customer_id) DO UPDATE SET code = EXCLUDED.code;
+       ${lit(JSON.stringify(DEMO_ADVOCACY.referral))}::jsonb, now() - interval '30 days', now() - interval '30 days',
+       now() + interval '60 days'
+FROM customers c WHERE c.shop = ${lit(shop)} AND c.shopify_id = ${DEMO_REFERRER_ID};
 
 INSERT INTO share_events (shop, response_id, kind, count, first_at, last_at)
 SELECT r.shop, r.id, 'SHOWN', 1 + (r.id % 3 = 0)::int, r.answered_at, r.answered_at

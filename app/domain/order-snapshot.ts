@@ -66,10 +66,18 @@ export const OrderPayloadSchema = z.object({
     .nullish()
     .transform((f) => f ?? []),
   customer: CustomerPayloadSchema.nullish(),
+  // Only read to credit the app's own codes: an entry without a usable code is left out,
+  // never a reason to refuse the order.
   discount_codes: z
-    .array(z.object({ code: z.string().max(255) }))
+    .array(z.unknown())
     .nullish()
-    .transform((d) => d ?? []),
+    .catch(null)
+    .transform((d) =>
+      (d ?? []).flatMap((entry) => {
+        const code = (entry as { code?: unknown } | null)?.code;
+        return typeof code === "string" && code.trim() !== "" && code.length <= 255 ? [code] : [];
+      }),
+    ),
   line_items: z.array(LineItemPayloadSchema),
   shipping_address: AddressSchema,
   billing_address: AddressSchema,
@@ -163,7 +171,7 @@ export function toOrderSnapshot(p: OrderPayload, options: { fulfilledTopic?: boo
     cancelledAt: p.cancelled_at ?? null,
     fulfilledAt: fulfilled ? (lastFulfillment ?? p.updated_at) : null,
     customer,
-    discountCodes: p.discount_codes.map((d) => d.code).filter((c) => c.trim() !== ""),
+    discountCodes: p.discount_codes,
     lines: p.line_items.map((l) => ({
       shopifyLineId: l.id != null ? exactId(l.id, l.admin_graphql_api_id, "LineItem") : null,
       productId: l.product_id ?? null,

@@ -40,6 +40,18 @@ export interface ShopperTexts {
     reviewButton: string;
     linkGone: string;
   };
+  /**
+   * The apology email a merchant sends from a detractor's case. {greeting} opens it, {offer}
+   * is the offer's paragraph (empty without a code), which names {discount}, {code} and
+   * {valid_until}.
+   */
+  apology: {
+    subject: string;
+    body: string;
+    offer: string;
+    greeting: string;
+    greetingNoName: string;
+  };
 }
 
 /** {shop}, {order} and the share step's placeholders are replaced when a text is used. */
@@ -89,6 +101,14 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       reviewButton: "Write a review",
       linkGone: "This link is no longer available.",
     },
+    apology: {
+      subject: "We're sorry about your order {order}",
+      body: "{greeting}\n\nThank you for telling us how your order {order} went. We're sorry it was not what you expected from {shop}.\n\n{offer}\n\nIf there is anything more we can do, just reply to this email.\n\nThe {shop} team",
+      offer:
+        "As an apology, here is {discount} off your next order with the code {code}. It is for you only, can be used once, and is valid until {valid_until}.",
+      greeting: "Hello {first_name},",
+      greetingNoName: "Hello,",
+    },
   },
   fr: {
     subject: {
@@ -134,6 +154,14 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       reviewSite: "Voulez-vous partager votre expérience sur {site} ?",
       reviewButton: "Donner mon avis",
       linkGone: "Ce lien n'est plus disponible.",
+    },
+    apology: {
+      subject: "Toutes nos excuses pour votre commande {order}",
+      body: "{greeting}\n\nMerci de nous avoir dit comment s'est passée votre commande {order}. Nous sommes désolés qu'elle n'ait pas été à la hauteur de ce que vous attendiez de {shop}.\n\n{offer}\n\nSi nous pouvons faire autre chose, il vous suffit de répondre à cet e-mail.\n\nL'équipe {shop}",
+      offer:
+        "Pour nous excuser, voici {discount} de réduction sur votre prochaine commande avec le code {code}. Il est réservé à vous, utilisable une fois et valable jusqu'au {valid_until}.",
+      greeting: "Bonjour {first_name},",
+      greetingNoName: "Bonjour,",
     },
   },
   de: {
@@ -181,6 +209,14 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       reviewButton: "Bewertung schreiben",
       linkGone: "Dieser Link ist nicht mehr verfügbar.",
     },
+    apology: {
+      subject: "Es tut uns leid wegen Ihrer Bestellung {order}",
+      body: "{greeting}\n\ndanke, dass Sie uns gesagt haben, wie Ihre Bestellung {order} gelaufen ist. Es tut uns leid, dass sie nicht Ihren Erwartungen an {shop} entsprach.\n\n{offer}\n\nWenn wir noch etwas für Sie tun können, antworten Sie einfach auf diese E-Mail.\n\nIhr Team von {shop}",
+      offer:
+        "Als Entschuldigung erhalten Sie {discount} Rabatt auf Ihre nächste Bestellung mit dem Code {code}. Er gilt nur für Sie, einmal, bis zum {valid_until}.",
+      greeting: "Hallo {first_name},",
+      greetingNoName: "Hallo,",
+    },
   },
   es: {
     subject: {
@@ -226,6 +262,14 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       reviewSite: "¿Quieres contar tu experiencia en {site}?",
       reviewButton: "Escribir una reseña",
       linkGone: "Este enlace ya no está disponible.",
+    },
+    apology: {
+      subject: "Sentimos lo de tu pedido {order}",
+      body: "{greeting}\n\nGracias por contarnos cómo fue tu pedido {order}. Sentimos que no estuviera a la altura de lo que esperabas de {shop}.\n\n{offer}\n\nSi podemos hacer algo más, responde a este correo.\n\nEl equipo de {shop}",
+      offer:
+        "Para disculparnos, aquí tienes un {discount} de descuento en tu próximo pedido con el código {code}. Es solo para ti, se puede usar una vez y es válido hasta el {valid_until}.",
+      greeting: "Hola, {first_name}:",
+      greetingNoName: "Hola:",
     },
   },
   nl: {
@@ -273,13 +317,33 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       reviewButton: "Review schrijven",
       linkGone: "Deze link is niet meer beschikbaar.",
     },
+    apology: {
+      subject: "Het spijt ons van je bestelling {order}",
+      body: "{greeting}\n\nBedankt dat je ons liet weten hoe je bestelling {order} is verlopen. Het spijt ons dat die niet was wat je van {shop} verwachtte.\n\n{offer}\n\nKunnen we nog iets voor je doen? Beantwoord dan gewoon deze e-mail.\n\nHet team van {shop}",
+      offer:
+        "Als excuus krijg je {discount} korting op je volgende bestelling met de code {code}. Hij is alleen voor jou, eenmalig te gebruiken en geldig tot {valid_until}.",
+      greeting: "Hallo {first_name},",
+      greetingNoName: "Hallo,",
+    },
   },
 };
 
-type Placeholder = "shop" | "order" | "offer" | "site" | "code";
+const PLACEHOLDERS = [
+  "shop",
+  "order",
+  "offer",
+  "site",
+  "code",
+  "greeting",
+  "first_name",
+  "discount",
+  "valid_until",
+] as const;
+type Placeholder = (typeof PLACEHOLDERS)[number];
+const PLACEHOLDER = new RegExp(`\\{(${PLACEHOLDERS.join("|")})\\}`, "g");
 
 export function fill(text: string, values: Partial<Record<Placeholder, string>>): string {
-  return text.replace(/\{(shop|order|offer|site|code)\}/g, (_m, key: Placeholder) => values[key] ?? "");
+  return text.replace(PLACEHOLDER, (_m, key: Placeholder) => values[key] ?? "");
 }
 
 /** The follow-up question for a category: the merchant's text for the locale, else the default. */

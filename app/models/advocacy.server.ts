@@ -6,7 +6,8 @@ import {
   normaliseCode,
   type ReferralSettings,
   ReferralSettingsSchema,
-  referralDiscountInput,
+  DiscountTermsSchema,
+  discountInput,
   reviewTarget,
   shareStepFor,
 } from "../domain/advocacy";
@@ -14,7 +15,7 @@ import type { Period } from "../domain/analytics-filters";
 import { readSettings } from "../domain/settings";
 import { fill, SHOPPER_TEXTS } from "../domain/shopper-texts";
 import { chooseLocale, type ShopperLocale } from "../domain/shopper-locales";
-import type { Prisma } from "../generated/prisma/client";
+import { Prisma } from "../generated/prisma/client";
 import type { ScoreCategory } from "../generated/prisma/enums";
 import { type AdminGraphql, adminQueryThrottled } from "../lib/admin-graphql";
 import { type ShareLinkKind, signShareLink, verifyShareLink } from "../lib/share-links.server";
@@ -35,24 +36,41 @@ function newDiscountCode(prefix: string): string {
 export const DEFAULT_PROXY_PREFIX = "/apps/nps";
 
 /**
- * In a promoter's answer transaction: the promoter's referral code, reused when they have one
- * (one per customer; per answer for a guest), else a new one, PENDING until Shopify has it.
- * While it is not ACTIVE, a DISCOUNT_CODE action of this answer creates it in Shopify.
+ * A customer's referral code still worth giving: the newest, unless it has expired or expires
+ * within a day (friends would find it refused).
+ */
+const USABLE_REFERRAL = `purpose = 'REFERRAL' AND (ends_at IS NULL OR ends_at > now() + interval '1 day')`;
+
+/**
+ * In a promoter's answer transaction: the promoter's referral code, reused when they have a
+ * usable one (one per customer; per answer for a guest), else a new one, PENDING until
+ * Shopify has it. While it is not ACTIVE, a DISCOUNT_CODE action of this answer creates it
+ * in Shopify; asking again after a failure tries again.
  */
 export async function requestReferralCode(
   tx: Tx,
   input: { shop: string; responseId: number; customerId: number | null; terms: ReferralSettings },
 ): Promise<void> {
+  // One code per customer: two answers of theirs at once take turns here. (NO KEY: the
+  // customer's orders and answers, which only reference the row, do not wait.)
+  if (input.customerId !== null) {
+    await tx.$queryRaw`SELECT 1 FROM customers WHERE id = ${input.customerId} FOR NO KEY UPDATE`;
+  }
   for (let attempt = 0; attempt < 3; attempt++) {
     const existing = await tx.$queryRaw<Array<{ id: number; status: string }>>`
       SELECT id, status::text FROM discount_codes
-      WHERE shop = ${input.shop} AND purpose = 'REFERRAL'
-        AND (customer_id = ${input.customerId} OR (${input.customerId}::int IS NULL AND response_id = ${input.responseId}))`;
+      WHERE shop = ${input.shop} AND ${Prisma.raw(USABLE_REFERRAL)}
+        AND (customer_id = ${input.customerId} OR (${input.customerId}::int IS NULL AND response_id = ${input.responseId}))
+      ORDER BY id DESC LIMIT 1`;
     let codeId = existing[0]?.id;
     if (existing[0]?.status === "ACTIVE") return;
     if (codeId === undefined) {
-      // ON CONFLICT DO NOTHING: a concurrent answer of the same customer, or (once in 10^12) a
-      // random code already taken, leaves no row, and the loop looks again.
+      // A guest's expired code gives its answer up to the new one.
+      if (input.customerId === null) {
+        await tx.$executeRaw`UPDATE discount_codes SET response_id = NULL WHERE response_id = ${input.responseId}`;
+      }
+      // ON CONFLICT DO NOTHING: a guest's concurrent answer, or (once in 10^12) a random code
+      // already taken, leaves no row, and the loop looks again.
       const inserted = await tx.$queryRaw<Array<{ id: number }>>`
         INSERT INTO discount_codes (shop, purpose, customer_id, response_id, code, terms)
         VALUES (${input.shop}, 'REFERRAL', ${input.customerId}, ${input.responseId},
@@ -60,11 +78,15 @@ export async function requestReferralCode(
         ON CONFLICT DO NOTHING RETURNING id`;
       codeId = inserted[0]?.id;
       if (codeId === undefined) continue;
+    } else if (existing[0]?.status === "FAILED") {
+      await tx.$executeRaw`UPDATE discount_codes SET status = 'PENDING' WHERE id = ${codeId}`;
     }
     await tx.$executeRaw`
       INSERT INTO answer_actions (shop, response_id, kind, key)
       VALUES (${input.shop}, ${input.responseId}, 'DISCOUNT_CODE', ${`discount:${codeId}`})
-      ON CONFLICT (response_id, key) DO NOTHING`;
+      ON CONFLICT (response_id, key) DO UPDATE SET status = 'PENDING', attempts = 0, last_error = NULL,
+        next_attempt_at = now(), done_at = NULL
+      WHERE answer_actions.status IN ('FAILED', 'SKIPPED')`;
     return;
   }
   throw new Error("could not reserve a referral code");
@@ -115,15 +137,29 @@ export async function createDiscountInShopify(
 ): Promise<"created" | "adopted" | "already" | "gone"> {
   const db = openDatabase();
   const row = (
-    await db.sql.query<{ code: string; status: string; terms: unknown }>(
-      "SELECT code, status::text AS status, terms FROM discount_codes WHERE id = $1",
+    await db.sql.query<{
+      code: string;
+      status: string;
+      purpose: "REFERRAL" | "APOLOGY";
+      terms: unknown;
+      customer_gid: string | null;
+      wanted: boolean;
+    }>(
+      `SELECT dc.code, dc.status::text AS status, dc.purpose::text AS purpose, dc.terms,
+              CASE WHEN c.redacted_at IS NULL THEN 'gid://shopify/Customer/' || c.shopify_id END AS customer_gid,
+              -- A referral code whose promoter changed their mind (10 became 3) is not created.
+              dc.purpose <> 'REFERRAL' OR EXISTS (
+                SELECT 1 FROM responses r WHERE r.shop = dc.shop AND r.category = 'PROMOTER'
+                  AND (r.customer_id = dc.customer_id OR r.id = dc.response_id)) AS wanted
+       FROM discount_codes dc LEFT JOIN customers c ON c.id = dc.customer_id WHERE dc.id = $1`,
       [codeId],
     )
   ).rows[0];
-  if (!row) return "gone";
+  if (!row || !row.wanted) return "gone";
   if (row.status === "ACTIVE") return "already";
-  const terms = ReferralSettingsSchema.parse(row.terms);
-  const input = referralDiscountInput(terms, row.code, options.now ?? new Date());
+  if (row.purpose === "APOLOGY" && !row.customer_gid) return "gone";
+  const terms = DiscountTermsSchema.parse(row.terms);
+  const input = discountInput(row.purpose, terms, row.code, options.now ?? new Date(), row.customer_gid);
   const result = (
     await adminQueryThrottled<CreatePayload>(
       graphql,
@@ -144,15 +180,17 @@ export async function createDiscountInShopify(
     const found = await adminQueryThrottled<{
       codeDiscountNodeByCode: { id: string; codeDiscount: { title?: string } } | null;
     }>(graphql, CODE_DISCOUNT_BY_CODE, { code: row.code }, { wait: options.wait });
-    if (found.codeDiscountNodeByCode?.codeDiscount.title !== input.title) {
+    const node = found.codeDiscountNodeByCode;
+    if (!node || node.codeDiscount.title !== input.title) {
       throw new Error(`The code ${row.code} is already used by another discount of the shop`);
     }
-    discountId = found.codeDiscountNodeByCode.id;
+    discountId = node.id;
     outcome = "adopted";
   }
   await db.sql.query(
-    `UPDATE discount_codes SET status = 'ACTIVE', discount_id = $2, activated_at = now() WHERE id = $1`,
-    [codeId, discountId],
+    `UPDATE discount_codes SET status = 'ACTIVE', discount_id = $2, activated_at = now(), ends_at = $3::timestamptz
+     WHERE id = $1`,
+    [codeId, discountId, input.endsAt],
   );
   return outcome;
 }
@@ -201,9 +239,9 @@ async function readShareRow(shop: string, invitationId: number) {
               coalesce(s.currency, o.currency) AS currency, dc.code, dc.status::text AS code_status, dc.terms
        FROM responses r JOIN shops s ON s.domain = r.shop JOIN orders o ON o.id = r.order_id
        LEFT JOIN LATERAL (SELECT code, status, terms FROM discount_codes d
-                          WHERE d.shop = r.shop AND d.purpose = 'REFERRAL'
+                          WHERE d.shop = r.shop AND d.purpose = 'REFERRAL' AND (d.ends_at IS NULL OR d.ends_at > now())
                             AND (d.customer_id = r.customer_id OR (r.customer_id IS NULL AND d.response_id = r.id))
-                          LIMIT 1) dc ON true
+                          ORDER BY d.id DESC LIMIT 1) dc ON true
        WHERE r.shop = $1 AND r.invitation_id = $2`,
       [shop, invitationId],
     )
@@ -308,9 +346,9 @@ export async function followShareLink(
       `SELECT r.category::text AS category, s.settings, r.locale, dc.code, l.product_id::text AS product_id, l.title
        FROM responses r JOIN shops s ON s.domain = r.shop
        LEFT JOIN LATERAL (SELECT code FROM discount_codes d
-                          WHERE d.shop = r.shop AND d.purpose = 'REFERRAL' AND d.status = 'ACTIVE'
+                          WHERE d.shop = r.shop AND d.purpose = 'REFERRAL' AND d.status = 'ACTIVE' AND d.ends_at > now()
                             AND (d.customer_id = r.customer_id OR (r.customer_id IS NULL AND d.response_id = r.id))
-                          LIMIT 1) dc ON true
+                          ORDER BY d.id DESC LIMIT 1) dc ON true
        LEFT JOIN LATERAL (SELECT product_id, title FROM order_lines ol
                           WHERE ol.order_id = r.order_id AND ol.product_id IS NOT NULL
                           ORDER BY ol.amount DESC, ol.id LIMIT 1) l ON true
@@ -366,14 +404,21 @@ export async function productHandle(graphql: AdminGraphql | null, productId: str
 
 /**
  * In the order's ingest transaction: orders that used one of the app's codes point at it.
- * A promoter's own use of their referral code is not a referral; codes are matched without
- * regard to case, as Shopify does.
+ * A promoter's own use of their referral code is not a referral (an apology code is the
+ * customer's own); codes are matched without regard to case, as Shopify does.
  */
 export async function attributeDiscountCodes(
   tx: Tx,
   shop: string,
   orders: Array<{ shopifyId: bigint; discountCodes: string[] }>,
 ): Promise<void> {
+  // A newer snapshot without the code (edited in the admin) no longer credits it.
+  const without = orders.filter((o) => o.discountCodes.length === 0).map((o) => o.shopifyId.toString());
+  if (without.length > 0) {
+    await tx.$executeRaw`
+      UPDATE orders SET discount_code_id = NULL
+      WHERE shop = ${shop} AND shopify_id = ANY(${without}::bigint[]) AND discount_code_id IS NOT NULL`;
+  }
   const pairs = orders.flatMap((o) => o.discountCodes.map((c) => [o.shopifyId.toString(), normaliseCode(c)] as const));
   if (pairs.length === 0) return;
   await tx.$executeRaw`
@@ -382,7 +427,12 @@ export async function attributeDiscountCodes(
     JOIN discount_codes dc ON dc.shop = ${shop} AND dc.code = x.code
     WHERE o.shop = ${shop} AND o.shopify_id = x.order_id::bigint
       AND o.discount_code_id IS DISTINCT FROM dc.id
-      AND (dc.customer_id IS NULL OR o.customer_id IS DISTINCT FROM dc.customer_id)`;
+      AND (dc.purpose <> 'REFERRAL' OR (
+            NOT coalesce(o.customer_id = dc.customer_id, false)
+            -- A guest promoter is known by the email of the order they answered about.
+            AND NOT coalesce(dc.customer_id IS NULL AND o.email_key = (
+              SELECT po.email_key FROM responses pr JOIN orders po ON po.id = pr.order_id
+              WHERE pr.id = dc.response_id), false)))`;
 }
 
 export interface AdvocacyFunnel {

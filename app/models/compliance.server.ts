@@ -217,7 +217,11 @@ export async function assembleCustomerData(
       },
     }),
     tx.discountCode.findMany({
-      where: { shop, customerId: { in: scope.customerIds } },
+      // A guest's referral code is theirs through the answer it came with.
+      where: {
+        shop,
+        OR: [{ customerId: { in: scope.customerIds } }, { response: { orderId: { in: scope.orderIds } } }],
+      },
       select: { purpose: true, code: true, status: true, createdAt: true },
     }),
   ]);

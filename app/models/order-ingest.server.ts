@@ -130,7 +130,7 @@ export async function ingestOrderBatch(
         -- Line ids in the order Shopify lists the lines, whatever join the planner picks.
         ORDER BY l.n`;
     }
-    const withCodes = orders.filter((o) => appliedIds.has(o.shopifyId) && o.discountCodes?.length);
+    const withCodes = orders.filter((o) => appliedIds.has(o.shopifyId) && o.discountCodes !== undefined);
     if (withCodes.length > 0) {
       await attributeDiscountCodes(
         tx,

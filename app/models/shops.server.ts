@@ -54,8 +54,9 @@ export async function findShop(shop: string) {
 export type SettingsErrors = Record<string, string>;
 
 /**
- * Replaces the shop's settings after validating them. Returns the field errors (keyed by
- * path, such as `questions.fr.PROMOTER`) and changes nothing when any value is invalid.
+ * Replaces the shop's settings after validating them, all but the share step's (saved by
+ * saveAdvocacySettings). Returns the field errors (keyed by path, such as
+ * `questions.fr.PROMOTER`) and changes nothing when any value is invalid.
  */
 export async function saveShopSettings(
   shop: string,
@@ -67,8 +68,15 @@ export async function saveShopSettings(
     for (const issue of parsed.error.issues) errors[issue.path.join(".")] ??= issue.message;
     return { ok: false, errors };
   }
-  await prisma.shop.update({ where: { domain: shop }, data: { settings: parsed.data } });
-  return { ok: true, settings: parsed.data };
+  // The share step has its own page: a save of this one (perhaps from an older tab) keeps it.
+  const settings = await prisma.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<Array<{ settings: unknown }>>`
+      SELECT settings FROM shops WHERE domain = ${shop} FOR NO KEY UPDATE`;
+    const kept = { ...parsed.data, advocacy: readSettings(rows[0]?.settings).advocacy };
+    await tx.shop.update({ where: { domain: shop }, data: { settings: kept } });
+    return kept;
+  });
+  return { ok: true, settings };
 }
 
 /**

@@ -29,10 +29,17 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return { advocacy: settings.advocacy, funnel };
 };
 
-/** A number field as typed: empty is null, a decimal comma is read as a point. */
-const numberOrNull = (value: FormDataEntryValue | null) => {
-  const text = typeof value === "string" ? value.trim() : "";
-  return text === "" ? null : Number(text.replace(",", "."));
+/**
+ * A number field as typed: empty is null; "1,000.50" and "1.000,50" have thousands
+ * separators, a lone comma ("12,5") is a decimal one; anything else is not a number.
+ */
+export const numberOrNull = (value: FormDataEntryValue | null) => {
+  const text = typeof value === "string" ? value.trim().replace(/\s/g, "") : "";
+  if (text === "") return null;
+  if (/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(text)) return Number(text.replace(/,/g, ""));
+  if (/^\d{1,3}(\.\d{3})+(,\d+)?$/.test(text)) return Number(text.replace(/\./g, "").replace(",", "."));
+  if (/^\d+(,\d+)?$/.test(text)) return Number(text.replace(",", "."));
+  return /^\d*\.?\d+$/.test(text) ? Number(text) : Number.NaN;
 };
 const textOrNull = (value: FormDataEntryValue | null) =>
   typeof value === "string" && value.trim() !== "" ? value.trim() : null;
