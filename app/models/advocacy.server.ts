@@ -444,11 +444,16 @@ export interface AdvocacyFunnel {
   codesUsed: number;
   referralOrders: number;
   referralRevenue: string;
+  /** Apology codes sent with a case's apology, those used, and the orders' total. */
+  apologyCodes: number;
+  apologyCodesUsed: number;
+  apologyRevenue: string;
   currency: string | null;
 }
 
 /**
- * The share step's funnel: shown, clicked, codes given and used, referral orders and revenue.
+ * The share step's funnel: shown, clicked, codes given and used, referral orders and revenue;
+ * beside it, the apology codes sent from cases and the orders that used them.
  * With a period (days in the shop's time zone), each counts what happened within it: a step
  * shown, a code created, an order placed.
  */
@@ -470,11 +475,17 @@ export async function loadAdvocacyFunnel(shop: string, period?: Period): Promise
        coalesce((SELECT total FROM ev WHERE kind = 'SHARE_CLICK'), 0) AS "shareClicks",
        (SELECT count(*)::int FROM discount_codes, z
         WHERE shop = $1 AND purpose = 'REFERRAL' AND status = 'ACTIVE' AND ${within("created_at")}) AS codes,
-       u."codesUsed", u."referralOrders", u."referralRevenue", (SELECT currency FROM shops WHERE domain = $1) AS currency
-     FROM (SELECT count(DISTINCT o.discount_code_id)::int AS "codesUsed", count(*)::int AS "referralOrders",
-                  coalesce(sum(o.current_total), 0)::text AS "referralRevenue"
+       (SELECT count(*)::int FROM discount_codes, z
+        WHERE shop = $1 AND purpose = 'APOLOGY' AND ${within("created_at")}) AS "apologyCodes",
+       u."codesUsed", u."referralOrders", u."referralRevenue", u."apologyCodesUsed", u."apologyRevenue",
+       (SELECT currency FROM shops WHERE domain = $1) AS currency
+     FROM (SELECT count(DISTINCT o.discount_code_id) FILTER (WHERE dc.purpose = 'REFERRAL')::int AS "codesUsed",
+                  count(*) FILTER (WHERE dc.purpose = 'REFERRAL')::int AS "referralOrders",
+                  coalesce(sum(o.current_total) FILTER (WHERE dc.purpose = 'REFERRAL'), 0)::text AS "referralRevenue",
+                  count(DISTINCT o.discount_code_id) FILTER (WHERE dc.purpose = 'APOLOGY')::int AS "apologyCodesUsed",
+                  coalesce(sum(o.current_total) FILTER (WHERE dc.purpose = 'APOLOGY'), 0)::text AS "apologyRevenue"
            FROM discount_codes dc JOIN orders o ON o.discount_code_id = dc.id, z
-           WHERE dc.shop = $1 AND dc.purpose = 'REFERRAL' AND o.cancelled_at IS NULL AND NOT o.test
+           WHERE dc.shop = $1 AND o.cancelled_at IS NULL AND NOT o.test
              AND ${within("o.order_created_at")}) u`,
     [shop, from, to],
   );

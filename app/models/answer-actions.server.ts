@@ -16,6 +16,7 @@ import { slackUrlRefusal } from "./alert-rules.server";
 import { loadSpikeAlert } from "./theme-spikes.server";
 import { deliverWebhook, EndpointGoneError } from "./webhooks.server";
 import { createDiscountInShopify, markDiscountCodeUnavailable } from "./advocacy.server";
+import { apologyPayload, mailApology } from "./apologies.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -90,9 +91,10 @@ interface ClaimedAction {
   id: number;
   shop: string;
   response_id: number;
-  kind: "ALERT_EMAIL" | "ALERT_SLACK" | "CUSTOMER_TAGS" | "FLOW_TRIGGER" | "WEBHOOK" | "DISCOUNT_CODE";
+  kind:
+    "ALERT_EMAIL" | "ALERT_SLACK" | "CUSTOMER_TAGS" | "FLOW_TRIGGER" | "WEBHOOK" | "DISCOUNT_CODE" | "APOLOGY_EMAIL";
   rule_id: number | null;
-  /** alert:<rule>:<target>, spike:<rule>:<theme>:<week>:<target>, tags, flow, webhook:…, discount:<code id>. */
+  /** alert:<rule>:<target>, spike:<rule>:<theme>:<week>:<target>, tags, flow, webhook:…, discount:<code id>, apology. */
   key: string;
   digest: boolean;
   attempts: number;
@@ -189,6 +191,8 @@ async function perform(group: ClaimedAction[], deps: ActionDeps) {
       if (outcome === "gone") throw new SkipAction("the code was deleted");
       return;
     }
+    case "APOLOGY_EMAIL":
+      return sendApologyEmail(first, deps);
     case "WEBHOOK":
       try {
         return await deliverWebhook(first.id);
@@ -197,6 +201,22 @@ async function perform(group: ClaimedAction[], deps: ActionDeps) {
         throw error;
       }
   }
+}
+
+/** The apology as the merchant sent it: its one-time code made in Shopify first, then the email. */
+async function sendApologyEmail(action: ClaimedAction, deps: ActionDeps) {
+  const payload = await apologyPayload(action.id);
+  if (!payload) throw new SkipAction("the apology is no longer stored (the customer's data was erased)");
+  if (payload.codeId !== null) {
+    const graphql = await deps.adminFor(action.shop);
+    if (!graphql) {
+      await markDiscountCodeUnavailable(payload.codeId);
+      throw new SkipAction("no Admin API access for this shop to create the apology's code");
+    }
+    const outcome = await createDiscountInShopify(payload.codeId, graphql, { wait: deps.wait });
+    if (outcome === "gone") throw new SkipAction("the customer was erased: no code, no email");
+  }
+  await mailApology(deps.mailer(), action.shop, payload);
 }
 
 async function loadAlertAnswers(responseIds: number[]): Promise<AlertAnswer[]> {

@@ -157,7 +157,10 @@ export async function redactCustomer(
   await tx.answerAction.updateMany({ where: { shop, response: responseWhere }, data: { lastError: null } });
   // Webhook events carry the answer, its comment and the customer as they were: none goes out
   // after the erasure, and none stays stored.
-  await tx.answerAction.deleteMany({ where: { shop, kind: "WEBHOOK", response: responseWhere } });
+  // Events and apologies carry the customer's answer, name or address until they are sent.
+  await tx.answerAction.deleteMany({
+    where: { shop, kind: { in: ["WEBHOOK", "APOLOGY_EMAIL"] }, response: responseWhere },
+  });
   const emails = who.texts.filter((t) => t.includes("@"));
   // Exactly but for case, as in findCustomerScope.
   await tx.$executeRaw`

@@ -176,6 +176,12 @@ export default function Overview() {
                     of {formatCount(winBack.n)} resolved cases · 95% interval{" "}
                     {winBack.ciLow === null ? "–" : `${formatShare(winBack.ciLow)} to ${formatShare(winBack.ciHigh)}`}
                   </Text>
+                  {referrals.apologyCodes > 0 && (
+                    <Text as="p" tone="subdued">
+                      {formatCount(referrals.apologyCodesUsed)} of {formatCount(referrals.apologyCodes)} apology codes
+                      used
+                    </Text>
+                  )}
                   <RemixLink to="/app/detractors">Detractors</RemixLink>
                 </Figure>
                 <Figure label="After delivery vs before">

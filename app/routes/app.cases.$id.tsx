@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import {
   Badge,
@@ -7,6 +7,7 @@ import {
   Box,
   Button,
   Card,
+  Checkbox,
   FormLayout,
   InlineStack,
   Layout,
@@ -33,6 +34,7 @@ import {
 } from "../models/cases.server";
 import { orderAdminUrl, STATUS_LABELS } from "./app.detractors";
 import { rowId } from "../domain/row-id";
+import { ApologyRefusedError, type ApologyView, loadApology, sendApology } from "../models/apologies.server";
 
 function caseId(params: Record<string, string | undefined>) {
   const id = rowId(params.id);
@@ -44,11 +46,16 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const id = caseId(params);
   try {
-    const [found, outcome] = await Promise.all([getCase(shop, id), caseOutcome(shop, id)]);
+    const [found, outcome, apology] = await Promise.all([
+      getCase(shop, id),
+      caseOutcome(shop, id),
+      loadApology(shop, id),
+    ]);
     const c = found;
     return {
       shop,
       outcome,
+      apology,
       case: {
         id: c.id,
         status: c.status,
@@ -130,6 +137,18 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
         message: changed ? "Case updated." : "Nothing changed.",
       } satisfies ActionResult);
     }
+    if (form.intent === "apology") {
+      try {
+        const { code } = await sendApology(shop, id, actor, { withCode: form.withCode === "on" });
+        return Response.json({
+          ok: true,
+          message: code ? `Apology on its way, with the code ${code}.` : "Apology on its way.",
+        } satisfies ActionResult);
+      } catch (error) {
+        if (error instanceof ApologyRefusedError) return fail({ form: error.message });
+        throw error;
+      }
+    }
     return fail({ form: "Unknown action: reload the page." });
   } catch (error) {
     if (error instanceof CaseNotFoundError) throw new Response(error.message, { status: 404 });
@@ -138,7 +157,93 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 const when = (iso: string) => new Date(iso).toLocaleString("en", { dateStyle: "medium", timeStyle: "short" });
-const FIELD_LABELS: Record<string, string> = { status: "Status", assignee: "Assignee", due: "Due", score: "Score" };
+const FIELD_LABELS: Record<string, string> = {
+  status: "Status",
+  assignee: "Assignee",
+  due: "Due",
+  score: "Score",
+  apology: "Apology",
+};
+const LANGUAGES: Record<string, string> = { en: "English", fr: "French", de: "German", es: "Spanish", nl: "Dutch" };
+
+/** Where the email stands, as the answer actions see it. */
+const EMAIL_STATES: Record<string, string> = {
+  PENDING: "waiting to go out",
+  DONE: "sent",
+  FAILED: "failed",
+  SKIPPED: "not sent",
+};
+
+function ApologyCard({ apology, busy }: { apology: ApologyView; busy: boolean }) {
+  const [withCode, setWithCode] = useState(true);
+  const sent = apology.sent;
+  const preview = apology.preview && (withCode ? apology.preview.withCode : apology.preview.withoutCode);
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          Apology
+        </Text>
+        {apology.state === "unavailable" && (
+          <Text as="p" tone="subdued">
+            {apology.reason}
+          </Text>
+        )}
+        {sent && (
+          <BlockStack gap="100">
+            <Text as="p">
+              Sent {when(sent.at)}
+              {sent.by ? ` by ${sent.by}` : ""}
+              {apology.to ? ` to ${apology.to}` : ""}. Email: {EMAIL_STATES[sent.emailStatus ?? ""] ?? "not recorded"}
+              {sent.error ? ` (${sent.error})` : ""}.
+            </Text>
+            {sent.code && (
+              <Text as="p">
+                Code <code>{sent.code}</code>:{" "}
+                {sent.usedOn
+                  ? `used on order ${sent.usedOn}`
+                  : sent.codeStatus === "ACTIVE"
+                    ? "not used yet"
+                    : sent.codeStatus === "FAILED"
+                      ? "could not be created in Shopify"
+                      : "being created in Shopify"}
+                .
+              </Text>
+            )}
+          </BlockStack>
+        )}
+        {apology.state === "ready" && preview && (
+          <Form method="post">
+            <input type="hidden" name="intent" value="apology" />
+            <BlockStack gap="300">
+              <Checkbox
+                label={`Include a one-time code: ${apology.discount} off, for this customer only`}
+                name="withCode"
+                checked={withCode}
+                onChange={setWithCode}
+              />
+              <Text as="p" tone="subdued">
+                To {apology.to}, in {LANGUAGES[apology.locale] ?? apology.locale}.{" "}
+                <Link to="/app/settings/advocacy">Edit the wording</Link>
+              </Text>
+              <Box background="bg-surface-secondary" padding="300" borderRadius="200">
+                <BlockStack gap="200">
+                  <Text as="p" fontWeight="semibold">
+                    {preview.subject}
+                  </Text>
+                  <p style={{ whiteSpace: "pre-wrap", margin: 0 }}>{preview.text}</p>
+                </BlockStack>
+              </Box>
+              <Button submit loading={busy}>
+                Send apology
+              </Button>
+            </BlockStack>
+          </Form>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
 const show = (field: string, value: string | null) =>
   value === null
     ? "–"
@@ -149,7 +254,7 @@ const show = (field: string, value: string | null) =>
         : value;
 
 export default function CasePage() {
-  const { shop, case: c, outcome } = useLoaderData<typeof loader>();
+  const { shop, case: c, outcome, apology } = useLoaderData<typeof loader>();
   const result = useActionData<ActionResult>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -251,6 +356,9 @@ export default function CasePage() {
                   </Form>
                 </BlockStack>
               </Card>
+              {apology && (
+                <ApologyCard apology={apology} busy={busy && navigation.formData?.get("intent") === "apology"} />
+              )}
               <Card>
                 <BlockStack gap="200">
                   <Text as="h2" variant="headingMd">

@@ -426,7 +426,7 @@ export default function Settings() {
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection
           title="Advocacy"
-          description="After an answer: referral codes for promoters to give friends, and a review link."
+          description="After an answer: referral codes for promoters to give friends, and a review link. For detractors: the apology email sent from a case."
         >
           <Card>
             <InlineStack align="space-between" blockAlign="center">

@@ -20,6 +20,8 @@ import { requireAdmin } from "../admin.server";
 import { ActionBanners, type ActionResult } from "../components/ActionBanners";
 import { DashboardError } from "../components/Dashboard";
 import { type AdvocacySettings, REVIEW_PRESETS } from "../domain/advocacy";
+import { SHOPPER_LOCALES, type ShopperLocale } from "../domain/shopper-locales";
+import { SHOPPER_TEXTS } from "../domain/shopper-texts";
 import { loadAdvocacyFunnel } from "../models/advocacy.server";
 import { getShopSettings, saveAdvocacySettings } from "../models/shops.server";
 
@@ -40,6 +42,14 @@ export const numberOrNull = (value: FormDataEntryValue | null) => {
   if (/^\d{1,3}(\.\d{3})+(,\d+)?$/.test(text)) return Number(text.replace(/\./g, "").replace(",", "."));
   if (/^\d+(,\d+)?$/.test(text)) return Number(text.replace(",", "."));
   return /^\d*\.?\d+$/.test(text) ? Number(text) : Number.NaN;
+};
+const jsonOrNull = (value: FormDataEntryValue | null): unknown => {
+  try {
+    return typeof value === "string" && value !== "" ? JSON.parse(value) : null;
+  } catch {
+    // Not what the page sends: the schema says what is wrong with it.
+    return value;
+  }
 };
 const textOrNull = (value: FormDataEntryValue | null) =>
   typeof value === "string" && value.trim() !== "" ? value.trim() : null;
@@ -62,6 +72,14 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       productUrl: textOrNull(form.get("productUrl")),
       siteUrl: textOrNull(form.get("siteUrl")),
       siteName: textOrNull(form.get("siteName")),
+    },
+    apology: {
+      type: form.get("apologyType"),
+      value: numberOrNull(form.get("apologyValue")) ?? Number.NaN,
+      minimumSubtotal: numberOrNull(form.get("apologyMinimum")),
+      validDays: numberOrNull(form.get("apologyValidDays")) ?? Number.NaN,
+      codePrefix: form.get("apologyPrefix"),
+      templates: jsonOrNull(form.get("apologyTemplates")) ?? {},
     },
   });
   if (!result.ok) {
@@ -88,6 +106,14 @@ function Figure({ label, value, help }: { label: string; value: string; help?: s
   );
 }
 
+const LANGUAGE_NAMES: Record<ShopperLocale, string> = {
+  en: "English",
+  fr: "French",
+  de: "German",
+  es: "Spanish",
+  nl: "Dutch",
+};
+
 export default function Advocacy() {
   const { advocacy, funnel } = useLoaderData<typeof loader>();
   const result = useActionData<ActionResult>();
@@ -97,6 +123,18 @@ export default function Advocacy() {
   const referral = (patch: Partial<AdvocacySettings["referral"]>) =>
     setA({ ...a, referral: { ...a.referral, ...patch } });
   const review = (patch: Partial<AdvocacySettings["review"]>) => setA({ ...a, review: { ...a.review, ...patch } });
+  const apology = (patch: Partial<AdvocacySettings["apology"]>) => setA({ ...a, apology: { ...a.apology, ...patch } });
+  const [language, setLanguage] = useState<ShopperLocale>("en");
+  const defaults = SHOPPER_TEXTS[language].apology;
+  const template = a.apology.templates[language] ?? { subject: defaults.subject, body: defaults.body };
+  const setTemplate = (patch: Partial<typeof template>) => {
+    const next = { ...template, ...patch };
+    const templates = { ...a.apology.templates };
+    // The default wording stays the default: it follows the app's own improvements.
+    if (next.subject === defaults.subject && next.body === defaults.body) delete templates[language];
+    else templates[language] = next;
+    apology({ templates });
+  };
   const number = (n: number | null) => (n === null ? "" : String(n));
   const money = new Intl.NumberFormat("en", {
     style: "currency",
@@ -277,6 +315,109 @@ export default function Advocacy() {
                       <input type="hidden" name="siteUrl" value={a.review.siteUrl ?? ""} />
                     </>
                   )}
+                </FormLayout>
+              </Card>
+            </Layout.AnnotatedSection>
+            <Layout.AnnotatedSection
+              title="Apology to a detractor"
+              description="From a detractor's case, Send an apology emails the customer in their language, with a one-time code for them only if you choose. The case's history records it, and shows when the code is used."
+            >
+              <Card>
+                <FormLayout>
+                  <FormLayout.Group condensed>
+                    <Select
+                      label="The code gives"
+                      name="apologyType"
+                      options={[
+                        { label: "A percentage off", value: "percentage" },
+                        { label: `An amount off (${funnel.currency ?? "shop currency"})`, value: "amount" },
+                      ]}
+                      value={a.apology.type}
+                      onChange={(type) => apology({ type: type as "percentage" | "amount" })}
+                    />
+                    <TextField
+                      label={a.apology.type === "percentage" ? "Percent" : "Amount"}
+                      name="apologyValue"
+                      type="number"
+                      min={0}
+                      value={number(a.apology.value)}
+                      onChange={(v) => apology({ value: v === "" ? Number.NaN : Number(v) })}
+                      error={errors["apology.value"]}
+                      autoComplete="off"
+                    />
+                  </FormLayout.Group>
+                  <FormLayout.Group condensed>
+                    <TextField
+                      label="Minimum order subtotal"
+                      name="apologyMinimum"
+                      type="number"
+                      min={0}
+                      value={number(a.apology.minimumSubtotal)}
+                      onChange={(v) => apology({ minimumSubtotal: v === "" ? null : Number(v) })}
+                      helpText="Empty for none"
+                      error={errors["apology.minimumSubtotal"]}
+                      autoComplete="off"
+                    />
+                    <TextField
+                      label="Valid for (days)"
+                      name="apologyValidDays"
+                      type="number"
+                      min={1}
+                      value={number(a.apology.validDays)}
+                      onChange={(v) => apology({ validDays: v === "" ? Number.NaN : Number(v) })}
+                      error={errors["apology.validDays"]}
+                      autoComplete="off"
+                    />
+                  </FormLayout.Group>
+                  <TextField
+                    label="Codes start with"
+                    name="apologyPrefix"
+                    value={a.apology.codePrefix}
+                    onChange={(codePrefix) => apology({ codePrefix })}
+                    error={errors["apology.codePrefix"]}
+                    autoComplete="off"
+                  />
+                  <Select
+                    label="Wording in"
+                    options={SHOPPER_LOCALES.map((l) => ({
+                      label: `${LANGUAGE_NAMES[l]}${a.apology.templates[l] ? " (yours)" : ""}`,
+                      value: l,
+                    }))}
+                    value={language}
+                    onChange={(l) => setLanguage(l as ShopperLocale)}
+                  />
+                  <TextField
+                    label="Subject"
+                    value={template.subject}
+                    onChange={(subject) => setTemplate({ subject })}
+                    error={errors[`apology.templates.${language}.subject`]}
+                    autoComplete="off"
+                  />
+                  <TextField
+                    label="Message"
+                    value={template.body}
+                    onChange={(body) => setTemplate({ body })}
+                    multiline={8}
+                    error={errors[`apology.templates.${language}.body`]}
+                    helpText="{greeting} opens it with the customer's name; {offer} is the code's paragraph (added at the end if you leave it out); {order} and {shop} are filled in."
+                    autoComplete="off"
+                  />
+                  {a.apology.templates[language] && (
+                    <Button
+                      variant="plain"
+                      onClick={() => setTemplate({ subject: defaults.subject, body: defaults.body })}
+                    >
+                      Use the default wording
+                    </Button>
+                  )}
+                  {Object.entries(errors)
+                    .filter(([key]) => key.startsWith("apology.templates.") && !key.includes(`.${language}.`))
+                    .map(([key, message]) => (
+                      <Text as="p" tone="critical" key={key}>
+                        {LANGUAGE_NAMES[key.split(".")[2] as ShopperLocale] ?? key}: {message}
+                      </Text>
+                    ))}
+                  <input type="hidden" name="apologyTemplates" value={JSON.stringify(a.apology.templates)} />
                 </FormLayout>
               </Card>
             </Layout.AnnotatedSection>

@@ -11,6 +11,7 @@ import { listDataRequests, downloadDataRequest } from "../../app/models/complian
 import { fileLines, importOrderHistory } from "../../app/models/history-import.server";
 import { dispatchDueInvitations } from "../../app/models/invitation-sender.server";
 import { createWebhookEndpoint } from "../../app/models/webhooks.server";
+import { sendApology } from "../../app/models/apologies.server";
 import { listFailedDeliveries, purgeFailedDeliveries } from "../../app/models/webhook-inbox.server";
 import { loader as dataRequestFile } from "../../app/routes/app.data-requests.$id";
 import { loader as dataRequestsPage } from "../../app/routes/app.data-requests._index";
@@ -126,6 +127,8 @@ async function shopperWithHistory(shop: string, s: Shopper) {
   await prisma.caseNote.create({
     data: { caseId: response.case!.id, author: "Maya", body: `Rang ${s.firstName} on ${s.phone}` },
   });
+  // An apology waiting to go out holds their address and first name.
+  await sendApology(shop, response.case!.id, "Maya", { withCode: true });
   const smtpError = `550 5.1.1 <${s.email}>: Recipient address rejected`;
   await prisma.surveyInvitation.update({ where: { id: invitation.id }, data: { lastError: smtpError } });
   await prisma.answerAction.updateMany({ where: { responseId: response.id }, data: { lastError: smtpError } });
