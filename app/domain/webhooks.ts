@@ -1,5 +1,5 @@
 /** Signed webhooks out (docs/webhooks.md): what the admin page and the server share. */
-export const WEBHOOK_TOPICS = ["answer.created", "answer.updated", "case.status_changed"] as const;
+export const WEBHOOK_TOPICS = ["answer.created", "answer.updated", "case.status_changed", "theme.spike"] as const;
 export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
 
 export const SIGNATURE_HEADER = "X-NPS-Hmac-Sha256";

@@ -25,11 +25,18 @@ export async function checkThemeSpikes(shops?: string[]): Promise<number> {
      ORDER BY shop, id`,
     shops ? [shops] : [],
   );
+  // Shops whose webhook endpoints take theme.spike events are watched too.
+  const { rows: listening } = await db.sql.query<{ shop: string }>(
+    `SELECT DISTINCT shop FROM webhook_endpoints
+     WHERE enabled AND 'theme.spike' = ANY(topics) ${shops ? "AND shop = ANY($1::text[])" : ""}`,
+    shops ? [shops] : [],
+  );
   let recorded = 0;
-  for (const shop of new Set(rules.map((r) => r.shop))) {
+  for (const shop of new Set([...rules.map((r) => r.shop), ...listening.map((l) => l.shop)])) {
     const { today } = await shopContext(shop);
     const week = mondayOf(today);
     const trends = await loadThemeTrends(shop, { from: week, to: today });
+    if (listening.some((l) => l.shop === shop)) recorded += await recordSpikeEvents(shop, week, trends.themes);
     for (const rule of rules.filter((r) => r.shop === shop)) {
       for (const trend of trends.themes) {
         if (rule.theme !== null && rule.theme !== trend.key) continue;
@@ -57,6 +64,54 @@ export async function checkThemeSpikes(shops?: string[]): Promise<number> {
         recorded += rows.length;
       }
     }
+  }
+  return recorded;
+}
+
+type Trend = Awaited<ReturnType<typeof loadThemeTrends>>["themes"][number];
+
+/**
+ * theme.spike events for this week's spiking themes: once per shop, theme and week (the
+ * theme_spike_events row says it was sent), to each enabled endpoint that takes them. The
+ * event rides on the theme's latest answer of the week, like a spike alert.
+ */
+async function recordSpikeEvents(shop: string, week: string, themes: Trend[]): Promise<number> {
+  const labels = new Map((await listShopThemes(shop)).map((t) => [t.key, t.label.en || t.key]));
+  let recorded = 0;
+  for (const trend of themes) {
+    const now = trend.weeks.at(-1);
+    if (!now?.spike || now.week !== week) continue;
+    const { rows } = await openDatabase().sql.query<{ n: number }>(
+      `WITH first AS (
+         INSERT INTO theme_spike_events (shop, theme, week) VALUES ($1, $2, $3::date)
+         ON CONFLICT DO NOTHING RETURNING shop),
+       latest AS (
+         SELECT t.response_id FROM response_themes t, first
+         WHERE t.shop = $1 AND t.theme = $2 AND t.answered_day >= $3::date
+         ORDER BY t.response_id DESC LIMIT 1),
+       sent AS (
+         INSERT INTO answer_actions (shop, response_id, kind, key, endpoint_id, payload)
+         SELECT $1, latest.response_id, 'WEBHOOK', 'webhook:' || e.id || ':spike:' || $2 || ':' || $3, e.id,
+                jsonb_build_object('id', gen_random_uuid()::text, 'topic', 'theme.spike', 'shop', $1,
+                  'created_at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                  'data', jsonb_build_object(
+                    'theme', jsonb_build_object('key', $2::text, 'label', $4::text), 'week', $3::text,
+                    'answers', $5::int, 'mentions', $6::int, 'baseline', $7::float8, 'p_value', $8::float8))
+         FROM latest JOIN webhook_endpoints e ON e.shop = $1 AND e.enabled AND 'theme.spike' = ANY(e.topics)
+         ON CONFLICT (response_id, key) DO NOTHING RETURNING 1)
+       SELECT count(*)::int AS n FROM sent`,
+      [
+        shop,
+        trend.key,
+        week,
+        labels.get(trend.key) ?? trend.key,
+        now.answers,
+        now.mentions,
+        now.baseline ?? 0,
+        now.pValue ?? 0,
+      ],
+    );
+    recorded += rows[0]!.n > 0 ? 1 : 0;
   }
   return recorded;
 }

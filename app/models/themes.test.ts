@@ -1,3 +1,4 @@
+import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderPayload, type Payload } from "../../test/orders";
 import { type SmtpSink, startSmtpSink } from "../../test/smtp";
@@ -12,6 +13,7 @@ import { createAlertRule } from "./alert-rules.server";
 import { runDueActions } from "./answer-actions.server";
 import { recordAnswer } from "./answers.server";
 import { checkThemeSpikes } from "./theme-spikes.server";
+import { createWebhookEndpoint, listWebhookEndpoints, signWebhook } from "./webhooks.server";
 import { reportNps } from "./analytics.server";
 import { listQueue } from "./cases.server";
 import { exportCsv } from "./exports.server";
@@ -312,6 +314,66 @@ describe("comment themes in the database", () => {
       expect(email.text).toContain("6 of 6 answers this week mention delivery time (100.0%), against 0.0%");
       expect(email.html).toContain("&lt;b&gt;again&lt;/b&gt;");
       expect(email.html).toContain("/app/themes/delivery_time?range=90d");
+    });
+
+    it("sends a theme.spike event once to the endpoints that take it, signed, without any alert rule", async () => {
+      const received: Array<{ headers: Record<string, unknown>; body: string }> = [];
+      const server = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (d: Buffer) => chunks.push(d));
+        req.on("end", () => {
+          received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+          res.writeHead(200).end();
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      try {
+        const shop = uniqueShop("themes");
+        let customer = 8_800_000_000_000n;
+        const answer = async (score: number, comment: string, daysAgo: number) => {
+          const inv = await invitationFor(shop, customer++);
+          const a = await recordAnswer({ invitationId: inv.id, score, comment, channel: "EMAIL", locale: "en" });
+          if (a.closed) throw new Error("the survey was closed");
+          await prisma.response.update({
+            where: { id: a.responseId },
+            data: { answeredAt: new Date(Date.now() - daysAgo * 86_400_000) },
+          });
+        };
+        await invitationFor(shop, customer++);
+        const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/spikes`;
+        await createWebhookEndpoint(shop, { url, topics: ["theme.spike"] });
+        await createWebhookEndpoint(shop, { url: `${url}?answers`, topics: ["answer.created"] });
+        const secret = (await listWebhookEndpoints(shop)).find((e) => e.topics.includes("theme.spike"))!.secret;
+        for (let week = 1; week <= 9; week++) await answer(9, "Lovely quality", week * 7);
+        for (let i = 0; i < 6; i++) await answer(1, "Parcel arrived two weeks late", 0);
+        await classifyAll();
+        expect(await checkThemeSpikes([shop])).toBe(1);
+        expect(await checkThemeSpikes([shop])).toBe(0);
+
+        await runDueActions(
+          { adminFor: async () => null, mailer: () => smtpMailer(smtp.url), appUrl: "https://x.test" },
+          { shop },
+        );
+        const spikes = received.filter((r) => r.headers["x-nps-topic"] === "theme.spike");
+        expect(spikes).toHaveLength(1);
+        const event = JSON.parse(spikes[0]!.body) as { topic: string; data: Record<string, unknown> };
+        expect(event).toMatchObject({
+          topic: "theme.spike",
+          shop,
+          data: {
+            theme: { key: "delivery_time", label: "Delivery time" },
+            week: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+            answers: 6,
+            mentions: 6,
+            baseline: 0,
+          },
+        });
+        expect(spikes[0]!.headers["x-nps-hmac-sha256"]).toBe(signWebhook(spikes[0]!.body, secret));
+        // The answers' endpoint heard of answers, never of the spike.
+        expect(received.filter((r) => r.headers["x-nps-topic"] === "answer.created")).toHaveLength(15);
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
     });
   });
 
