@@ -43,7 +43,7 @@ function caseId(params: Record<string, string | undefined>) {
 }
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { shop } = await requireAdmin(request);
+  const { shop, demo } = await requireAdmin(request);
   const id = caseId(params);
   try {
     const [found, outcome, apology] = await Promise.all([
@@ -54,6 +54,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     const c = found;
     return {
       shop,
+      demo,
       outcome,
       apology,
       case: {
@@ -174,8 +175,9 @@ const EMAIL_STATES: Record<string, string> = {
   SKIPPED: "not sent",
 };
 
-function ApologyCard({ apology, busy }: { apology: ApologyView; busy: boolean }) {
-  const [withCode, setWithCode] = useState(true);
+function ApologyCard({ apology, busy, demo }: { apology: ApologyView; busy: boolean; demo: boolean }) {
+  // The demo has no Shopify to make codes in: its apologies go without one unless asked.
+  const [withCode, setWithCode] = useState(!demo);
   const sent = apology.sent;
   const preview = apology.preview && (withCode ? apology.preview.withCode : apology.preview.withoutCode);
   return (
@@ -221,6 +223,9 @@ function ApologyCard({ apology, busy }: { apology: ApologyView; busy: boolean })
                 name="withCode"
                 checked={withCode}
                 onChange={setWithCode}
+                helpText={
+                  demo ? "The demo has no Shopify store to create codes in: such an apology is not sent." : undefined
+                }
               />
               <Text as="p" tone="subdued">
                 To {apology.to}, in {LANGUAGES[apology.locale] ?? apology.locale}.{" "}
@@ -254,7 +259,7 @@ const show = (field: string, value: string | null) =>
         : value;
 
 export default function CasePage() {
-  const { shop, case: c, outcome, apology } = useLoaderData<typeof loader>();
+  const { shop, demo, case: c, outcome, apology } = useLoaderData<typeof loader>();
   const result = useActionData<ActionResult>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -357,7 +362,11 @@ export default function CasePage() {
                 </BlockStack>
               </Card>
               {apology && (
-                <ApologyCard apology={apology} busy={busy && navigation.formData?.get("intent") === "apology"} />
+                <ApologyCard
+                  apology={apology}
+                  demo={demo}
+                  busy={busy && navigation.formData?.get("intent") === "apology"}
+                />
               )}
               <Card>
                 <BlockStack gap="200">
