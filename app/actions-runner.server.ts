@@ -2,6 +2,7 @@ import { mailer } from "./email/mailer.server";
 import { env } from "./env.server";
 import { logger } from "./logger.server";
 import { type ActionDeps, runDueActions } from "./models/answer-actions.server";
+import { runKlaviyoBackfills, runKlaviyoProfileSyncs } from "./integrations/klaviyo.server";
 
 // One loop per process (shared with the Remix build through globalThis), started by the
 // server: an answer wakes it; a timer catches retries and digests that fall due.
@@ -40,6 +41,14 @@ export function runActionsSoon(): Promise<void> {
       state.again = false;
       const counts = await runDueActions(deps);
       if (counts.done + counts.failed + counts.retrying + counts.skipped > 0) logger.info(counts, "answer actions");
+      // A new Klaviyo connection's past answers, a bulk job at a time between the live ones.
+      const backfilled = await runKlaviyoBackfills({ batches: 5 });
+      const profiles = await runKlaviyoProfileSyncs();
+      if (profiles > 0) logger.info({ profiles }, "Klaviyo profiles updated");
+      if (backfilled > 0) {
+        logger.info({ answers: backfilled }, "Klaviyo backfill");
+        state.again = true;
+      }
     } while (state.again);
   })()
     .catch((error: unknown) => logger.error({ err: (error as Error).message }, "answer actions stopped"))

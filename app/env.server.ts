@@ -52,6 +52,8 @@ export const EnvSchema = z
       .optional(),
     /** Development and tests only: let merchant-entered URLs reach loopback addresses. */
     OUTBOUND_ALLOW_LOOPBACK: booleanFlag,
+    /** Klaviyo's API (tests point it at a local fake). */
+    KLAVIYO_API_URL: z.url().default("https://a.klaviyo.com"),
     /**
      * "inline": each app process also does the background work (applying webhooks, sending
      * surveys, alerts, imports). "workers": app processes only answer requests and

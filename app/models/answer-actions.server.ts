@@ -17,8 +17,10 @@ import { loadSpikeAlert } from "./theme-spikes.server";
 import { deliverWebhook, EndpointGoneError } from "./webhooks.server";
 import { createDiscountInShopify, markDiscountCodeUnavailable } from "./advocacy.server";
 import { apologyPayload, mailApology } from "./apologies.server";
+import { sendKlaviyoEvent } from "../integrations/klaviyo.server";
 
 type Tx = Prisma.TransactionClient;
+type ActionKind = `${import("../generated/prisma/enums").ActionKind}`;
 
 /** The handle of the Flow trigger extension (extensions/nps-flow-trigger). */
 export const FLOW_TRIGGER_HANDLE = "nps-answer-received";
@@ -91,10 +93,9 @@ interface ClaimedAction {
   id: number;
   shop: string;
   response_id: number;
-  kind:
-    "ALERT_EMAIL" | "ALERT_SLACK" | "CUSTOMER_TAGS" | "FLOW_TRIGGER" | "WEBHOOK" | "DISCOUNT_CODE" | "APOLOGY_EMAIL";
+  kind: ActionKind;
   rule_id: number | null;
-  /** alert:<rule>:<target>, spike:<rule>:<theme>:<week>:<target>, tags, flow, webhook:…, discount:<code id>, apology. */
+  /** alert:<rule>:<target>, spike:…, tags, flow, webhook:…, discount:<code id>, apology, klaviyo. */
   key: string;
   digest: boolean;
   attempts: number;
@@ -193,6 +194,11 @@ async function perform(group: ClaimedAction[], deps: ActionDeps) {
     }
     case "APOLOGY_EMAIL":
       return sendApologyEmail(first, deps);
+    case "KLAVIYO_EVENT":
+      if ((await sendKlaviyoEvent(first.shop, first.response_id)) === "gone") {
+        throw new SkipAction("Klaviyo is no longer connected, or the customer is a guest or erased");
+      }
+      return;
     case "WEBHOOK":
       try {
         return await deliverWebhook(first.id);

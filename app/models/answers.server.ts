@@ -9,6 +9,7 @@ import { wake } from "../workers/wake.server";
 import { recordAnswerActions } from "./answer-actions.server";
 import { recordWebhookEvents } from "./webhooks.server";
 import { requestReferralCode } from "./advocacy.server";
+import { recordKlaviyoEvent } from "../integrations/klaviyo.server";
 import { openCaseForAnswer } from "./cases.server";
 
 export interface OpenSurvey {
@@ -130,6 +131,7 @@ export async function recordAnswer(input: {
     });
     await recordAnswerActions(tx, responseId);
     await recordWebhookEvents(tx, response[0]!.created ? "answer.created" : "answer.updated", [{ responseId }]);
+    await recordKlaviyoEvent(tx, responseId);
     if (category === "PROMOTER" && settings.advocacy.referral.enabled) {
       await requestReferralCode(tx, {
         shop: inv.shop,

@@ -95,21 +95,35 @@ export async function computeRfm(
          ON CONFLICT (customer_id, as_of) DO UPDATE SET
            r_score = EXCLUDED.r_score, f_score = EXCLUDED.f_score, m_score = EXCLUDED.m_score, segment = EXCLUDED.segment
          RETURNING 1
+       ),
+       -- A shop connected to Klaviyo has its changed customers' profiles updated (rfm_segment).
+       klaviyo AS (
+         INSERT INTO klaviyo_profile_syncs (customer_id, shop)
+         SELECT u.id, u.shop FROM updated u WHERE EXISTS (SELECT 1 FROM klaviyo_connections k WHERE k.shop = u.shop)
+         ON CONFLICT (customer_id) DO NOTHING
        )
        SELECT (SELECT count(*)::int FROM segmented) AS scored, (SELECT count(*)::int FROM updated) AS changed`,
         shop,
         asOf,
       );
-      const prospects = await tx.$executeRaw`
-      UPDATE customers c
-      SET frequency = 0, monetary = 0, r_score = NULL, f_score = NULL, m_score = NULL,
-          segment = 'PROSPECTS', rfm_computed_at = now()
-      WHERE c.shop = ${shop} AND c.segment IS DISTINCT FROM 'PROSPECTS' AND NOT EXISTS (
-        -- The shop too: orders are indexed by (shop, customer_id), and without it each customer
-        -- scanned the whole index (8 s for 20,000 customers on the embedded database).
-        SELECT 1 FROM orders o
-        WHERE o.shop = ${shop} AND o.customer_id = c.id AND o.cancelled_at IS NULL AND NOT o.test
-          AND (o.order_created_at AT TIME ZONE 'UTC')::date <= ${asOf}::date)`;
+      const movedRows = await tx.$queryRaw<Array<{ n: number }>>`
+      WITH moved AS (
+        UPDATE customers c
+        SET frequency = 0, monetary = 0, r_score = NULL, f_score = NULL, m_score = NULL,
+            segment = 'PROSPECTS', rfm_computed_at = now()
+        WHERE c.shop = ${shop} AND c.segment IS DISTINCT FROM 'PROSPECTS' AND NOT EXISTS (
+          -- The shop too: orders are indexed by (shop, customer_id), and without it each customer
+          -- scanned the whole index (8 s for 20,000 customers on the embedded database).
+          SELECT 1 FROM orders o
+          WHERE o.shop = ${shop} AND o.customer_id = c.id AND o.cancelled_at IS NULL AND NOT o.test
+            AND (o.order_created_at AT TIME ZONE 'UTC')::date <= ${asOf}::date)
+        RETURNING c.id, c.shop),
+      klaviyo AS (
+        INSERT INTO klaviyo_profile_syncs (customer_id, shop)
+        SELECT m.id, m.shop FROM moved m WHERE EXISTS (SELECT 1 FROM klaviyo_connections k WHERE k.shop = m.shop)
+        ON CONFLICT (customer_id) DO NOTHING)
+      SELECT count(*)::int AS n FROM moved`;
+      const prospects = movedRows[0]!.n;
       const changed = counts!.changed + prospects;
       // Many customers (and so their answers) moved between segments: the planner's figures
       // for segments are out of date until autovacuum, which may be late or off, catches up.

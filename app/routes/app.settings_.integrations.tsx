@@ -12,6 +12,7 @@ import {
   InlineStack,
   Layout,
   Page,
+  ProgressBar,
   Text,
   TextField,
 } from "@shopify/polaris";
@@ -30,11 +31,23 @@ import {
   WebhookEndpointSchema,
 } from "../models/webhooks.server";
 import { rowId } from "../domain/row-id";
+import {
+  connectKlaviyo,
+  disconnectKlaviyo,
+  getKlaviyoStatus,
+  KlaviyoError,
+  KlaviyoKeySchema,
+  KLAVIYO_METRIC,
+} from "../integrations/klaviyo.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const [endpoints, deliveries] = await Promise.all([listWebhookEndpoints(shop), listWebhookDeliveries(shop)]);
-  return { endpoints, deliveries };
+  const [endpoints, deliveries, klaviyo] = await Promise.all([
+    listWebhookEndpoints(shop),
+    listWebhookDeliveries(shop),
+    getKlaviyoStatus(shop),
+  ]);
+  return { endpoints, deliveries, klaviyo, metric: KLAVIYO_METRIC };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -43,6 +56,31 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const intent = form.get("intent");
   const bad = (errors: Record<string, string>) =>
     Response.json({ ok: false, errors } satisfies ActionResult, { status: 400 });
+  if (intent === "klaviyo-connect") {
+    const key = KlaviyoKeySchema.safeParse(form.get("apiKey") ?? "");
+    if (!key.success) return bad({ apiKey: key.error.issues[0]!.message });
+    try {
+      const status = await connectKlaviyo(shop, key.data);
+      return Response.json({
+        ok: true,
+        message: `Connected to Klaviyo${status.accountName ? ` (${status.accountName})` : ""}. ${
+          status.backfill.total > 0
+            ? `Sending the ${status.backfill.total.toLocaleString("en")} answers so far.`
+            : "New answers go to it from now on."
+        }`,
+      } satisfies ActionResult);
+    } catch (error) {
+      if (error instanceof KlaviyoError) return bad({ apiKey: error.message });
+      throw error;
+    }
+  }
+  if (intent === "klaviyo-disconnect") {
+    await disconnectKlaviyo(shop);
+    return Response.json({
+      ok: true,
+      message: "Disconnected from Klaviyo: nothing more is sent.",
+    } satisfies ActionResult);
+  }
   if (intent === "create") {
     const parsed = WebhookEndpointSchema.safeParse({ url: form.get("url"), topics: form.getAll("topics") });
     if (!parsed.success) {
@@ -79,7 +117,8 @@ const STATUS_TONE: Record<string, "success" | "attention" | "critical" | undefin
 };
 
 export default function Integrations() {
-  const { endpoints, deliveries } = useLoaderData<typeof loader>();
+  const { endpoints, deliveries, klaviyo, metric } = useLoaderData<typeof loader>();
+  const [apiKey, setApiKey] = useState("");
   const result = useActionData<ActionResult>();
   const navigation = useNavigation();
   const errors = result && !result.ok ? result.errors : {};
@@ -92,6 +131,68 @@ export default function Integrations() {
       <BlockStack gap="400">
         <ActionBanners result={result} />
         <Layout>
+          <Layout.AnnotatedSection
+            title="Klaviyo"
+            description={`Each answer becomes an “${metric}” event on the customer's Klaviyo profile (score, category, stage, channel, comment, themes, brands, order), and the profile gets nps_last_score, nps_category, nps_last_answered_at and rfm_segment, for your segments and flows. The answers so far are sent once when you connect, without starting flows.`}
+          >
+            <Card>
+              {klaviyo.connected ? (
+                <BlockStack gap="300">
+                  <InlineStack align="space-between" blockAlign="center">
+                    <Text as="p" fontWeight="semibold">
+                      {klaviyo.accountName ?? "Klaviyo account"} {klaviyo.accountId ? `(${klaviyo.accountId})` : ""}
+                    </Text>
+                    <Badge tone="success">Connected</Badge>
+                  </InlineStack>
+                  {klaviyo.backfill.total > 0 && (
+                    <BlockStack gap="100">
+                      <Text as="p" tone="subdued">
+                        Past answers: {klaviyo.backfill.done.toLocaleString("en")} of{" "}
+                        {klaviyo.backfill.total.toLocaleString("en")} sent
+                        {klaviyo.backfill.finished ? "." : " (reload to follow)."}
+                      </Text>
+                      <ProgressBar
+                        progress={Math.round((100 * klaviyo.backfill.done) / klaviyo.backfill.total)}
+                        size="small"
+                        tone={klaviyo.backfill.finished ? "success" : "highlight"}
+                      />
+                    </BlockStack>
+                  )}
+                  {klaviyo.lastError && (
+                    <Text as="p" tone="critical">
+                      {klaviyo.lastError}
+                    </Text>
+                  )}
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="klaviyo-disconnect" />
+                    <Button submit tone="critical">
+                      Disconnect
+                    </Button>
+                  </Form>
+                </BlockStack>
+              ) : (
+                <Form method="post">
+                  <input type="hidden" name="intent" value="klaviyo-connect" />
+                  <FormLayout>
+                    <TextField
+                      label="Private API key"
+                      name="apiKey"
+                      type="password"
+                      value={apiKey}
+                      onChange={setApiKey}
+                      placeholder="pk_…"
+                      helpText="In Klaviyo: Settings → API keys → Create private API key, with full access to Events and Profiles and read access to Accounts. Checked with Klaviyo, then stored encrypted."
+                      error={errors.apiKey}
+                      autoComplete="off"
+                    />
+                    <Button submit variant="primary" loading={navigation.state === "submitting"}>
+                      Connect
+                    </Button>
+                  </FormLayout>
+                </Form>
+              )}
+            </Card>
+          </Layout.AnnotatedSection>
           <Layout.AnnotatedSection
             title="Webhooks"
             description={`Each answer and each change of a case's status is sent as JSON to your https endpoints, signed with the endpoint's secret: the ${SIGNATURE_HEADER} header is the base64 HMAC-SHA256 of the body. Failed deliveries are tried again after 1, 5, 30 and 120 minutes.`}
