@@ -133,17 +133,25 @@ export interface KlaviyoRequest {
   method: string;
   path: string;
   body: unknown;
+  /** The private key it came with. */
+  key: string;
 }
 
 /**
- * Starts the fake on a free port. `apiKey` is the only private key it takes; `throttle(n)`
- * makes the next n requests answer 429 with Retry-After: 1.
+ * Starts the fake on a free port. `apiKey` is the only private key it takes (or any of
+ * `apiKeys`); `throttle(n)` makes the next n requests answer 429 with Retry-After: 1.
  */
-export async function startKlaviyo(options: { apiKey: string; account?: { id: string; name: string } }) {
+export async function startKlaviyo(options: {
+  apiKey: string;
+  apiKeys?: string[];
+  account?: { id: string; name: string };
+}) {
   const routes = sdkRoutes();
   const accepted: KlaviyoRequest[] = [];
   const refused: Array<{ path: string; status: number; errors: string[] }> = [];
   let throttled = 0;
+  let held: Promise<void> | null = null;
+  let arrived = 0;
   const account = options.account ?? { id: "AbC123", name: "Fake Store" };
   const fail = (res: http.ServerResponse, status: number, errors: string[], pathname: string) => {
     refused.push({ path: pathname, status, errors });
@@ -153,13 +161,20 @@ export async function startKlaviyo(options: { apiKey: string; account?: { id: st
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    arrived++;
+    if (held) await held;
+    // Klaviyo's limit for a request.
+    if (Buffer.concat(chunks).length > 5 * 1024 * 1024) {
+      return fail(res, 413, ["the payload is over 5 MB"], req.url ?? "/");
+    }
     const url = new URL(req.url ?? "/", "http://klaviyo.local");
     const route = routes.find((r) => r.method === req.method && r.pattern.test(url.pathname));
     if (!route) return fail(res, 404, [`no ${req.method} ${url.pathname} in Klaviyo's API`], url.pathname);
     if (req.headers.revision !== KLAVIYO_REVISION) {
       return fail(res, 400, [`revision header must be ${KLAVIYO_REVISION}`], url.pathname);
     }
-    if (req.headers.authorization !== `Klaviyo-API-Key ${options.apiKey}`) {
+    const keys = [options.apiKey, ...(options.apiKeys ?? [])];
+    if (!keys.some((k) => req.headers.authorization === `Klaviyo-API-Key ${k}`)) {
       return fail(res, 401, ["Incorrect authentication credentials."], url.pathname);
     }
     if (throttled > 0) {
@@ -179,7 +194,8 @@ export async function startKlaviyo(options: { apiKey: string; account?: { id: st
       const errors = validateKlaviyo(body, route.bodyType);
       if (errors.length > 0) return fail(res, 400, errors, url.pathname);
     }
-    accepted.push({ operation: route.operation, method: route.method, path: url.pathname, body });
+    const key = String(req.headers.authorization).replace(/^Klaviyo-API-Key /, "");
+    accepted.push({ operation: route.operation, method: route.method, path: url.pathname, body, key });
     res.setHeader("content-type", "application/vnd.api+json");
     if (route.operation === "getAccounts") {
       res.writeHead(200).end(
@@ -216,6 +232,16 @@ export async function startKlaviyo(options: { apiKey: string; account?: { id: st
     accepted,
     refused,
     throttle: (n: number) => (throttled = n),
+    /** Requests wait until the returned function is called; `arrived` counts those received. */
+    hold: () => {
+      let release = () => {};
+      held = new Promise<void>((resolve) => (release = resolve));
+      return () => {
+        held = null;
+        release();
+      };
+    },
+    arrived: () => arrived,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -99,9 +99,29 @@ export const ReferralSettingsSchema = discountTermsSchema({ value: 10, validDays
 export type ReferralSettings = z.infer<typeof ReferralSettingsSchema>;
 
 /** A merchant's wording of the apology email in one language; unset ones use the defaults. */
+const onlyPlaceholders = (allowed: string[]) => (text: string, ctx: z.RefinementCtx) => {
+  const unknown = [...text.matchAll(/\{[^}]*\}/g)].map((m) => m[0]).filter((p) => !allowed.includes(p));
+  if (unknown.length > 0) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${unknown[0]} is not filled in here: use ${allowed.join(", ")}`,
+    });
+  }
+};
+
 export const ApologyTemplateSchema = z.object({
-  subject: z.string().trim().min(1, "Write a subject").max(200, "At most 200 characters"),
-  body: z.string().trim().min(1, "Write the message").max(5000, "At most 5,000 characters"),
+  subject: z
+    .string()
+    .trim()
+    .min(1, "Write a subject")
+    .max(200, "At most 200 characters")
+    .superRefine(onlyPlaceholders(["{first_name}", "{order}", "{shop}"])),
+  body: z
+    .string()
+    .trim()
+    .min(1, "Write the message")
+    .max(5000, "At most 5,000 characters")
+    .superRefine(onlyPlaceholders(["{greeting}", "{first_name}", "{order}", "{shop}", "{offer}"])),
 });
 
 export const ApologySettingsSchema = discountTermsSchema({ value: 15, validDays: 60, codePrefix: "SORRY" })

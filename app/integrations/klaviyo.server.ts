@@ -1,4 +1,12 @@
-import { AccountsApi, ApiKeySession, EventsApi, ProfilesApi, RetryWithExponentialBackoff } from "klaviyo-api";
+import {
+  AccountsApi,
+  ApiKeySession,
+  type EventCreateQueryV2ResourceObjectAttributes,
+  type EventProfileCreateQueryResourceObjectAttributes,
+  EventsApi,
+  ProfilesApi,
+  RetryWithExponentialBackoff,
+} from "klaviyo-api";
 import { z } from "zod";
 import prisma, { openDatabase } from "../db.server";
 import { env } from "../env.server";
@@ -26,15 +34,17 @@ export class KlaviyoError extends Error {
   constructor(
     message: string,
     readonly status: number | null,
+    /** On a 429: seconds Klaviyo asked to wait. */
+    readonly retryAfter: number | null = null,
   ) {
     super(message);
   }
 }
 
 function apis(apiKey: string) {
-  // The SDK waits out a 429 as its Retry-After says, a few times; then the answer actions'
-  // own backoff takes over.
-  const session = new ApiKeySession(apiKey, new RetryWithExponentialBackoff({ numRetries: 3, maxInterval: 30 }));
+  // No waiting inside the SDK: a 429 (or a 5xx) comes back at once, and the caller puts the
+  // work off for as long as Klaviyo's Retry-After says, without holding up other work.
+  const session = new ApiKeySession(apiKey, new RetryWithExponentialBackoff({ numRetries: 0 }));
   const base = env().KLAVIYO_API_URL.replace(/\/$/, "");
   const accounts = new AccountsApi(session);
   const events = new EventsApi(session);
@@ -48,7 +58,7 @@ function apis(apiKey: string) {
 interface HttpError {
   isAxiosError: true;
   code?: string;
-  response?: { status: number; data?: unknown };
+  response?: { status: number; data?: unknown; headers?: Record<string, unknown> };
 }
 const isHttpError = (error: unknown): error is HttpError =>
   typeof error === "object" && error !== null && (error as HttpError).isAxiosError === true;
@@ -59,11 +69,15 @@ function explain(error: unknown): KlaviyoError {
     const status = error.response?.status ?? null;
     if (status === 401 || status === 403) {
       return new KlaviyoError(
-        "Klaviyo refused the key: use a private API key with the events:write, profiles:write and accounts:read scopes.",
+        "Klaviyo refused the key: use a private API key with the events:write, profiles:write, lists:write and accounts:read scopes.",
         status,
       );
     }
-    if (status === 429) return new KlaviyoError("Klaviyo asked to slow down (429); trying again later.", status);
+    if (status === 429) {
+      const seconds = Number(error.response?.headers?.["retry-after"]);
+      const wait = Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 3600) : 60;
+      return new KlaviyoError(`Klaviyo asked to slow down (429); trying again in ${wait} s.`, status, wait);
+    }
     if (status !== null) {
       const detail = (error.response?.data as { errors?: Array<{ detail?: string }> } | undefined)?.errors?.[0]?.detail;
       return new KlaviyoError(`Klaviyo answered ${status}${detail ? `: ${detail.slice(0, 300)}` : ""}`, status);
@@ -124,8 +138,11 @@ export async function connectKlaviyo(shop: string, apiKey: string): Promise<Klav
   await prisma.$transaction(async (tx) => {
     const { rows } = {
       rows: await tx.$queryRawUnsafe<Array<{ up_to: number; n: number }>>(
-        `SELECT coalesce(max(r.id), 0)::int AS up_to, count(*) FILTER (WHERE ${SENDABLE})::int AS n
-       FROM responses r LEFT JOIN customers c ON c.id = r.customer_id WHERE r.shop = $1`,
+        // Up to the last id handed out, committed or not: an answer being stored right now has
+        // no event of its own (the connection is not there for it yet), so the backfill takes it.
+        `SELECT (SELECT last_value FROM responses_id_seq)::int AS up_to,
+                count(*) FILTER (WHERE ${SENDABLE})::int AS n
+         FROM responses r LEFT JOIN customers c ON c.id = r.customer_id WHERE r.shop = $1`,
         shop,
       ),
     };
@@ -219,7 +236,7 @@ const FACTS = `
  * Field names are the SDK's (camelCase), which its serializer writes as Klaviyo's; the keys
  * inside `properties` are sent as they are.
  */
-function eventAttributes(f: AnswerFacts) {
+function eventAttributes(f: AnswerFacts): Omit<EventCreateQueryV2ResourceObjectAttributes, "profile"> {
   return {
     properties: {
       score: f.score,
@@ -238,12 +255,12 @@ function eventAttributes(f: AnswerFacts) {
     valueCurrency: f.currency,
     // Klaviyo keeps the first event of an id: an edit of the answer is a new id.
     uniqueId: `nps-${f.response_id}-${f.updated_ms}`,
-    metric: { data: { type: "metric", attributes: { name: KLAVIYO_METRIC } } },
+    metric: { data: { type: "metric" as const, attributes: { name: KLAVIYO_METRIC } } },
   };
 }
 
 /** The profile's part: who it is, and the NPS properties from the customer's latest answer. */
-function profileAttributes(f: AnswerFacts) {
+function profileAttributes(f: AnswerFacts): EventProfileCreateQueryResourceObjectAttributes {
   return {
     email: f.email,
     externalId: f.customer_gid,
@@ -280,50 +297,61 @@ export async function sendKlaviyoEvent(shop: string, responseId: number): Promis
           profile: { data: { type: "profile", attributes: profileAttributes(facts) } },
         },
       },
-    } as never);
+    });
   } catch (error) {
     throw explain(error);
   }
   return "sent";
 }
 
-/** Events a bulk job carries at most (Klaviyo takes up to 1,000 per job). */
-const BACKFILL_BATCH = 1000;
+/**
+ * Events a bulk job carries at most: Klaviyo takes 1,000 per job and 5 MB per request, and
+ * 500 events with 2,000-character comments in any script stay under the size.
+ */
+const BACKFILL_BATCH = 500;
 
 /**
- * Sends the next part of each connected shop's backfill (or `shop`'s): up to 1,000 answers in
+ * Sends the next part of each connected shop's backfill (or `shop`'s): up to 500 answers in
  * one bulk job, grouped by profile, marked as backfill so that flows do not fire, with the
- * progress stored after each job. Returns the answers sent. A failure is kept for the
- * settings page and tried again on the next run.
+ * progress stored after each job. Returns the answers sent. A failure (a 429 included) is
+ * kept for the settings page and tried again on the next run. Each batch belongs to the
+ * connection it began with: a disconnect, or a connection to another account, stops it.
  */
 export async function runKlaviyoBackfills(options: { shop?: string; batches?: number } = {}): Promise<number> {
   const db = openDatabase();
-  const { rows: due } = await db.sql.query<{ shop: string; cursor: number; up_to: number }>(
-    `SELECT shop, backfill_cursor AS cursor, backfill_up_to AS up_to FROM klaviyo_connections
+  const { rows: due } = await db.sql.query<{ shop: string; generation: string }>(
+    `SELECT shop, connected_at::text AS generation FROM klaviyo_connections
      WHERE backfill_finished_at IS NULL AND ($1::text IS NULL OR shop = $1)`,
     [options.shop ?? null],
   );
   let sent = 0;
   for (const d of due) {
-    const link = await connection(d.shop);
-    if (!link) continue;
-    let cursor = d.cursor;
     for (let batch = 0; batch < (options.batches ?? Number.POSITIVE_INFINITY); batch++) {
+      const current = (
+        await db.sql.query<{ api_key: string; cursor: number; up_to: number }>(
+          `SELECT api_key, backfill_cursor AS cursor, backfill_up_to AS up_to FROM klaviyo_connections
+           WHERE shop = $1 AND connected_at::text = $2 AND backfill_finished_at IS NULL`,
+          [d.shop, d.generation],
+        )
+      ).rows[0];
+      if (!current) break;
       const { rows } = await db.sql.query<AnswerFacts>(
         `${FACTS} AND r.shop = $1 AND r.id > $2 AND r.id <= $3 ORDER BY r.id LIMIT ${BACKFILL_BATCH}`,
-        [d.shop, cursor, d.up_to],
+        [d.shop, current.cursor, current.up_to],
       );
       if (rows.length === 0) {
+        // Answers erased or gone since the start are not owed: the total becomes what was sent.
         await db.sql.query(
-          "UPDATE klaviyo_connections SET backfill_finished_at = now(), last_error = NULL WHERE shop = $1",
-          [d.shop],
+          `UPDATE klaviyo_connections SET backfill_finished_at = now(), backfill_total = backfill_done, last_error = NULL
+           WHERE shop = $1 AND connected_at::text = $2`,
+          [d.shop, d.generation],
         );
         break;
       }
       const profiles = new Map<string, AnswerFacts[]>();
       for (const r of rows) profiles.set(r.email, [...(profiles.get(r.email) ?? []), r]);
       try {
-        await apis(link.apiKey).events.bulkCreateEvents({
+        await apis(decryptSecret(current.api_key)).events.bulkCreateEvents({
           data: {
             type: "event-bulk-create-job",
             attributes: {
@@ -343,20 +371,19 @@ export async function runKlaviyoBackfills(options: { shop?: string; batches?: nu
               },
             },
           },
-        } as never);
+        });
       } catch (error) {
-        await db.sql.query("UPDATE klaviyo_connections SET last_error = $2 WHERE shop = $1", [
-          d.shop,
-          explain(error).message,
-        ]);
+        await db.sql.query(
+          "UPDATE klaviyo_connections SET last_error = $3 WHERE shop = $1 AND connected_at::text = $2",
+          [d.shop, d.generation, explain(error).message],
+        );
         break;
       }
-      cursor = rows.at(-1)!.response_id;
       sent += rows.length;
       await db.sql.query(
-        `UPDATE klaviyo_connections SET backfill_cursor = $2, backfill_done = backfill_done + $3, last_error = NULL
-         WHERE shop = $1`,
-        [d.shop, cursor, rows.length],
+        `UPDATE klaviyo_connections SET backfill_cursor = $3, backfill_done = backfill_done + $4, last_error = NULL
+         WHERE shop = $1 AND connected_at::text = $2`,
+        [d.shop, d.generation, rows.at(-1)!.response_id, rows.length],
       );
     }
   }
@@ -416,7 +443,7 @@ export async function runKlaviyoProfileSyncs(options: { shop?: string } = {}): P
                 },
               },
             },
-          } as never);
+          });
         } catch (error) {
           await db.sql.query("UPDATE klaviyo_connections SET last_error = $2 WHERE shop = $1", [
             shop,

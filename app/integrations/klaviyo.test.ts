@@ -18,9 +18,10 @@ import {
 } from "./klaviyo.server";
 
 const KEY = "pk_test0123456789abcdef0123456789ab";
+const OTHER_KEY = "pk_other0123456789abcdef012345678";
 let klaviyo: Awaited<ReturnType<typeof startKlaviyo>>;
 beforeAll(async () => {
-  klaviyo = await startKlaviyo({ apiKey: KEY, account: { id: "XyZ789", name: "Maison Test" } });
+  klaviyo = await startKlaviyo({ apiKey: KEY, apiKeys: [OTHER_KEY], account: { id: "XyZ789", name: "Maison Test" } });
   // The one setting tests change after boot: where Klaviyo is.
   Object.assign(env(), { KLAVIYO_API_URL: klaviyo.url });
 });
@@ -137,6 +138,14 @@ describe("Klaviyo", () => {
     const first = await answered(shop, 10);
     klaviyo.throttle(1);
     await runDueActions(deps, { shop });
+    // Klaviyo said 429: the event waits its Retry-After, not counted as a failed try.
+    const waiting = await prisma.answerAction.findFirstOrThrow({
+      where: { responseId: first.responseId, kind: "KLAVIYO_EVENT" },
+    });
+    expect(waiting).toMatchObject({ status: "PENDING", attempts: 0 });
+    expect(waiting.lastError).toContain("429");
+    expect(waiting.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
+    await runDueActions(deps, { shop, now: new Date(Date.now() + 2000) });
     await recordAnswer({
       invitationId: first.invitationId,
       score: 4,
@@ -163,7 +172,7 @@ describe("Klaviyo", () => {
         },
       },
     });
-    // Klaviyo said 429 once, and the SDK waited its Retry-After: nothing else was refused.
+    // Klaviyo said 429 once: nothing else was refused.
     expect(klaviyo.refused.slice(refusedBefore).map((r) => r.status)).toEqual([429]);
   });
 
@@ -206,6 +215,26 @@ describe("Klaviyo", () => {
     expect(profiles.map((p) => p.attributes.email).sort()).toEqual([a.email, b.email].sort());
     expect(await prisma.klaviyoProfileSync.count({ where: { shop } })).toBe(0);
     expect(await runKlaviyoProfileSyncs({ shop })).toBe(0);
+  });
+
+  it("stops a backfill under way when the shop reconnects to another key, which then gets every past answer", async () => {
+    const shop = await connectedShop();
+    for (let i = 0; i < 3; i++) await answered(shop, 9);
+    await connectKlaviyo(shop, KEY);
+    const arrived = klaviyo.arrived();
+    const release = klaviyo.hold();
+    const running = runKlaviyoBackfills({ shop });
+    while (klaviyo.arrived() === arrived) await new Promise((resolve) => setTimeout(resolve, 10));
+    // While the first key's job is in flight, the merchant reconnects with another key.
+    await disconnectKlaviyo(shop);
+    release();
+    await connectKlaviyo(shop, OTHER_KEY);
+    await running;
+    expect(await getKlaviyoStatus(shop)).toMatchObject({ backfill: { total: 3, done: 0, finished: false } });
+    const before = klaviyo.accepted.length;
+    expect(await runKlaviyoBackfills({ shop })).toBe(3);
+    expect(klaviyo.accepted.slice(before).map((r) => [r.operation, r.key])).toEqual([["bulkCreateEvents", OTHER_KEY]]);
+    expect(await getKlaviyoStatus(shop)).toMatchObject({ backfill: { total: 3, done: 3, finished: true } });
   });
 
   it("speaks the SDK's revision, which the fake checks", () => {

@@ -476,7 +476,7 @@ export async function loadAdvocacyFunnel(shop: string, period?: Period): Promise
        (SELECT count(*)::int FROM discount_codes, z
         WHERE shop = $1 AND purpose = 'REFERRAL' AND status = 'ACTIVE' AND ${within("created_at")}) AS codes,
        (SELECT count(*)::int FROM discount_codes, z
-        WHERE shop = $1 AND purpose = 'APOLOGY' AND ${within("created_at")}) AS "apologyCodes",
+        WHERE shop = $1 AND purpose = 'APOLOGY' AND status = 'ACTIVE' AND ${within("created_at")}) AS "apologyCodes",
        u."codesUsed", u."referralOrders", u."referralRevenue", u."apologyCodesUsed", u."apologyRevenue",
        (SELECT currency FROM shops WHERE domain = $1) AS currency
      FROM (SELECT count(DISTINCT o.discount_code_id) FILTER (WHERE dc.purpose = 'REFERRAL')::int AS "codesUsed",

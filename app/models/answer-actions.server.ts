@@ -17,7 +17,7 @@ import { loadSpikeAlert } from "./theme-spikes.server";
 import { deliverWebhook, EndpointGoneError } from "./webhooks.server";
 import { createDiscountInShopify, markDiscountCodeUnavailable } from "./advocacy.server";
 import { apologyPayload, mailApology } from "./apologies.server";
-import { sendKlaviyoEvent } from "../integrations/klaviyo.server";
+import { KlaviyoError, sendKlaviyoEvent } from "../integrations/klaviyo.server";
 
 type Tx = Prisma.TransactionClient;
 type ActionKind = `${import("../generated/prisma/enums").ActionKind}`;
@@ -104,6 +104,16 @@ interface ClaimedAction {
 /** An action that cannot be done and should not be retried (no Admin API, a guest). */
 class SkipAction extends Error {}
 
+/** The other side asked to wait (a 429 with Retry-After): tried again then, not counted as a failure. */
+class RetryLater extends Error {
+  constructor(
+    message: string,
+    readonly seconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Carries out due actions, a batch at a time, until none is due: each is leased (claimed
  * for ten minutes, so a crash means a retry, never a loss), done, then marked DONE; a
@@ -156,6 +166,16 @@ export async function runDueActions(deps: ActionDeps, options: { shop?: string; 
           counts.skipped += ids.length;
           continue;
         }
+        if (error instanceof RetryLater) {
+          await db.sql.query(
+            `UPDATE answer_actions SET last_error = $2, attempts = greatest(attempts - 1, 0),
+               next_attempt_at = now() + make_interval(secs => $3)
+             WHERE id = ANY($1::int[])`,
+            [ids, message, error.seconds],
+          );
+          counts.retrying += ids.length;
+          continue;
+        }
         const attempts = group[0]!.attempts;
         const failed = attempts >= MAX_ATTEMPTS;
         await db.sql.query(
@@ -195,8 +215,15 @@ async function perform(group: ClaimedAction[], deps: ActionDeps) {
     case "APOLOGY_EMAIL":
       return sendApologyEmail(first, deps);
     case "KLAVIYO_EVENT":
-      if ((await sendKlaviyoEvent(first.shop, first.response_id)) === "gone") {
-        throw new SkipAction("Klaviyo is no longer connected, or the customer is a guest or erased");
+      try {
+        if ((await sendKlaviyoEvent(first.shop, first.response_id)) === "gone") {
+          throw new SkipAction("Klaviyo is no longer connected, or the customer is a guest or erased");
+        }
+      } catch (error) {
+        if (error instanceof KlaviyoError && error.retryAfter !== null) {
+          throw new RetryLater(error.message, error.retryAfter);
+        }
+        throw error;
       }
       return;
     case "WEBHOOK":
@@ -209,10 +236,22 @@ async function perform(group: ClaimedAction[], deps: ActionDeps) {
   }
 }
 
+const isSuppressed = async (shop: string, email: string) =>
+  (
+    await openDatabase().sql.query("SELECT 1 FROM email_suppressions WHERE shop = $1 AND email = lower($2)", [
+      shop,
+      email,
+    ])
+  ).rows.length > 0;
+
 /** The apology as the merchant sent it: its one-time code made in Shopify first, then the email. */
 async function sendApologyEmail(action: ClaimedAction, deps: ActionDeps) {
   const payload = await apologyPayload(action.id);
   if (!payload) throw new SkipAction("the apology is no longer stored (the customer's data was erased)");
+  if (await isSuppressed(action.shop, payload.to)) {
+    if (payload.codeId !== null) await markDiscountCodeUnavailable(payload.codeId);
+    throw new SkipAction("the customer asked for no more emails from this shop since the apology was written");
+  }
   if (payload.codeId !== null) {
     const graphql = await deps.adminFor(action.shop);
     if (!graphql) {

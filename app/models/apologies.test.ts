@@ -11,6 +11,8 @@ import { loadAdvocacyFunnel } from "./advocacy.server";
 import { type ActionDeps, runDueActions } from "./answer-actions.server";
 import { recordAnswer } from "./answers.server";
 import { ApologyRefusedError, loadApology, sendApology } from "./apologies.server";
+import { saveAdvocacySettings } from "./shops.server";
+import { readSettings } from "../domain/settings";
 
 let smtp: SmtpSink;
 beforeAll(async () => {
@@ -150,6 +152,39 @@ describe("an apology to a detractor", () => {
       expect(await prisma.discountCode.count({ where: { shop: s } })).toBe(0);
       expect(await prisma.answerAction.count({ where: { shop: s, kind: "APOLOGY_EMAIL" } })).toBe(0);
     }
+  });
+
+  it("sends nothing to a customer who unsubscribed after the apology was written, and drops its code", async () => {
+    const shop = uniqueShop();
+    const caseId = await detractorCase(shop);
+    await sendApology(shop, caseId, "Staff 1", { withCode: true });
+    await prisma.emailSuppression.create({ data: { shop, email: "elodie@example.com" } });
+    const before = mailsTo("elodie@example.com").length;
+    const admin = adminWithDiscounts();
+    await runDueActions(deps(admin.graphql), { shop });
+    expect(mailsTo("elodie@example.com").length).toBe(before);
+    expect(admin.calls.filter((c) => c.query.includes("discountCodeBasicCreate"))).toHaveLength(0);
+    expect((await loadApology(shop, caseId))!.sent).toMatchObject({ codeStatus: "FAILED", emailStatus: "SKIPPED" });
+    expect((await loadAdvocacyFunnel(shop)).apologyCodes).toBe(0);
+  });
+
+  it("refuses placeholders a template cannot fill, field by field, keeping the wording as it was", async () => {
+    const shop = uniqueShop();
+    await detractorCase(shop);
+    const result = await saveAdvocacySettings(shop, {
+      apology: {
+        templates: { en: { subject: "Sorry: {offer}", body: "Use {code} for {discount} off until {valid_until}." } },
+      },
+    });
+    expect(result.ok ? {} : result.errors).toEqual({
+      "apology.templates.en.subject": "{offer} is not filled in here: use {first_name}, {order}, {shop}",
+      "apology.templates.en.body":
+        "{code} is not filled in here: use {greeting}, {first_name}, {order}, {shop}, {offer}",
+    });
+    expect(
+      readSettings((await prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).settings).advocacy.apology
+        .templates,
+    ).toEqual({});
   });
 
   it("is sent from the case page, and the page answers a refusal with its reason", async () => {

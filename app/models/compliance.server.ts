@@ -155,11 +155,15 @@ export async function redactCustomer(
   }
   await tx.caseNote.deleteMany({ where: { case: { response: responseWhere } } });
   await tx.answerAction.updateMany({ where: { shop, response: responseWhere }, data: { lastError: null } });
-  // Webhook events carry the answer, its comment and the customer as they were: none goes out
-  // after the erasure, and none stays stored.
-  // Events and apologies carry the customer's answer, name or address until they are sent.
+  // Webhook events and apologies carry the answer, its comment, the customer's name or address
+  // as they were: none goes out after the erasure, and none stays stored. An apology's code
+  // that Shopify never got will not be made.
   await tx.answerAction.deleteMany({
     where: { shop, kind: { in: ["WEBHOOK", "APOLOGY_EMAIL"] }, response: responseWhere },
+  });
+  await tx.discountCode.updateMany({
+    where: { shop, purpose: "APOLOGY", status: "PENDING", case: { response: responseWhere } },
+    data: { status: "FAILED" },
   });
   const emails = who.texts.filter((t) => t.includes("@"));
   // Exactly but for case, as in findCustomerScope.

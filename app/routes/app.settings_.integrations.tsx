@@ -181,7 +181,7 @@ export default function Integrations() {
                       value={apiKey}
                       onChange={setApiKey}
                       placeholder="pk_…"
-                      helpText="In Klaviyo: Settings → API keys → Create private API key, with full access to Events and Profiles and read access to Accounts. Checked with Klaviyo, then stored encrypted."
+                      helpText="In Klaviyo: Settings → API keys → Create private API key, with full access to Events, Profiles and Lists (profile updates run as bulk imports) and read access to Accounts. Checked with Klaviyo, then stored encrypted."
                       error={errors.apiKey}
                       autoComplete="off"
                     />

@@ -191,6 +191,10 @@ describe("customers/redact erases the customer everywhere", () => {
     expect(await outboxFilesContaining(needles(s))).toEqual([]);
     // Scores stay, anonymous; the other shopper keeps everything.
     expect(await prisma.response.count({ where: { shop, score: 2 } })).toBe(1);
+    // The apology never goes, and its code is never made in Shopify.
+    expect(await prisma.discountCode.findMany({ where: { shop }, select: { status: true } })).toEqual([
+      { status: "FAILED" },
+    ]);
     expect(await columnsContaining([bystander.email])).toEqual(
       expect.arrayContaining(["customers.email", "orders.email", "webhook_deliveries.body"]),
     );
