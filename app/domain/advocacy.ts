@@ -165,6 +165,8 @@ export const ReviewSettingsSchema = z
 export type ReviewSettings = z.infer<typeof ReviewSettingsSchema>;
 
 export const AdvocacySettingsSchema = z.object({
+  /** Also email the share step to a promoter after their answer (off by default). */
+  shareEmail: z.boolean().default(false),
   referral: ReferralSettingsSchema.prefault({}),
   review: ReviewSettingsSchema.prefault({}),
   /** A detractor's second chance: the apology email sent from a case, with a one-time code. */

@@ -39,6 +39,8 @@ export interface ShopperTexts {
     reviewSite: string;
     reviewButton: string;
     linkGone: string;
+    emailSubject: string;
+    emailIntro: string;
   };
   /**
    * The apology email a merchant sends from a detractor's case. {greeting} opens it, {offer}
@@ -100,6 +102,8 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       reviewSite: "Would you tell others about your experience on {site}?",
       reviewButton: "Write a review",
       linkGone: "This link is no longer available.",
+      emailSubject: "Thank you from {shop}: a gift for your friends",
+      emailIntro: "Thank you for your answer about order {order}. If you would like to tell others about {shop}:",
     },
     apology: {
       subject: "We're sorry about your order {order}",
@@ -154,6 +158,9 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       reviewSite: "Voulez-vous partager votre expérience sur {site} ?",
       reviewButton: "Donner mon avis",
       linkGone: "Ce lien n'est plus disponible.",
+      emailSubject: "Merci de la part de {shop} : un cadeau pour vos amis",
+      emailIntro:
+        "Merci pour votre réponse sur la commande {order}. Si vous souhaitez parler de {shop} autour de vous :",
     },
     apology: {
       subject: "Toutes nos excuses pour votre commande {order}",
@@ -208,6 +215,8 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       reviewSite: "Möchten Sie anderen auf {site} von Ihrer Erfahrung erzählen?",
       reviewButton: "Bewertung schreiben",
       linkGone: "Dieser Link ist nicht mehr verfügbar.",
+      emailSubject: "Danke von {shop}: ein Geschenk für Ihre Freunde",
+      emailIntro: "Danke für Ihre Antwort zur Bestellung {order}. Wenn Sie anderen von {shop} erzählen möchten:",
     },
     apology: {
       subject: "Es tut uns leid wegen Ihrer Bestellung {order}",
@@ -262,6 +271,8 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       reviewSite: "¿Quieres contar tu experiencia en {site}?",
       reviewButton: "Escribir una reseña",
       linkGone: "Este enlace ya no está disponible.",
+      emailSubject: "Gracias de parte de {shop}: un regalo para tus amigos",
+      emailIntro: "Gracias por tu respuesta sobre el pedido {order}. Si quieres hablar de {shop} a otras personas:",
     },
     apology: {
       subject: "Sentimos lo de tu pedido {order}",
@@ -316,6 +327,8 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       reviewSite: "Wil je je ervaring delen op {site}?",
       reviewButton: "Review schrijven",
       linkGone: "Deze link is niet meer beschikbaar.",
+      emailSubject: "Bedankt van {shop}: een cadeau voor je vrienden",
+      emailIntro: "Bedankt voor je antwoord over bestelling {order}. Wil je anderen over {shop} vertellen?",
     },
     apology: {
       subject: "Het spijt ons van je bestelling {order}",

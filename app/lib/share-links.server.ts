@@ -1,8 +1,11 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { encryptionKey } from "./secrets.server";
 
-/** Where a share-step link leads: the answer's review page, or the store with the promoter's code. */
-export type ShareLinkKind = "review" | "share";
+/**
+ * Where a share-step link leads: the answer's review page, the store with the promoter's code,
+ * or (in the share email) the page that stops the shop's emails to the answer's address.
+ */
+export type ShareLinkKind = "review" | "share" | "unsubscribe";
 
 // A key of its own, derived from the app's encryption key: a link signature never reveals it.
 let cached: Buffer | undefined;
@@ -26,7 +29,7 @@ export function signShareLink(shop: string, responseId: number, kind: ShareLinkK
 
 /** The answer and kind a link was signed for in this shop, or null for anything else. */
 export function verifyShareLink(shop: string, link: string): { responseId: number; kind: ShareLinkKind } | null {
-  const match = /^(\d{1,10})\.(review|share)\.([A-Za-z0-9_-]{22})$/.exec(link);
+  const match = /^(\d{1,10})\.(review|share|unsubscribe)\.([A-Za-z0-9_-]{22})$/.exec(link);
   if (!match) return null;
   const responseId = Number(match[1]);
   if (responseId > 2_147_483_647) return null;

@@ -333,7 +333,7 @@ export async function followShareLink(
   resolveHandle: (productId: string) => Promise<string | null>,
 ): Promise<ShareLinkResult> {
   const verified = verifyShareLink(shop, link);
-  if (!verified) return { status: 404, locale: null };
+  if (!verified || verified.kind === "unsubscribe") return { status: 404, locale: null };
   const row = (
     await openDatabase().sql.query<{
       category: ScoreCategory;
@@ -490,4 +490,95 @@ export async function loadAdvocacyFunnel(shop: string, period?: Period): Promise
     [shop, from, to],
   );
   return rows[0]!;
+}
+
+/**
+ * In a promoter's answer transaction, when the shop mails the share step: one email per
+ * answer, to the address the survey went to, sent once its referral code is made.
+ */
+export async function requestShareEmail(tx: Tx, input: { shop: string; responseId: number }): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO answer_actions (shop, response_id, kind, key, next_attempt_at)
+    SELECT r.shop, r.id, 'SHARE_EMAIL', 'share-email', now()
+    FROM responses r JOIN survey_invitations i ON i.id = r.invitation_id
+    WHERE r.id = ${input.responseId} AND r.shop = ${input.shop} AND i.email IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM email_suppressions es WHERE es.shop = r.shop AND es.email = lower(i.email))
+    ON CONFLICT (response_id, key) DO NOTHING`;
+}
+
+export interface ShareEmailFacts {
+  shop: string;
+  email: string;
+  invitationId: number;
+  locale: ShopperLocale;
+  shopName: string;
+  shopEmail: string | null;
+  orderName: string;
+  category: ScoreCategory;
+  settings: unknown;
+  suppressed: boolean;
+}
+
+/** What the share email of an answer needs: its address, language and the shop. */
+export async function shareEmailFacts(responseId: number): Promise<ShareEmailFacts | null> {
+  const row = (
+    await openDatabase().sql.query<{
+      shop: string;
+      email: string | null;
+      invitation_id: number;
+      locale: string | null;
+      primary_locale: string;
+      shop_name: string | null;
+      shop_email: string | null;
+      order_name: string;
+      category: ScoreCategory;
+      settings: unknown;
+      suppressed: boolean;
+      redacted: boolean;
+    }>(
+      `SELECT r.shop, i.email, i.id AS invitation_id, r.locale, s.primary_locale, s.name AS shop_name, s.email AS shop_email,
+              o.name AS order_name, r.category::text AS category, s.settings,
+              EXISTS (SELECT 1 FROM email_suppressions es WHERE es.shop = r.shop AND es.email = lower(i.email)) AS suppressed,
+              o.redacted_at IS NOT NULL AS redacted
+       FROM responses r JOIN survey_invitations i ON i.id = r.invitation_id
+       JOIN orders o ON o.id = r.order_id JOIN shops s ON s.domain = r.shop
+       WHERE r.id = $1`,
+      [responseId],
+    )
+  ).rows[0];
+  if (!row?.email || row.redacted) return null;
+  return {
+    shop: row.shop,
+    email: row.email,
+    invitationId: row.invitation_id,
+    locale: chooseLocale(row.locale, row.primary_locale),
+    shopName: row.shop_name ?? row.shop.replace(/\.myshopify\.com$/, ""),
+    shopEmail: row.shop_email,
+    orderName: row.order_name,
+    category: row.category,
+    settings: row.settings,
+    suppressed: row.suppressed,
+  };
+}
+
+/**
+ * The shop's emails to an answer's address stop (a share email's unsubscribe link, signed
+ * for that answer); `confirm: false` only says whose address it is, for the confirmation page.
+ */
+export async function unsubscribeByAnswerLink(
+  shop: string,
+  link: string,
+  confirm: boolean,
+): Promise<{ locale: ShopperLocale; shopName: string } | null> {
+  const verified = verifyShareLink(shop, link);
+  if (verified?.kind !== "unsubscribe") return null;
+  const facts = await shareEmailFacts(verified.responseId);
+  if (!facts || facts.shop !== shop) return null;
+  if (confirm) {
+    await openDatabase().sql.query(
+      "INSERT INTO email_suppressions (shop, email) VALUES ($1, lower($2)) ON CONFLICT (shop, email) DO NOTHING",
+      [shop, facts.email],
+    );
+  }
+  return { locale: facts.locale, shopName: facts.shopName };
 }

@@ -7,6 +7,7 @@ import prisma from "../db.server";
 import { smtpMailer } from "../email/mailer.server";
 import { signShareLink } from "../lib/share-links.server";
 import { action as answer, loader as surveyPage } from "../routes/proxy.s.$token";
+import { action as unsubscribe_, loader as unsubscribePage } from "../routes/proxy.unsubscribe.$token";
 import { loader as shareLink } from "../routes/proxy.r.$link";
 import { action as ordersCreate } from "../routes/webhooks.orders.create";
 import { loadAdvocacyFunnel, loadShareStep } from "./advocacy.server";
@@ -236,6 +237,67 @@ describe("the promoter's share step", () => {
     // Without Shopify to ask (tests), the handle comes from the product's title.
     if (expected) expect(target).toBe(`https://${product}/products/${expected}#judgeme_product_reviews`);
     else expect(target).toMatch(new RegExp(`^https://${product.replace(/\./g, "\\.")}/products/[a-z0-9-]+#judgeme`));
+  });
+});
+
+describe("the share email", () => {
+  it("mails a promoter their code once it is made, in their language, with an unsubscribe link that works", async () => {
+    const shop = await shopWithReferrals({
+      kind: "site",
+      siteName: "Trustpilot",
+      siteUrl: "https://www.trustpilot.com/evaluate/x.example",
+    });
+    await prisma.$executeRaw`UPDATE shops SET settings = jsonb_set(settings, '{advocacy,shareEmail}', 'true') WHERE domain = ${shop}`;
+    const token = await emailedToken(shop);
+    await answerPage(shop, token, 10);
+    const admin = discountAdmin();
+    const mailing: ActionDeps = { ...depsWith(admin.graphql), mailer: () => smtpMailer(smtp.url) };
+    await runDueActions(mailing, { shop });
+    const code = await prisma.discountCode.findFirstOrThrow({ where: { shop } });
+    const mails = smtp.messages.filter((m) => m.messageId === `<share-${code.responseId}@${shop}>`);
+    expect(mails).toHaveLength(1);
+    const text = String(mails[0]!.text);
+    expect(mails[0]!.subject).toMatch(/^Thank you from .+: a gift for your friends$/);
+    expect(text).toContain(`Your code: ${code.code}`);
+    expect(text).toContain("Would you tell others about your experience on Trustpilot?");
+    const unsubscribe = /Unsubscribe: (https:\/\/\S+)/.exec(text)![1]!;
+    const header = (key: string) => mails[0]!.headerLines.find((h) => h.key === key)?.line.replace(/\s+/g, " ");
+    expect(header("list-unsubscribe")).toBe(`List-Unsubscribe: <${unsubscribe}>`);
+    expect(header("list-unsubscribe-post")).toBe("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+    // Once is enough: a later run sends nothing more.
+    await runDueActions(mailing, { shop, now: new Date(Date.now() + 3 * 3_600_000) });
+    expect(smtp.messages.filter((m) => m.messageId === `<share-${code.responseId}@${shop}>`)).toHaveLength(1);
+
+    const link = unsubscribe.split("/unsubscribe/")[1]!;
+    const confirm = await callLoader(unsubscribePage, appProxyRequest(`/unsubscribe/${link}`, { shop }), {
+      token: link,
+    });
+    expect(await confirm.text()).toContain("Stop survey emails from");
+    expect(await prisma.emailSuppression.count({ where: { shop } })).toBe(0);
+    const done = await callAction(unsubscribe_, appProxyRequest(`/unsubscribe/${link}`, { shop, method: "POST" }), {
+      token: link,
+    });
+    expect(done.status).toBe(200);
+    expect(await prisma.emailSuppression.count({ where: { shop } })).toBe(1);
+    // Another shop cannot use the link; a link for a review cannot unsubscribe.
+    const other = await callAction(
+      unsubscribe_,
+      appProxyRequest(`/unsubscribe/${link}`, { shop: uniqueShop(), method: "POST" }),
+      {
+        token: link,
+      },
+    );
+    expect(other.status).toBe(404);
+  });
+
+  it("sends nothing unless the shop asks, and nothing to a passive", async () => {
+    const shop = await shopWithReferrals();
+    await answerPage(shop, await emailedToken(shop), 10);
+    expect(await prisma.answerAction.count({ where: { shop, kind: "SHARE_EMAIL" } })).toBe(0);
+    const asks = await shopWithReferrals();
+    await prisma.$executeRaw`UPDATE shops SET settings = jsonb_set(settings, '{advocacy,shareEmail}', 'true') WHERE domain = ${asks}`;
+    await answerPage(asks, await emailedToken(asks), 8);
+    expect(await prisma.answerAction.count({ where: { shop: asks, kind: "SHARE_EMAIL" } })).toBe(0);
   });
 });
 

@@ -15,7 +15,16 @@ import { decryptSecret } from "../lib/secrets.server";
 import { slackUrlRefusal } from "./alert-rules.server";
 import { loadSpikeAlert } from "./theme-spikes.server";
 import { deliverWebhook, EndpointGoneError } from "./webhooks.server";
-import { createDiscountInShopify, markDiscountCodeUnavailable } from "./advocacy.server";
+import {
+  createDiscountInShopify,
+  DEFAULT_PROXY_PREFIX,
+  loadShareStep,
+  markDiscountCodeUnavailable,
+  shareEmailFacts,
+} from "./advocacy.server";
+import { renderShareEmail } from "../email/share-email";
+import { signShareLink } from "../lib/share-links.server";
+import { env } from "../env.server";
 import { apologyPayload, mailApology } from "./apologies.server";
 import { KlaviyoError, sendKlaviyoEvent } from "../integrations/klaviyo.server";
 
@@ -214,6 +223,8 @@ async function perform(group: ClaimedAction[], deps: ActionDeps) {
     }
     case "APOLOGY_EMAIL":
       return sendApologyEmail(first, deps);
+    case "SHARE_EMAIL":
+      return sendShareEmail(first, deps);
     case "KLAVIYO_EVENT":
       try {
         if ((await sendKlaviyoEvent(first.shop, first.response_id)) === "gone") {
@@ -234,6 +245,45 @@ async function perform(group: ClaimedAction[], deps: ActionDeps) {
         throw error;
       }
   }
+}
+
+/**
+ * The share step mailed to a promoter, once their referral code is made (a code still being
+ * made puts the email off a minute; one that cannot be made is left out of it).
+ */
+async function sendShareEmail(action: ClaimedAction, deps: ActionDeps) {
+  const facts = await shareEmailFacts(action.response_id);
+  if (!facts) throw new SkipAction("no address to write to (erased, or the survey had none)");
+  if (facts.suppressed) throw new SkipAction("the customer asked for no more emails from this shop");
+  if (facts.category !== "PROMOTER") throw new SkipAction("the answer is no longer a promoter's");
+  const base = `https://${facts.shop}${DEFAULT_PROXY_PREFIX}`;
+  const share = await loadShareStep({
+    shop: facts.shop,
+    invitationId: facts.invitationId,
+    locale: facts.locale,
+    linkBase: base,
+  });
+  if (share?.referral?.state === "pending") throw new RetryLater("the referral code is not made yet", 60);
+  if (!share || (share.referral?.state !== "active" && !share.review)) {
+    throw new SkipAction("nothing to share: the code could not be made and no review is asked for");
+  }
+  const unsubscribeUrl = `${base}/unsubscribe/${signShareLink(facts.shop, action.response_id, "unsubscribe")}`;
+  const email = renderShareEmail(share, { ...facts, unsubscribeUrl });
+  const settings = readSettings(facts.settings);
+  await deps.mailer().send({
+    from: { name: settings.senderName ?? facts.shopName, address: env().MAIL_FROM },
+    to: facts.email,
+    replyTo: settings.replyTo ?? facts.shopEmail ?? undefined,
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    messageId: `<share-${action.response_id}@${facts.shop}>`,
+    headers: {
+      [SHOP_HEADER]: facts.shop,
+      "List-Unsubscribe": `<${unsubscribeUrl}>`,
+      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    },
+  });
 }
 
 const isSuppressed = async (shop: string, email: string) =>

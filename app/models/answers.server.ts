@@ -1,6 +1,7 @@
 import prisma from "../db.server";
 import { categoryForScore } from "../domain/score";
 import { readSettings } from "../domain/settings";
+import { shareStepFor } from "../domain/advocacy";
 import { chooseLocale, type ShopperLocale } from "../domain/shopper-locales";
 import { followUpQuestion } from "../domain/shopper-texts";
 import type { Channel, ScoreCategory, SurveyStage } from "../generated/prisma/enums";
@@ -8,7 +9,7 @@ import { hashToken, looksLikeToken } from "../lib/tokens";
 import { wake } from "../workers/wake.server";
 import { recordAnswerActions } from "./answer-actions.server";
 import { recordWebhookEvents } from "./webhooks.server";
-import { requestReferralCode } from "./advocacy.server";
+import { requestReferralCode, requestShareEmail } from "./advocacy.server";
 import { recordKlaviyoEvent } from "../integrations/klaviyo.server";
 import { openCaseForAnswer } from "./cases.server";
 
@@ -139,6 +140,10 @@ export async function recordAnswer(input: {
         customerId: inv.customer_id,
         terms: settings.advocacy.referral,
       });
+    }
+    const offered = shareStepFor(category, settings.advocacy);
+    if (category === "PROMOTER" && settings.advocacy.shareEmail && (offered.referral || offered.review)) {
+      await requestShareEmail(tx, { shop: inv.shop, responseId });
     }
     return {
       closed: false,

@@ -58,6 +58,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const form = await request.formData();
   const result = await saveAdvocacySettings(shop, {
+    shareEmail: form.get("shareEmail") === "on",
     referral: {
       enabled: form.get("referralEnabled") === "on",
       type: form.get("referralType"),
@@ -305,6 +306,13 @@ export default function Advocacy() {
                       />
                     </>
                   )}
+                  <Checkbox
+                    label="Also email the step to promoters after their answer"
+                    name="shareEmail"
+                    checked={a.shareEmail}
+                    onChange={(shareEmail) => setA({ ...a, shareEmail })}
+                    helpText="Off by default. One email per answer, with their code (once Shopify has made it) and the review link, in their language, with an unsubscribe link."
+                  />
                   {/* The fields of the kinds not chosen keep their values when saved. */}
                   {a.review.kind !== "product" && (
                     <input type="hidden" name="productUrl" value={a.review.productUrl ?? ""} />

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { fill, SHOPPER_TEXTS } from "../domain/shopper-texts";
 import { escapeHtml as e } from "../lib/html";
+import { unsubscribeByAnswerLink } from "../models/advocacy.server";
 import { findSurveyByToken, unsubscribeByToken } from "../models/answers.server";
 import { ProxyAuthError, verifyAppProxy } from "../proxy.server";
 import { renderMessagePage } from "../survey/page";
@@ -8,6 +9,12 @@ import { liquid, refused } from "../survey/responses.server";
 
 async function context(request: Request, token: string) {
   const { shop, pathPrefix } = await verifyAppProxy(request);
+  // A share email's link is signed for its answer rather than a survey token.
+  const byAnswer = await unsubscribeByAnswerLink(shop, token, false);
+  if (byAnswer) {
+    const action = `${pathPrefix}/unsubscribe/${encodeURIComponent(token)}`;
+    return { shop, ...byAnswer, action, texts: SHOPPER_TEXTS[byAnswer.locale] };
+  }
   const found = await findSurveyByToken(shop, token);
   const locale = found.state === "open" ? found.survey.locale : found.state === "closed" ? found.locale : "en";
   const shopName = found.state === "open" ? found.survey.shopName : found.state === "closed" ? found.shopName : shop;
@@ -34,7 +41,10 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   try {
     const { shop, locale, shopName, texts } = await context(request, params.token ?? "");
-    const result = await unsubscribeByToken(shop, params.token ?? "");
+    const result =
+      (await unsubscribeByAnswerLink(shop, params.token ?? "", true)) !== null
+        ? "done"
+        : await unsubscribeByToken(shop, params.token ?? "");
     if (result === "unknown") return liquid(renderMessagePage("en", SHOPPER_TEXTS.en.notFound), 404);
     return liquid(renderMessagePage(locale, fill(texts.unsubscribed, { shop: shopName })));
   } catch (error) {

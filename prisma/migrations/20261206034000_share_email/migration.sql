@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "ActionKind" ADD VALUE 'SHARE_EMAIL';
