@@ -40,6 +40,7 @@ export interface ShopperTexts {
     reviewButton: string;
     linkGone: string;
     emailSubject: string;
+    emailSubjectThanks: string;
     emailIntro: string;
   };
   /**
@@ -103,7 +104,8 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       reviewButton: "Write a review",
       linkGone: "This link is no longer available.",
       emailSubject: "Thank you from {shop}: a gift for your friends",
-      emailIntro: "Thank you for your answer about order {order}. If you would like to tell others about {shop}:",
+      emailSubjectThanks: "Thank you from {shop}",
+      emailIntro: "Thank you for your answer. If you would like to tell others about {shop}:",
     },
     apology: {
       subject: "We're sorry about your order {order}",
@@ -159,8 +161,8 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       reviewButton: "Donner mon avis",
       linkGone: "Ce lien n'est plus disponible.",
       emailSubject: "Merci de la part de {shop} : un cadeau pour vos amis",
-      emailIntro:
-        "Merci pour votre réponse sur la commande {order}. Si vous souhaitez parler de {shop} autour de vous :",
+      emailSubjectThanks: "Merci de la part de {shop}",
+      emailIntro: "Merci pour votre réponse. Si vous souhaitez parler de {shop} autour de vous :",
     },
     apology: {
       subject: "Toutes nos excuses pour votre commande {order}",
@@ -216,7 +218,8 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       reviewButton: "Bewertung schreiben",
       linkGone: "Dieser Link ist nicht mehr verfügbar.",
       emailSubject: "Danke von {shop}: ein Geschenk für Ihre Freunde",
-      emailIntro: "Danke für Ihre Antwort zur Bestellung {order}. Wenn Sie anderen von {shop} erzählen möchten:",
+      emailSubjectThanks: "Danke von {shop}",
+      emailIntro: "Danke für Ihre Antwort. Wenn Sie anderen von {shop} erzählen möchten:",
     },
     apology: {
       subject: "Es tut uns leid wegen Ihrer Bestellung {order}",
@@ -272,7 +275,8 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       reviewButton: "Escribir una reseña",
       linkGone: "Este enlace ya no está disponible.",
       emailSubject: "Gracias de parte de {shop}: un regalo para tus amigos",
-      emailIntro: "Gracias por tu respuesta sobre el pedido {order}. Si quieres hablar de {shop} a otras personas:",
+      emailSubjectThanks: "Gracias de parte de {shop}",
+      emailIntro: "Gracias por tu respuesta. Si quieres hablar de {shop} a otras personas:",
     },
     apology: {
       subject: "Sentimos lo de tu pedido {order}",
@@ -328,7 +332,8 @@ export const SHOPPER_TEXTS: Record<ShopperLocale, ShopperTexts> = {
       reviewButton: "Review schrijven",
       linkGone: "Deze link is niet meer beschikbaar.",
       emailSubject: "Bedankt van {shop}: een cadeau voor je vrienden",
-      emailIntro: "Bedankt voor je antwoord over bestelling {order}. Wil je anderen over {shop} vertellen?",
+      emailSubjectThanks: "Bedankt van {shop}",
+      emailIntro: "Bedankt voor je antwoord. Wil je anderen over {shop} vertellen?",
     },
     apology: {
       subject: "Het spijt ons van je bestelling {order}",

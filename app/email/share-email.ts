@@ -10,9 +10,9 @@ export interface RenderedShareEmail {
 }
 
 /**
- * The share step as an email to a promoter: their referral code with its link, and the
+ * The share step as an email to a promoter: their referral code with its link, and a product
  * review link, with an unsubscribe link. Only an active code is mailed: one still being made,
- * or that could not be, is left out.
+ * or that could not be, is left out. It is made to be forwarded: no order number in it.
  */
 export function renderShareEmail(
   share: ShareView,
@@ -20,9 +20,10 @@ export function renderShareEmail(
 ): RenderedShareEmail {
   const t = SHOPPER_TEXTS[input.locale];
   const values = { shop: input.shopName, order: input.orderName };
-  const subject = fill(t.share.emailSubject, values);
-  const intro = fill(t.share.emailIntro, values);
   const referral = share.referral?.state === "active" ? share.referral : null;
+  // The gift is in the subject only when the email carries it.
+  const subject = fill(referral ? t.share.emailSubject : t.share.emailSubjectThanks, values);
+  const intro = fill(t.share.emailIntro, values);
   const text = [
     intro,
     ...(referral

@@ -260,6 +260,8 @@ export async function loadShareStep(input: {
   linkBase: string;
   /** Right after an answer: wait this long for a new code to become ACTIVE. */
   waitMs?: number;
+  /** Count the step as shown (the share email counts it when it is sent). */
+  record?: boolean;
 }): Promise<ShareView | null> {
   const deadline = Date.now() + (input.waitMs ?? 0);
   let row = await readShareRow(input.shop, input.invitationId);
@@ -308,11 +310,15 @@ export async function loadShareStep(input: {
           url: link("review"),
         };
   if (!referral && !review) return null;
-  await recordShareEvent(input.shop, row.response_id, "SHOWN");
+  if (input.record !== false) await recordShareEvent(input.shop, row.response_id, "SHOWN");
   return { title: t.title, referral, review };
 }
 
-async function recordShareEvent(shop: string, responseId: number, kind: "SHOWN" | "REVIEW_CLICK" | "SHARE_CLICK") {
+export async function recordShareEvent(
+  shop: string,
+  responseId: number,
+  kind: "SHOWN" | "REVIEW_CLICK" | "SHARE_CLICK",
+) {
   await openDatabase().sql.query(
     `INSERT INTO share_events (shop, response_id, kind) VALUES ($1, $2, $3::"ShareEventKind")
      ON CONFLICT (response_id, kind) DO UPDATE SET count = share_events.count + 1, last_at = now()`,
@@ -501,7 +507,8 @@ export async function requestShareEmail(tx: Tx, input: { shop: string; responseI
     INSERT INTO answer_actions (shop, response_id, kind, key, next_attempt_at)
     SELECT r.shop, r.id, 'SHARE_EMAIL', 'share-email', now()
     FROM responses r JOIN survey_invitations i ON i.id = r.invitation_id
-    WHERE r.id = ${input.responseId} AND r.shop = ${input.shop} AND i.email IS NOT NULL
+    -- Only to an address the survey itself was emailed to.
+    WHERE r.id = ${input.responseId} AND r.shop = ${input.shop} AND i.email IS NOT NULL AND i.sent_at IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM email_suppressions es WHERE es.shop = r.shop AND es.email = lower(i.email))
     ON CONFLICT (response_id, key) DO NOTHING`;
 }
@@ -517,6 +524,7 @@ export interface ShareEmailFacts {
   category: ScoreCategory;
   settings: unknown;
   suppressed: boolean;
+  uninstalled: boolean;
 }
 
 /** What the share email of an answer needs: its address, language and the shop. */
@@ -535,14 +543,15 @@ export async function shareEmailFacts(responseId: number): Promise<ShareEmailFac
       settings: unknown;
       suppressed: boolean;
       redacted: boolean;
+      uninstalled: boolean;
     }>(
       `SELECT r.shop, i.email, i.id AS invitation_id, r.locale, s.primary_locale, s.name AS shop_name, s.email AS shop_email,
               o.name AS order_name, r.category::text AS category, s.settings,
               EXISTS (SELECT 1 FROM email_suppressions es WHERE es.shop = r.shop AND es.email = lower(i.email)) AS suppressed,
-              o.redacted_at IS NOT NULL AS redacted
+              o.redacted_at IS NOT NULL AS redacted, s.uninstalled_at IS NOT NULL AS uninstalled
        FROM responses r JOIN survey_invitations i ON i.id = r.invitation_id
        JOIN orders o ON o.id = r.order_id JOIN shops s ON s.domain = r.shop
-       WHERE r.id = $1`,
+       WHERE r.id = $1 AND i.sent_at IS NOT NULL`,
       [responseId],
     )
   ).rows[0];
@@ -558,6 +567,7 @@ export async function shareEmailFacts(responseId: number): Promise<ShareEmailFac
     category: row.category,
     settings: row.settings,
     suppressed: row.suppressed,
+    uninstalled: row.uninstalled,
   };
 }
 

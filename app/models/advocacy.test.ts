@@ -13,6 +13,7 @@ import { action as ordersCreate } from "../routes/webhooks.orders.create";
 import { loadAdvocacyFunnel, loadShareStep } from "./advocacy.server";
 import { type ActionDeps, runDueActions } from "./answer-actions.server";
 import { dispatchDueInvitations } from "./invitation-sender.server";
+import { recordAnswer } from "./answers.server";
 import { saveAdvocacySettings } from "./shops.server";
 
 let smtp: SmtpSink;
@@ -259,7 +260,9 @@ describe("the share email", () => {
     const text = String(mails[0]!.text);
     expect(mails[0]!.subject).toMatch(/^Thank you from .+: a gift for your friends$/);
     expect(text).toContain(`Your code: ${code.code}`);
-    expect(text).toContain("Would you tell others about your experience on Trustpilot?");
+    // The page asks everyone about Trustpilot; an email to promoters only never does (review gating).
+    expect(text).not.toContain("Trustpilot");
+    expect(text).not.toMatch(/#\d+/);
     const unsubscribe = /Unsubscribe: (https:\/\/\S+)/.exec(text)![1]!;
     const header = (key: string) => mails[0]!.headerLines.find((h) => h.key === key)?.line.replace(/\s+/g, " ");
     expect(header("list-unsubscribe")).toBe(`List-Unsubscribe: <${unsubscribe}>`);
@@ -288,6 +291,46 @@ describe("the share email", () => {
       },
     );
     expect(other.status).toBe(404);
+  });
+
+  it("asks for a product review without a code, thanks without promising a gift, and stops when the shop stops", async () => {
+    const shop = await shopWithReferrals({
+      kind: "product",
+      productUrl: "https://{shop_domain}/products/{handle}#reviews",
+    });
+    await prisma.$executeRaw`
+      UPDATE shops SET settings = jsonb_set(jsonb_set(settings, '{advocacy,shareEmail}', 'true'),
+                                            '{advocacy,referral,enabled}', 'false')
+      WHERE domain = ${shop}`;
+    await answerPage(shop, await emailedToken(shop), 9);
+    const mailing: ActionDeps = { ...depsWith(null), mailer: () => smtpMailer(smtp.url) };
+    await runDueActions(mailing, { shop });
+    const response = await prisma.response.findFirstOrThrow({ where: { shop } });
+    const mail = smtp.messages.find((m) => m.messageId === `<share-${response.id}@${shop}>`)!;
+    expect(mail.subject).toMatch(/^Thank you from [^:]+$/);
+    expect(String(mail.text)).toContain("Would you also review what you bought?");
+
+    // Turned off while an email waits: it is not sent.
+    await receiveOrder(shop, 7010);
+    await prisma.$executeRaw`UPDATE shops SET settings = jsonb_set(settings, '{throttleDays}', '0') WHERE domain = ${shop}`;
+    await answerPage(shop, await emailedToken(shop), 10);
+    await prisma.$executeRaw`UPDATE shops SET settings = jsonb_set(settings, '{advocacy,shareEmail}', 'false') WHERE domain = ${shop}`;
+    await runDueActions(mailing, { shop });
+    const waiting = await prisma.answerAction.findMany({
+      where: { shop, kind: "SHARE_EMAIL" },
+      orderBy: { id: "asc" },
+    });
+    expect(waiting.map((a) => a.status)).toEqual(["DONE", "SKIPPED"]);
+  });
+
+  it("writes only to an address the survey itself was emailed to", async () => {
+    const shop = await shopWithReferrals();
+    await prisma.$executeRaw`
+      UPDATE shops SET settings = jsonb_set(jsonb_set(settings, '{advocacy,shareEmail}', 'true'), '{channels,email}', 'false')
+      WHERE domain = ${shop}`;
+    const invitation = await prisma.surveyInvitation.findFirstOrThrow({ where: { shop } });
+    await recordAnswer({ invitationId: invitation.id, score: 10, channel: "THANK_YOU", locale: "en" });
+    expect(await prisma.answerAction.count({ where: { shop, kind: "SHARE_EMAIL" } })).toBe(0);
   });
 
   it("sends nothing unless the shop asks, and nothing to a passive", async () => {

@@ -20,8 +20,10 @@ import {
   DEFAULT_PROXY_PREFIX,
   loadShareStep,
   markDiscountCodeUnavailable,
+  recordShareEvent,
   shareEmailFacts,
 } from "./advocacy.server";
+import { shareStepFor } from "../domain/advocacy";
 import { renderShareEmail } from "../email/share-email";
 import { signShareLink } from "../lib/share-links.server";
 import { env } from "../env.server";
@@ -253,23 +255,31 @@ async function perform(group: ClaimedAction[], deps: ActionDeps) {
  */
 async function sendShareEmail(action: ClaimedAction, deps: ActionDeps) {
   const facts = await shareEmailFacts(action.response_id);
-  if (!facts) throw new SkipAction("no address to write to (erased, or the survey had none)");
+  if (!facts) throw new SkipAction("no address the survey was emailed to (erased, or never emailed)");
+  if (facts.uninstalled) throw new SkipAction("the app is no longer installed in the shop");
   if (facts.suppressed) throw new SkipAction("the customer asked for no more emails from this shop");
   if (facts.category !== "PROMOTER") throw new SkipAction("the answer is no longer a promoter's");
+  const settings = readSettings(facts.settings);
+  if (!settings.advocacy.shareEmail) throw new SkipAction("the shop no longer emails the share step");
   const base = `https://${facts.shop}${DEFAULT_PROXY_PREFIX}`;
-  const share = await loadShareStep({
+  const step = await loadShareStep({
     shop: facts.shop,
     invitationId: facts.invitationId,
     locale: facts.locale,
     linkBase: base,
+    record: false,
   });
-  if (share?.referral?.state === "pending") throw new RetryLater("the referral code is not made yet", 60);
+  if (step?.referral?.state === "pending") throw new RetryLater("the referral code is not made yet", 60);
+  // A public site's review is never mailed: asking promoters only would be review gating.
+  const share = step && {
+    ...step,
+    review: shareStepFor(facts.category, settings.advocacy).review === "product" ? step.review : null,
+  };
   if (!share || (share.referral?.state !== "active" && !share.review)) {
-    throw new SkipAction("nothing to share: the code could not be made and no review is asked for");
+    throw new SkipAction("nothing to share: the code could not be made and no product review is asked for");
   }
   const unsubscribeUrl = `${base}/unsubscribe/${signShareLink(facts.shop, action.response_id, "unsubscribe")}`;
   const email = renderShareEmail(share, { ...facts, unsubscribeUrl });
-  const settings = readSettings(facts.settings);
   await deps.mailer().send({
     from: { name: settings.senderName ?? facts.shopName, address: env().MAIL_FROM },
     to: facts.email,
@@ -284,6 +294,7 @@ async function sendShareEmail(action: ClaimedAction, deps: ActionDeps) {
       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     },
   });
+  await recordShareEvent(facts.shop, action.response_id, "SHOWN");
 }
 
 const isSuppressed = async (shop: string, email: string) =>

@@ -142,7 +142,8 @@ export async function recordAnswer(input: {
       });
     }
     const offered = shareStepFor(category, settings.advocacy);
-    if (category === "PROMOTER" && settings.advocacy.shareEmail && (offered.referral || offered.review)) {
+    // Never a public site's review by email: mailing promoters only would be review gating.
+    if (category === "PROMOTER" && settings.advocacy.shareEmail && (offered.referral || offered.review === "product")) {
       await requestShareEmail(tx, { shop: inv.shop, responseId });
     }
     return {
