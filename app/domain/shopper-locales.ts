@@ -2,6 +2,15 @@
 export const SHOPPER_LOCALES = ["en", "fr", "de", "es", "nl"] as const;
 export type ShopperLocale = (typeof SHOPPER_LOCALES)[number];
 
+/** The languages' names as the admin shows them. */
+export const LOCALE_NAMES: Record<ShopperLocale, string> = {
+  en: "English",
+  fr: "French",
+  de: "German",
+  es: "Spanish",
+  nl: "Dutch",
+};
+
 function supported(locale: string | null | undefined): ShopperLocale | null {
   if (!locale) return null;
   const language = locale.trim().toLowerCase().split(/[-_]/)[0];

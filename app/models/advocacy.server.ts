@@ -26,7 +26,7 @@ type Tx = Prisma.TransactionClient;
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 /** A new random code such as FRIEND-7K3Q9PXM: nothing personal, since friends see it. */
-function newDiscountCode(prefix: string): string {
+export function newDiscountCode(prefix: string): string {
   let random = "";
   for (let i = 0; i < 8; i++) random += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
   return `${prefix}-${random}`;

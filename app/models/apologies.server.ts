@@ -1,4 +1,3 @@
-import { randomInt } from "node:crypto";
 import prisma, { openDatabase } from "../db.server";
 import { type ApologySettings, formatOffer } from "../domain/advocacy";
 import { readSettings } from "../domain/settings";
@@ -9,6 +8,7 @@ import type { Mailer } from "../email/mailer.server";
 import { SHOP_HEADER } from "../email/mailer.server";
 import { env } from "../env.server";
 import { wake } from "../workers/wake.server";
+import { newDiscountCode } from "./advocacy.server";
 
 /** What stops an apology from being sent, in words the merchant reads. */
 export class ApologyRefusedError extends Error {}
@@ -162,11 +162,6 @@ export async function loadApology(shop: string, caseId: number, now: Date = new 
   };
 }
 
-// No 0/O or 1/I, as for referral codes.
-const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-const newCode = (prefix: string) =>
-  `${prefix}-${Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("")}`;
-
 /**
  * Sends the case's apology, once per case: recorded in the case's history, with a one-time
  * code for this customer only when asked (created in Shopify before the email goes), and
@@ -196,7 +191,7 @@ export async function sendApology(
     let codeId: number | null = null;
     let code: string | null = null;
     for (let attempt = 0; options.withCode && codeId === null && attempt < 3; attempt++) {
-      code = newCode(terms.codePrefix);
+      code = newDiscountCode(terms.codePrefix);
       const inserted = await tx.$queryRaw<Array<{ id: number }>>`
         INSERT INTO discount_codes (shop, purpose, customer_id, case_id, code, terms)
         VALUES (${shop}, 'APOLOGY', ${f.customer_id}, ${caseId}, ${code}, ${JSON.stringify(terms)}::jsonb)

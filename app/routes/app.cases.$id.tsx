@@ -34,6 +34,7 @@ import {
 } from "../models/cases.server";
 import { orderAdminUrl, STATUS_LABELS } from "./app.detractors";
 import { rowId } from "../domain/row-id";
+import { LOCALE_NAMES } from "../domain/shopper-locales";
 import { ApologyRefusedError, type ApologyView, loadApology, sendApology } from "../models/apologies.server";
 
 function caseId(params: Record<string, string | undefined>) {
@@ -165,7 +166,6 @@ const FIELD_LABELS: Record<string, string> = {
   score: "Score",
   apology: "Apology",
 };
-const LANGUAGES: Record<string, string> = { en: "English", fr: "French", de: "German", es: "Spanish", nl: "Dutch" };
 
 /** Where the email stands, as the answer actions see it. */
 const EMAIL_STATES: Record<string, string> = {
@@ -228,7 +228,7 @@ function ApologyCard({ apology, busy, demo }: { apology: ApologyView; busy: bool
                 }
               />
               <Text as="p" tone="subdued">
-                To {apology.to}, in {LANGUAGES[apology.locale] ?? apology.locale}.{" "}
+                To {apology.to}, in {LOCALE_NAMES[apology.locale]}.{" "}
                 <Link to="/app/settings/advocacy">Edit the wording</Link>
               </Text>
               <Box background="bg-surface-secondary" padding="300" borderRadius="200">

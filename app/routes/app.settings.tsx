@@ -20,7 +20,7 @@ import { useMemo, useState } from "react";
 import { requireAdmin } from "../admin.server";
 import { type DelayUnit, delayIso, delayParts } from "../domain/duration";
 import type { ShopSettings } from "../domain/settings";
-import { SHOPPER_LOCALES, type ShopperLocale } from "../domain/shopper-locales";
+import { LOCALE_NAMES, SHOPPER_LOCALES, type ShopperLocale } from "../domain/shopper-locales";
 import { fill, SHOPPER_TEXTS } from "../domain/shopper-texts";
 import { RfmSegment, type ScoreCategory } from "../generated/prisma/enums";
 import { SEGMENT_NAMES } from "../domain/rfm";
@@ -48,13 +48,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return Response.json(result, { status: result.ok ? 200 : 422 });
 };
 
-const LANGUAGES: Record<ShopperLocale, string> = {
-  en: "English",
-  fr: "French",
-  de: "German",
-  es: "Spanish",
-  nl: "Dutch",
-};
 const CATEGORIES: Array<{ key: ScoreCategory; label: string; scores: string }> = [
   { key: "PROMOTER", label: "Promoters", scores: "9-10" },
   { key: "PASSIVE", label: "Passives", scores: "7-8" },
@@ -120,7 +113,7 @@ function Preview({ settings, locale, shopName }: { settings: ShopSettings; local
     <Card>
       <BlockStack gap="300">
         <Text as="h2" variant="headingMd">
-          Preview ({LANGUAGES[locale]})
+          Preview ({LOCALE_NAMES[locale]})
         </Text>
         <Text as="p" variant="bodyMd" fontWeight="semibold">
           {fill(t.question, { shop: shopName })}
@@ -392,7 +385,7 @@ export default function Settings() {
               <FormLayout>
                 <Select
                   label="Language"
-                  options={SHOPPER_LOCALES.map((l) => ({ label: LANGUAGES[l], value: l }))}
+                  options={SHOPPER_LOCALES.map((l) => ({ label: LOCALE_NAMES[l], value: l }))}
                   value={locale}
                   onChange={(v) => setLocale(v as ShopperLocale)}
                 />

@@ -20,7 +20,7 @@ import { requireAdmin } from "../admin.server";
 import { ActionBanners, type ActionResult } from "../components/ActionBanners";
 import { DashboardError } from "../components/Dashboard";
 import { type AdvocacySettings, REVIEW_PRESETS } from "../domain/advocacy";
-import { SHOPPER_LOCALES, type ShopperLocale } from "../domain/shopper-locales";
+import { LOCALE_NAMES, SHOPPER_LOCALES, type ShopperLocale } from "../domain/shopper-locales";
 import { SHOPPER_TEXTS } from "../domain/shopper-texts";
 import { loadAdvocacyFunnel } from "../models/advocacy.server";
 import { getShopSettings, saveAdvocacySettings } from "../models/shops.server";
@@ -106,14 +106,6 @@ function Figure({ label, value, help }: { label: string; value: string; help?: s
     </BlockStack>
   );
 }
-
-const LANGUAGE_NAMES: Record<ShopperLocale, string> = {
-  en: "English",
-  fr: "French",
-  de: "German",
-  es: "Spanish",
-  nl: "Dutch",
-};
 
 export default function Advocacy() {
   const { advocacy, funnel } = useLoaderData<typeof loader>();
@@ -388,7 +380,7 @@ export default function Advocacy() {
                   <Select
                     label="Wording in"
                     options={SHOPPER_LOCALES.map((l) => ({
-                      label: `${LANGUAGE_NAMES[l]}${a.apology.templates[l] ? " (yours)" : ""}`,
+                      label: `${LOCALE_NAMES[l]}${a.apology.templates[l] ? " (yours)" : ""}`,
                       value: l,
                     }))}
                     value={language}
@@ -422,7 +414,7 @@ export default function Advocacy() {
                     .filter(([key]) => key.startsWith("apology.templates.") && !key.includes(`.${language}.`))
                     .map(([key, message]) => (
                       <Text as="p" tone="critical" key={key}>
-                        {LANGUAGE_NAMES[key.split(".")[2] as ShopperLocale] ?? key}: {message}
+                        {LOCALE_NAMES[key.split(".")[2] as ShopperLocale] ?? key}: {message}
                       </Text>
                     ))}
                   <input type="hidden" name="apologyTemplates" value={JSON.stringify(a.apology.templates)} />

@@ -22,7 +22,7 @@ import { useEffect, useState } from "react";
 import { z } from "zod";
 import { requireAdmin } from "../admin.server";
 import { DashboardError, formatCount } from "../components/Dashboard";
-import { SHOPPER_LOCALES, type ShopperLocale } from "../domain/shopper-locales";
+import { LOCALE_NAMES, SHOPPER_LOCALES, type ShopperLocale } from "../domain/shopper-locales";
 import {
   DEFAULT_THEME_KEYS,
   type ThemeDefinition,
@@ -133,13 +133,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return Response.json({ ok: true, intent: "reset", key: input.key } satisfies ThemeActionResult);
 };
 
-const LANGUAGES: Record<ShopperLocale, string> = {
-  en: "English",
-  fr: "French",
-  de: "German",
-  es: "Spanish",
-  nl: "Dutch",
-};
 const isDefault = (key: string) => (DEFAULT_THEME_KEYS as readonly string[]).includes(key);
 
 function emptyTheme(): ThemeInput {
@@ -239,7 +232,7 @@ function ThemeEditor({
             {SHOPPER_LOCALES.map((l) => (
               <TextField
                 key={l}
-                label={`Name (${LANGUAGES[l]})`}
+                label={`Name (${LOCALE_NAMES[l]})`}
                 value={theme.label[l]}
                 onChange={(v) => setTheme({ ...theme, label: { ...theme.label, [l]: v } })}
                 error={errors[`label.${l}`]}
@@ -271,7 +264,7 @@ function ThemeEditor({
             {SHOPPER_LOCALES.map((l) => (
               <TextField
                 key={l}
-                label={`Phrases (${LANGUAGES[l]})`}
+                label={`Phrases (${LOCALE_NAMES[l]})`}
                 value={phraseText[l]}
                 onChange={(v) => setPhraseText({ ...phraseText, [l]: v })}
                 error={Object.entries(errors).find(([k]) => k.startsWith(`phrases.${l}`))?.[1]}
