@@ -9,7 +9,7 @@ import { latencySummary, openLoop } from "./bench/load";
 import { startApp } from "./bench/app";
 import { exitAfterOutput } from "./lib/output";
 
-// npm run bench -- [--only webhooks|dashboards|import|rfm|themes] [--rate 100] [--seconds 60]
+// npm run bench -- [--only webhooks|dashboards|import|rfm|themes|web-vitals] [--rate 100] [--seconds 60]
 //                  [--database-url postgres://...] [--profile <folder for the app's .cpuprofile>]
 //                  [--dashboards-database-url postgres://...] [--reseed] [--runs 40] [--statements]
 //                  [--rows 500000] [--workers N (PostgreSQL: background work in N worker processes)]
@@ -17,7 +17,7 @@ import { exitAfterOutput } from "./lib/output";
 // --database-url server or the embedded database) and RFM (scripts/bench/rfm.ts, on the
 // dashboards' shop) and comment themes (scripts/bench/themes.ts: quality on the labelled
 // comments and comments classified per second) run after the webhooks, each in a process of
-// its own.
+// its own. Web Vitals of the admin pages (scripts/bench/web-vitals.ts) run only when asked.
 // Webhook intake: signed orders/create at a steady rate on loopback (open loop: a request
 // leaves on schedule whether or not earlier ones have answered), against a baseline of the
 // same HTTP stack answering GET /healthz at the same rate; then checks that every order and
@@ -37,7 +37,7 @@ const { values } = parseArgs({
     workers: { type: "string", default: "0" },
   },
 });
-const PARTS = ["webhooks", "dashboards", "import", "rfm", "themes"];
+const PARTS = ["webhooks", "dashboards", "import", "rfm", "themes", "web-vitals"];
 if (values.only !== undefined && !PARTS.includes(values.only)) {
   console.error(`--only must be one of ${PARTS.join(", ")}`);
   process.exit(2);
@@ -71,6 +71,13 @@ function runRfm(): number {
   return spawnSync(path.resolve("node_modules/.bin/tsx"), args, { stdio: "inherit" }).status ?? 1;
 }
 
+function runWebVitals(): number {
+  const args = ["scripts/bench/web-vitals.ts"];
+  if (values.runs) args.push("--runs", values.runs);
+  console.log("\n== Web Vitals of the admin pages ==\n");
+  return spawnSync(path.resolve("node_modules/.bin/tsx"), args, { stdio: "inherit" }).status ?? 1;
+}
+
 function runThemes(): number {
   console.log("\n== Comment themes ==");
   return (
@@ -82,6 +89,7 @@ if (values.only === "dashboards") await exitAfterOutput(runDashboards());
 if (values.only === "import") await exitAfterOutput(runImport());
 if (values.only === "rfm") await exitAfterOutput(runRfm());
 if (values.only === "themes") await exitAfterOutput(runThemes());
+if (values.only === "web-vitals") await exitAfterOutput(runWebVitals());
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const workers = Number(values.workers);
