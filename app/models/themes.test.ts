@@ -46,6 +46,24 @@ async function invitationFor(shop: string, customerId: bigint, vendor?: string) 
   return prisma.surveyInvitation.findFirstOrThrow({ where: { orderId: order_.id, stage: "PRE_DELIVERY" } });
 }
 
+/** A new customer's answer with its comment, dated `daysAgo` days back. */
+async function answerDaysAgo(
+  shop: string,
+  customerId: bigint,
+  score: number,
+  comment: string,
+  daysAgo: number,
+  vendor?: string,
+) {
+  const inv = await invitationFor(shop, customerId, vendor);
+  const a = await recordAnswer({ invitationId: inv.id, score, comment, channel: "EMAIL", locale: "en" });
+  if (a.closed) throw new Error("the survey was closed");
+  await prisma.response.update({
+    where: { id: a.responseId },
+    data: { answeredAt: new Date(Date.now() - daysAgo * 86_400_000) },
+  });
+}
+
 // Until no comment anywhere is pending (5 s at most): another test file's classifier may hold
 // some of this file's comments for a moment (SKIP LOCKED), and a batch that finds none is not
 // the end.
@@ -207,15 +225,8 @@ describe("comment themes in the database", () => {
   it("shows which brand and segment mention a theme, and flags a week whose share spikes", async () => {
     const shop = uniqueShop("themes");
     let customer = 8_600_000_000_000n;
-    const answer = async (vendor: string, score: number, comment: string, daysAgo: number) => {
-      const inv = await invitationFor(shop, customer++, vendor);
-      const a = await recordAnswer({ invitationId: inv.id, score, comment, channel: "EMAIL", locale: "en" });
-      if (a.closed) throw new Error("the survey was closed");
-      await prisma.response.update({
-        where: { id: a.responseId },
-        data: { answeredAt: new Date(Date.now() - daysAgo * 86_400_000) },
-      });
-    };
+    const answer = (vendor: string, score: number, comment: string, daysAgo: number) =>
+      answerDaysAgo(shop, customer++, score, comment, daysAgo, vendor);
     // Nine weeks of one quiet answer a week, then a week of six late parcels, all from Brand A.
     for (let week = 1; week <= 9; week++) await answer(week % 2 ? "Brand A" : "Brand B", 9, "Lovely quality", week * 7);
     for (let i = 0; i < 6; i++) await answer("Brand A", 2, "Parcel arrived late", 0);
@@ -266,15 +277,8 @@ describe("comment themes in the database", () => {
     it("alerts once when a theme's week spikes, through the answer actions, and never per answer", async () => {
       const shop = uniqueShop("themes");
       let customer = 8_700_000_000_000n;
-      const answer = async (score: number, comment: string, daysAgo: number) => {
-        const inv = await invitationFor(shop, customer++);
-        const a = await recordAnswer({ invitationId: inv.id, score, comment, channel: "EMAIL", locale: "en" });
-        if (a.closed) throw new Error("the survey was closed");
-        await prisma.response.update({
-          where: { id: a.responseId },
-          data: { answeredAt: new Date(Date.now() - daysAgo * 86_400_000) },
-        });
-      };
+      const answer = (score: number, comment: string, daysAgo: number) =>
+        answerDaysAgo(shop, customer++, score, comment, daysAgo);
       await invitationFor(shop, customer++);
       const rule = await createAlertRule(shop, {
         name: "Late parcels",
@@ -330,15 +334,8 @@ describe("comment themes in the database", () => {
       try {
         const shop = uniqueShop("themes");
         let customer = 8_800_000_000_000n;
-        const answer = async (score: number, comment: string, daysAgo: number) => {
-          const inv = await invitationFor(shop, customer++);
-          const a = await recordAnswer({ invitationId: inv.id, score, comment, channel: "EMAIL", locale: "en" });
-          if (a.closed) throw new Error("the survey was closed");
-          await prisma.response.update({
-            where: { id: a.responseId },
-            data: { answeredAt: new Date(Date.now() - daysAgo * 86_400_000) },
-          });
-        };
+        const answer = (score: number, comment: string, daysAgo: number) =>
+          answerDaysAgo(shop, customer++, score, comment, daysAgo);
         await invitationFor(shop, customer++);
         const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/spikes`;
         await createWebhookEndpoint(shop, { url, topics: ["theme.spike"] });
