@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeAdmin, type RecordedCall } from "../../test/admin-schema";
 import { orderPayload, type Payload } from "../../test/orders";
-import { appProxyRequest, callAction, callLoader, uniqueShop, webhookRequest } from "../../test/shopify";
+import {
+  APP_URL,
+  appProxyRequest,
+  callAction,
+  callLoader,
+  installShop,
+  sessionToken,
+  uniqueShop,
+  webhookRequest,
+} from "../../test/shopify";
+import { action as advocacyPage } from "../routes/app.settings_.advocacy";
+import { readSettings } from "../domain/settings";
 import { type SmtpSink, startSmtpSink } from "../../test/smtp";
 import prisma from "../db.server";
 import { smtpMailer } from "../email/mailer.server";
@@ -393,6 +404,57 @@ describe("share links refuse what they were not signed for", () => {
 });
 
 describe("advocacy settings", () => {
+  it("saves the page's form, both codes' terms included, and answers a bad field with 400", async () => {
+    const shop = await shopWithReferrals();
+    await installShop(shop);
+    const post = (fields: Record<string, string>) =>
+      callAction(
+        advocacyPage,
+        new Request(`${APP_URL}/app/settings/advocacy?shop=${shop}&embedded=1`, {
+          method: "POST",
+          body: new URLSearchParams(fields),
+          headers: { authorization: `Bearer ${sessionToken(shop)}` },
+        }),
+      );
+    const form = {
+      referralEnabled: "on",
+      referralType: "amount",
+      referralValue: "5",
+      referralMinimum: "1,000",
+      referralValidDays: "30",
+      referralPrefix: "pal",
+      reviewKind: "none",
+      apologyType: "percentage",
+      apologyValue: "12,5",
+      apologyMinimum: "",
+      apologyValidDays: "45",
+      apologyPrefix: "OOPS",
+      apologyTemplates: "{}",
+    };
+    expect((await post(form)).status).toBe(200);
+    const advocacy = readSettings((await prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).settings).advocacy;
+    expect(advocacy.referral).toMatchObject({
+      enabled: true,
+      type: "amount",
+      value: 5,
+      minimumSubtotal: 1000,
+      validDays: 30,
+      codePrefix: "PAL",
+    });
+    expect(advocacy.apology).toMatchObject({
+      type: "percentage",
+      value: 12.5,
+      minimumSubtotal: null,
+      validDays: 45,
+      codePrefix: "OOPS",
+    });
+    const bad = await post({ ...form, apologyValidDays: "" });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: Record<string, string> }).errors).toEqual({
+      "apology.validDays": "Enter a whole number of days",
+    });
+  });
+
   it("refuses invalid settings field by field and changes nothing", async () => {
     const shop = await shopWithReferrals();
     const before = (await prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).settings;

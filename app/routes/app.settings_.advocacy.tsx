@@ -19,7 +19,7 @@ import { useState } from "react";
 import { requireAdmin } from "../admin.server";
 import { ActionBanners, type ActionResult } from "../components/ActionBanners";
 import { DashboardError } from "../components/Dashboard";
-import { type AdvocacySettings, REVIEW_PRESETS } from "../domain/advocacy";
+import { type AdvocacySettings, type DiscountTerms, REVIEW_PRESETS } from "../domain/advocacy";
 import { LOCALE_NAMES, SHOPPER_LOCALES, type ShopperLocale } from "../domain/shopper-locales";
 import { SHOPPER_TEXTS } from "../domain/shopper-texts";
 import { loadAdvocacyFunnel } from "../models/advocacy.server";
@@ -54,6 +54,18 @@ const jsonOrNull = (value: FormDataEntryValue | null): unknown => {
 const textOrNull = (value: FormDataEntryValue | null) =>
   typeof value === "string" && value.trim() !== "" ? value.trim() : null;
 
+type CodeGroup = "referral" | "apology";
+
+/** A discount's terms as DiscountTermsFields posts them for one group. */
+const discountTerms = (form: FormData, group: CodeGroup) => ({
+  type: form.get(`${group}Type`),
+  // A required number left empty is not a number: its own message says so.
+  value: numberOrNull(form.get(`${group}Value`)) ?? Number.NaN,
+  minimumSubtotal: numberOrNull(form.get(`${group}Minimum`)),
+  validDays: numberOrNull(form.get(`${group}ValidDays`)) ?? Number.NaN,
+  codePrefix: form.get(`${group}Prefix`),
+});
+
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const form = await request.formData();
@@ -61,12 +73,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     shareEmail: form.get("shareEmail") === "on",
     referral: {
       enabled: form.get("referralEnabled") === "on",
-      type: form.get("referralType"),
-      // A required number left empty is not a number: its own message says so.
-      value: numberOrNull(form.get("referralValue")) ?? Number.NaN,
-      minimumSubtotal: numberOrNull(form.get("minimumSubtotal")),
-      validDays: numberOrNull(form.get("validDays")) ?? Number.NaN,
-      codePrefix: form.get("codePrefix"),
+      ...discountTerms(form, "referral"),
     },
     review: {
       kind: form.get("reviewKind"),
@@ -75,11 +82,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       siteName: textOrNull(form.get("siteName")),
     },
     apology: {
-      type: form.get("apologyType"),
-      value: numberOrNull(form.get("apologyValue")) ?? Number.NaN,
-      minimumSubtotal: numberOrNull(form.get("apologyMinimum")),
-      validDays: numberOrNull(form.get("apologyValidDays")) ?? Number.NaN,
-      codePrefix: form.get("apologyPrefix"),
+      ...discountTerms(form, "apology"),
       templates: jsonOrNull(form.get("apologyTemplates")) ?? {},
     },
   });
@@ -107,6 +110,79 @@ function Figure({ label, value, help }: { label: string; value: string; help?: s
   );
 }
 
+const number = (n: number | null) => (n === null ? "" : String(n));
+
+/** The terms of a discount the app makes: kind and value, minimum, validity, code prefix. */
+function DiscountTermsFields(props: {
+  group: CodeGroup;
+  label: string;
+  terms: DiscountTerms;
+  onChange: (patch: Partial<DiscountTerms>) => void;
+  errors: Record<string, string>;
+  currency: string | null;
+  prefixHelp?: string;
+}) {
+  const { group, terms, onChange, errors } = props;
+  return (
+    <>
+      <FormLayout.Group condensed>
+        <Select
+          label={props.label}
+          name={`${group}Type`}
+          options={[
+            { label: "A percentage off", value: "percentage" },
+            { label: `An amount off (${props.currency ?? "shop currency"})`, value: "amount" },
+          ]}
+          value={terms.type}
+          onChange={(type) => onChange({ type: type as "percentage" | "amount" })}
+        />
+        <TextField
+          label={terms.type === "percentage" ? "Percent" : "Amount"}
+          name={`${group}Value`}
+          type="number"
+          min={0}
+          value={number(terms.value)}
+          onChange={(v) => onChange({ value: v === "" ? Number.NaN : Number(v) })}
+          error={errors[`${group}.value`]}
+          autoComplete="off"
+        />
+      </FormLayout.Group>
+      <FormLayout.Group condensed>
+        <TextField
+          label="Minimum order subtotal"
+          name={`${group}Minimum`}
+          type="number"
+          min={0}
+          value={number(terms.minimumSubtotal)}
+          onChange={(v) => onChange({ minimumSubtotal: v === "" ? null : Number(v) })}
+          helpText="Empty for none"
+          error={errors[`${group}.minimumSubtotal`]}
+          autoComplete="off"
+        />
+        <TextField
+          label="Valid for (days)"
+          name={`${group}ValidDays`}
+          type="number"
+          min={1}
+          value={number(terms.validDays)}
+          onChange={(v) => onChange({ validDays: v === "" ? Number.NaN : Number(v) })}
+          error={errors[`${group}.validDays`]}
+          autoComplete="off"
+        />
+      </FormLayout.Group>
+      <TextField
+        label="Codes start with"
+        name={`${group}Prefix`}
+        value={terms.codePrefix}
+        onChange={(codePrefix) => onChange({ codePrefix })}
+        helpText={props.prefixHelp}
+        error={errors[`${group}.codePrefix`]}
+        autoComplete="off"
+      />
+    </>
+  );
+}
+
 export default function Advocacy() {
   const { advocacy, funnel } = useLoaderData<typeof loader>();
   const result = useActionData<ActionResult>();
@@ -128,7 +204,6 @@ export default function Advocacy() {
     else templates[language] = next;
     apology({ templates });
   };
-  const number = (n: number | null) => (n === null ? "" : String(n));
   const money = new Intl.NumberFormat("en", {
     style: "currency",
     currency: funnel.currency ?? "USD",
@@ -178,59 +253,14 @@ export default function Advocacy() {
                     checked={a.referral.enabled}
                     onChange={(enabled) => referral({ enabled })}
                   />
-                  <FormLayout.Group condensed>
-                    <Select
-                      label="Friends get"
-                      name="referralType"
-                      options={[
-                        { label: "A percentage off", value: "percentage" },
-                        { label: `An amount off (${funnel.currency ?? "shop currency"})`, value: "amount" },
-                      ]}
-                      value={a.referral.type}
-                      onChange={(type) => referral({ type: type as "percentage" | "amount" })}
-                    />
-                    <TextField
-                      label={a.referral.type === "percentage" ? "Percent" : "Amount"}
-                      name="referralValue"
-                      type="number"
-                      min={0}
-                      value={number(a.referral.value)}
-                      onChange={(v) => referral({ value: v === "" ? Number.NaN : Number(v) })}
-                      error={errors["referral.value"]}
-                      autoComplete="off"
-                    />
-                  </FormLayout.Group>
-                  <FormLayout.Group condensed>
-                    <TextField
-                      label="Minimum order subtotal"
-                      name="minimumSubtotal"
-                      type="number"
-                      min={0}
-                      value={number(a.referral.minimumSubtotal)}
-                      onChange={(v) => referral({ minimumSubtotal: v === "" ? null : Number(v) })}
-                      helpText="Empty for none"
-                      error={errors["referral.minimumSubtotal"]}
-                      autoComplete="off"
-                    />
-                    <TextField
-                      label="Valid for (days)"
-                      name="validDays"
-                      type="number"
-                      min={1}
-                      value={number(a.referral.validDays)}
-                      onChange={(v) => referral({ validDays: v === "" ? Number.NaN : Number(v) })}
-                      error={errors["referral.validDays"]}
-                      autoComplete="off"
-                    />
-                  </FormLayout.Group>
-                  <TextField
-                    label="Codes start with"
-                    name="codePrefix"
-                    value={a.referral.codePrefix}
-                    onChange={(codePrefix) => referral({ codePrefix })}
-                    helpText={`Followed by 8 random characters: ${a.referral.codePrefix || "FRIEND"}-7K3Q9PXM. Nothing personal, since friends see it.`}
-                    error={errors["referral.codePrefix"]}
-                    autoComplete="off"
+                  <DiscountTermsFields
+                    group="referral"
+                    label="Friends get"
+                    terms={a.referral}
+                    onChange={referral}
+                    errors={errors}
+                    currency={funnel.currency}
+                    prefixHelp={`Followed by 8 random characters: ${a.referral.codePrefix || "FRIEND"}-7K3Q9PXM. Nothing personal, since friends see it.`}
                   />
                 </FormLayout>
               </Card>
@@ -324,58 +354,13 @@ export default function Advocacy() {
             >
               <Card>
                 <FormLayout>
-                  <FormLayout.Group condensed>
-                    <Select
-                      label="The code gives"
-                      name="apologyType"
-                      options={[
-                        { label: "A percentage off", value: "percentage" },
-                        { label: `An amount off (${funnel.currency ?? "shop currency"})`, value: "amount" },
-                      ]}
-                      value={a.apology.type}
-                      onChange={(type) => apology({ type: type as "percentage" | "amount" })}
-                    />
-                    <TextField
-                      label={a.apology.type === "percentage" ? "Percent" : "Amount"}
-                      name="apologyValue"
-                      type="number"
-                      min={0}
-                      value={number(a.apology.value)}
-                      onChange={(v) => apology({ value: v === "" ? Number.NaN : Number(v) })}
-                      error={errors["apology.value"]}
-                      autoComplete="off"
-                    />
-                  </FormLayout.Group>
-                  <FormLayout.Group condensed>
-                    <TextField
-                      label="Minimum order subtotal"
-                      name="apologyMinimum"
-                      type="number"
-                      min={0}
-                      value={number(a.apology.minimumSubtotal)}
-                      onChange={(v) => apology({ minimumSubtotal: v === "" ? null : Number(v) })}
-                      helpText="Empty for none"
-                      error={errors["apology.minimumSubtotal"]}
-                      autoComplete="off"
-                    />
-                    <TextField
-                      label="Valid for (days)"
-                      name="apologyValidDays"
-                      type="number"
-                      min={1}
-                      value={number(a.apology.validDays)}
-                      onChange={(v) => apology({ validDays: v === "" ? Number.NaN : Number(v) })}
-                      error={errors["apology.validDays"]}
-                      autoComplete="off"
-                    />
-                  </FormLayout.Group>
-                  <TextField
-                    label="Codes start with"
-                    name="apologyPrefix"
-                    value={a.apology.codePrefix}
-                    onChange={(codePrefix) => apology({ codePrefix })}
-                    error={errors["apology.codePrefix"]}
-                    autoComplete="off"
+                  <DiscountTermsFields
+                    group="apology"
+                    label="The code gives"
+                    terms={a.apology}
+                    onChange={apology}
+                    errors={errors}
+                    currency={funnel.currency}
                   />
                   <Select
                     label="Wording in"
