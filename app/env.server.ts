@@ -29,6 +29,11 @@ export const EnvSchema = z
     SHOPIFY_APP_URL: z.url().optional(),
     SCOPES: z.string().optional(),
     SHOP_CUSTOM_DOMAIN: z.string().optional(),
+    /** The app's handle (shopify.app.toml): the address of Shopify's plan selection page. */
+    SHOPIFY_APP_HANDLE: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, "SHOPIFY_APP_HANDLE must be the app's handle, as in shopify.app.toml")
+      .default("nps-delivery-feedback"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     SURVEY_PRE_DELAY: DurationSchema.optional(),
     SURVEY_POST_DELAY: DurationSchema.optional(),

@@ -5,6 +5,7 @@ import { API_VERSION } from "./api-version";
 import prisma from "./db.server";
 import { env, requireShopifyCredentials } from "./env.server";
 import { logger } from "./logger.server";
+import { syncSubscription } from "./models/billing.server";
 import { latestImport } from "./models/history-import.server";
 import { startHistoryImport } from "./models/bulk-import.server";
 import { syncShopInfo } from "./models/shop-info.server";
@@ -42,6 +43,12 @@ const shopify = shopifyApp({
       } catch (error) {
         // Not fatal for the install: defaults (English, no currency) hold until the next login.
         logger.warn({ err: error, shop: session.shop }, "could not read shop details");
+      }
+      try {
+        await syncSubscription(session.shop, admin.graphql);
+      } catch (error) {
+        // The free plan holds until the plan page or a subscription webhook says otherwise.
+        logger.warn({ err: error, shop: session.shop }, "could not read the app subscription");
       }
       // A new install imports the shop's whole order history for RFM.
       if (!(await latestImport(session.shop))) {

@@ -9,6 +9,7 @@ import {
   redactCustomer,
   redactShop,
 } from "./models/compliance.server";
+import { applySubscriptionUpdate, endPlanOnUninstall, SubscriptionUpdateSchema } from "./models/billing.server";
 import { recordBulkOperationFinished } from "./models/history-import.server";
 import { type DueSend, ingestOrderBatch, scheduleInvitations } from "./models/order-ingest.server";
 import { markDelivered } from "./models/orders.server";
@@ -130,6 +131,16 @@ export const TOPICS = {
     shopInBody: (shop) => shop.myshopify_domain,
     apply: async (tx, shop) => {
       await markUninstalled(shop, tx);
+      await endPlanOnUninstall(tx, shop, new Date());
+      return [];
+    },
+  }),
+  // Shopify App Pricing: the merchant chose, changed or ended a plan (or Shopify froze it).
+  "app_subscriptions/update": topic({
+    schema: SubscriptionUpdateSchema,
+    batch: "single",
+    apply: async (tx, shop, [update]) => {
+      if (update) await applySubscriptionUpdate(tx, shop, update.payload, new Date());
       return [];
     },
   }),

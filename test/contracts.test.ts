@@ -68,6 +68,7 @@ describe("shopify.app.toml", () => {
       [
         "app/scopes_update",
         "app/uninstalled",
+        "app_subscriptions/update",
         "bulk_operations/finish",
         "customers/data_request",
         "customers/redact",

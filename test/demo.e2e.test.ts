@@ -292,6 +292,7 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
       "fulfillment_events/create",
       "bulk_operations/finish",
       "app/scopes_update",
+      "app_subscriptions/update",
       "customers/data_request",
       "customers/redact",
       "shop/redact",

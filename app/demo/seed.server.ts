@@ -101,6 +101,12 @@ VALUES (${lit(`offline_${shop}`)}, ${lit(shop)}, '', false,
         'read_orders,read_all_orders,read_customers,write_customers,write_app_proxy,write_discounts,read_products', 'demo-offline-token')
 ON CONFLICT (id) DO NOTHING;
 
+-- A development store on the Pro plan: a test charge, twelve days into its 30-day cycle.
+INSERT INTO shop_plans (shop, plan_handle, plan_name, answer_limit, subscription_id, subscription_status, test,
+                        subscription_updated_at, cycle_starts_at, cycle_ends_at, updated_at)
+VALUES (${lit(shop)}, 'pro', 'Pro', 5000, 'gid://shopify/AppSubscription/1', 'ACTIVE', true,
+        now() - interval '12 days', now() - interval '12 days', now() + interval '18 days', now());
+
 CREATE TEMP TABLE demo_vendors (idx int PRIMARY KEY, name text, quality float8, slow boolean) ON COMMIT DROP;
 INSERT INTO demo_vendors VALUES ${vendorRows};
 

@@ -8,3 +8,8 @@ export function knownTimeZone(tz: string | null | undefined): string | null {
     return null;
   }
 }
+
+/** A moment as the shop's merchants read a date ("Dec 31, 2026"), in the shop's time zone. */
+export function shopDate(iso: string, tz: string | null | undefined): string {
+  return new Date(iso).toLocaleDateString("en", { dateStyle: "medium", timeZone: knownTimeZone(tz) ?? "UTC" });
+}

@@ -12,6 +12,7 @@ import { recordWebhookEvents } from "./webhooks.server";
 import { requestReferralCode, requestShareEmail } from "./advocacy.server";
 import { recordKlaviyoEvent } from "../integrations/klaviyo.server";
 import { openCaseForAnswer } from "./cases.server";
+import { noteAnswerUsage } from "./billing.server";
 
 export interface OpenSurvey {
   invitationId: number;
@@ -125,6 +126,7 @@ export async function recordAnswer(input: {
              updated_at = now()
       WHERE id = ${inv.id}`;
     const responseId = response[0]!.id;
+    if (response[0]!.created) await noteAnswerUsage(tx, inv.shop, now);
     const followUp = await openCaseForAnswer(tx, {
       responseId,
       score: input.score,

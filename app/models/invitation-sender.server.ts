@@ -7,6 +7,7 @@ import { env } from "../env.server";
 import type { SurveyStage } from "../generated/prisma/enums";
 import { newToken } from "../lib/tokens";
 import { logger } from "../logger.server";
+import { pausedSql } from "./billing.server";
 
 /** After this many failed attempts an invitation is no longer emailed (on-site channels still show it). */
 export const MAX_SEND_ATTEMPTS = 5;
@@ -14,12 +15,14 @@ export const MAX_SEND_ATTEMPTS = 5;
 export const STUCK_SEND_MS = 10 * 60_000;
 
 // The conditions under which an invitation may be emailed now, on `si` (survey_invitations)
-// joined to `s` (shops).
+// joined to `s` (shops). A shop paused at its plan's answer limit sends nothing: its invitations
+// wait, and go when the cycle ends or the plan grows, if they have not expired by then.
 const EMAILABLE = `
   si.status = 'SCHEDULED' AND si.send_at <= $1 AND si.expires_at > $1 AND si.email IS NOT NULL
   AND s.uninstalled_at IS NULL
   AND COALESCE(s.settings->'channels'->>'email', 'true') <> 'false'
-  AND NOT EXISTS (SELECT 1 FROM email_suppressions es WHERE es.shop = si.shop AND lower(es.email) = lower(si.email))`;
+  AND NOT EXISTS (SELECT 1 FROM email_suppressions es WHERE es.shop = si.shop AND lower(es.email) = lower(si.email))
+  AND NOT ${pausedSql("si.shop", "$1")}`;
 
 interface Claimed {
   id: number;

@@ -4,6 +4,7 @@ import { readSettings, type ShopSettings } from "../domain/settings";
 import { chooseLocale, type ShopperLocale } from "../domain/shopper-locales";
 import { fill, followUpQuestion, SHOPPER_TEXTS } from "../domain/shopper-texts";
 import type { ScoreCategory, SurveyStage } from "../generated/prisma/enums";
+import { surveysPaused } from "./billing.server";
 
 export type OnSiteChannel = "THANK_YOU" | "ORDER_STATUS" | "STOREFRONT";
 
@@ -29,7 +30,7 @@ export type OnSiteLookup =
   | OnSiteSurvey
   /** The order's webhook has not arrived yet: ask again in a few seconds. */
   | { state: "pending" }
-  | { state: "none"; reason: "unknown-order" | "closed" | "channel-off" | "too-old" | "answered" };
+  | { state: "none"; reason: "unknown-order" | "closed" | "channel-off" | "too-old" | "answered" | "paused" };
 
 const CHANNEL_SETTING: Record<OnSiteChannel, keyof ShopSettings["channels"]> = {
   THANK_YOU: "thankYou",
@@ -113,6 +114,8 @@ export async function findOnSiteSurvey(input: {
   // where it was given).
   if (invitation.response && invitation.response.channel !== input.channel)
     return { state: "none", reason: "answered" };
+  // At the plan's answer limit no new survey is shown; a shopper's own answer stays editable.
+  if (!invitation.response && (await surveysPaused(input.shop, now))) return { state: "none", reason: "paused" };
   const locale = chooseLocale(invitation.locale ?? order.locale, order.shopRef.primaryLocale);
   const t = SHOPPER_TEXTS[locale];
   const shopName = order.shopRef.name ?? input.shop.replace(/\.myshopify\.com$/, "");
@@ -140,13 +143,14 @@ export async function findOnSiteSurvey(input: {
 
 /**
  * The logged-in customer's newest survey that is open and due, for the storefront's app
- * embed: the order it belongs to, or null.
+ * embed: the order it belongs to, or null (also while the shop is paused at its answer limit).
  */
 export async function findPendingOrderForCustomer(
   shop: string,
   shopifyCustomerId: bigint,
   now: Date = new Date(),
 ): Promise<bigint | null> {
+  if (await surveysPaused(shop, now)) return null;
   const rows = await prisma.$queryRaw<{ shopify_id: bigint }[]>`
     SELECT o.shopify_id
     FROM survey_invitations si

@@ -1,5 +1,5 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useLocation, useNavigation, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import {
   Banner,
@@ -20,6 +20,8 @@ import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { requireAdmin } from "../admin.server";
 import { useDashboardSearch } from "../components/Dashboard";
 import { env } from "../env.server";
+import { UsageBanner } from "../components/UsageBanner";
+import { loadUsage } from "../models/billing.server";
 
 export const links = () => [
   { rel: "stylesheet", href: polarisStyles },
@@ -28,7 +30,8 @@ export const links = () => [
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, demo } = await requireAdmin(request);
-  return { apiKey: env().SHOPIFY_API_KEY ?? "", shop, demo };
+  const { used, limit, level, resetsOn } = await loadUsage(shop);
+  return { apiKey: env().SHOPIFY_API_KEY ?? "", shop, demo, usage: { used, limit, level, resetsOn } };
 };
 
 const NAV = [
@@ -42,6 +45,7 @@ const NAV = [
   { to: "/app/history", label: "Order history", dashboard: false },
   { to: "/app/data-requests", label: "Data requests", dashboard: false },
   { to: "/app/settings", label: "Settings", dashboard: false },
+  { to: "/app/plan", label: "Plan", dashboard: false },
 ];
 
 // While the next page loads, its shape stands in for it.
@@ -68,8 +72,9 @@ function LoadingPage() {
 }
 
 export default function AppLayout() {
-  const { apiKey, shop, demo } = useLoaderData<typeof loader>();
+  const { apiKey, shop, demo, usage } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
+  const location = useLocation();
   const search = useDashboardSearch();
   // Dashboard links keep the current filters, so a brand or segment is seen in the same view.
   const href = (item: (typeof NAV)[number]) => (item.dashboard ? `${item.to}${search}` : item.to);
@@ -108,6 +113,11 @@ export default function AppLayout() {
           ))}
         </NavMenu>
       )}
+      {usage.level !== "ok" ? (
+        <Box padding="400" paddingBlockEnd="0">
+          <UsageBanner usage={usage} onPlanPage={location.pathname === "/app/plan"} />
+        </Box>
+      ) : null}
       {changingPage ? <LoadingPage /> : <Outlet />}
     </AppProvider>
   );
