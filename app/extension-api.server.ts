@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CommentSchema, ScoreSchema } from "./domain/score";
 import { idFromGid } from "./domain/shopify-ids";
 import { recordAnswer } from "./models/answers.server";
+import { noteChannelSeen } from "./models/setup.server";
 import { findOnSiteSurvey, type OnSiteChannel, type OnSiteLookup } from "./models/onsite-surveys.server";
 import { DEFAULT_PROXY_PREFIX, loadShareStep } from "./models/advocacy.server";
 import { actionsRunSomewhere } from "./workers/wake.server";
@@ -64,6 +65,7 @@ export async function extensionSurvey(request: Request, verified: VerifiedExtens
   if (!parsed.success) return verified.cors(json({ error: issues(parsed.error) }, 400));
   const missing = proofRequired(channel, verified, parsed.data);
   if (missing) return verified.cors(json({ error: missing }, 400));
+  if (channel !== "STOREFRONT") await noteChannelSeen(verified.shop, channel);
   const survey = await findOnSiteSurvey({
     shop: verified.shop,
     shopifyOrderId: parsed.data.orderId,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CommentSchema, FormScoreSchema, ScoreSchema } from "./domain/score";
-import { findSurveyByToken, recordAnswer } from "./models/answers.server";
+import { findSurveyByToken, recordAnswer, recordAnswerByLink } from "./models/answers.server";
+import { noteChannelSeen } from "./models/setup.server";
 import { findOnSiteSurvey, findPendingOrderForCustomer } from "./models/onsite-surveys.server";
 import { SHOPPER_TEXTS, fill } from "./domain/shopper-texts";
 import { ProxyAuthError, verifyAppProxy } from "./proxy.server";
@@ -85,12 +86,10 @@ export function tokenSurvey(request: Request) {
     if (!posted) return json({ ...view(), answer: s.answer, share: s.answer ? await share(false) : null });
     const { answer, refusal } = parseAnswer(posted);
     if (refusal) return refusal;
-    const saved = await recordAnswer({
-      invitationId: s.invitationId,
+    const saved = await recordAnswerByLink(s, token.data, {
       score: answer.score,
       comment: "comment" in input ? answer.comment : undefined,
       channel: "STOREFRONT",
-      locale: s.locale,
     });
     if (saved.closed) return json({ error: t.expired }, 410);
     return json({
@@ -104,6 +103,8 @@ export function tokenSurvey(request: Request) {
 /** GET: the logged-in customer's open survey, for the app embed. POST {score, comment}: answer it. */
 export function customerSurvey(request: Request) {
   return verified(request, async ({ shop, loggedInCustomerId, pathPrefix }) => {
+    // The embed calls this on every page it is on (in the theme editor too): the setup guide's proof.
+    await noteChannelSeen(shop, "EMBED");
     if (!loggedInCustomerId || !/^\d+$/.test(loggedInCustomerId))
       return json({ state: "none", reason: "not-logged-in" });
     const customerId = BigInt(loggedInCustomerId);

@@ -14,7 +14,8 @@ import { exitAfterOutput } from "./lib/output";
 
 // Screenshots of every admin page of the demo at desktop and phone width, and of the survey
 // page's share step as a promoter sees it, into docs/screenshots (the README shows the
-// overview). Fails on any console error.
+// overview), then of every admin page of a brand-new shop (new-*.png: empty states and the
+// setup guide). Fails on any console error.
 const outDir = path.resolve(process.argv[2] ?? "docs/screenshots");
 const dataDir = mkdtempSync(path.join(tmpdir(), "nps-screenshots-"));
 const port = await freePort();
@@ -35,8 +36,9 @@ try {
   const base = `http://127.0.0.1:${port}`;
   const admin = await capturePages(base, outDir);
   const share = await shareStep(base);
-  const pages = [...admin.pages, ...share.pages];
-  const errors = [...admin.errors, ...share.errors];
+  const fresh = await newShop();
+  const pages = [...admin.pages, ...share.pages, ...fresh.pages];
+  const errors = [...admin.errors, ...share.errors, ...fresh.errors];
   for (const p of pages) console.log(`${p.width}px  ${p.url.padEnd(40)}  ${path.relative(process.cwd(), p.file)}`);
   if (errors.length > 0) {
     console.error(`\n${errors.length} console error(s):\n${errors.join("\n")}`);
@@ -47,6 +49,29 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 await exitAfterOutput(exitCode);
+
+/** The demo as a shop sees it right after install (DEMO_ORDERS=0), in its own database. */
+async function newShop() {
+  const freshDir = mkdtempSync(path.join(tmpdir(), "nps-screenshots-new-"));
+  const freshPort = await freePort();
+  const fresh = await startScript(
+    "scripts/demo.ts",
+    childEnv({
+      PORT: String(freshPort),
+      PGLITE_DATA_DIR: path.join(freshDir, "pglite"),
+      OUTBOX_DIR: path.join(freshDir, "outbox"),
+      DEMO_ORDERS: "0",
+    }),
+    /NPS demo: http/,
+    180_000,
+  );
+  try {
+    return await capturePages(`http://127.0.0.1:${freshPort}`, outDir, "new-");
+  } finally {
+    await fresh.stop();
+    rmSync(freshDir, { recursive: true, force: true });
+  }
+}
 
 /**
  * A new order of the demo customer who has a referral code, as Shopify sends it; its survey

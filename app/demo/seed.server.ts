@@ -63,6 +63,23 @@ const courierWeek = (at: string) =>
   `(${at} >= date_trunc('week', now()) - interval '${DEMO_STORY.courierWeeksAgo} weeks'
     AND ${at} < date_trunc('week', now()) - interval '${DEMO_STORY.courierWeeksAgo - 1} weeks')`;
 
+const DEMO_SCOPES =
+  "read_orders,read_all_orders,read_customers,write_customers,write_app_proxy,write_discounts,read_products";
+
+/** The demo shop and its offline session, installed `installedAgo` (a PostgreSQL interval) ago. */
+function demoShopSql(shop: string, settings: unknown, installedAgo: string): string {
+  return `
+INSERT INTO shops (domain, name, email, primary_locale, currency, timezone, is_demo, settings, scopes, installed_at,
+                   updated_at)
+VALUES (${lit(shop)}, 'NPS Demo Store', 'owner@nps-demo.example', 'en', 'EUR', 'Europe/Amsterdam', true,
+        ${lit(JSON.stringify(settings))}::jsonb, ${lit(DEMO_SCOPES)}, now() - interval ${lit(installedAgo)}, now());
+
+INSERT INTO session (id, shop, state, "isOnline", scope, "accessToken")
+VALUES (${lit(`offline_${shop}`)}, ${lit(shop)}, '', false, ${lit(DEMO_SCOPES)}, 'demo-offline-token')
+ON CONFLICT (id) DO NOTHING;
+`;
+}
+
 export function demoSeedSql({
   shop = DEMO_SHOP,
   orders,
@@ -89,23 +106,19 @@ export function demoSeedSql({
   const vendorCount = DEMO_VENDORS.length;
   return `
 SELECT setseed(${seed});
-
-INSERT INTO shops (domain, name, email, primary_locale, currency, timezone, is_demo, settings, scopes, installed_at,
-                   updated_at)
-VALUES (${lit(shop)}, 'NPS Demo Store', 'owner@nps-demo.example', 'en', 'EUR', 'Europe/Amsterdam', true,
-        ${lit(JSON.stringify(settings))}::jsonb,
-        'read_orders,read_all_orders,read_customers,write_customers,write_app_proxy,write_discounts,read_products', now() - interval '2 years', now());
-
-INSERT INTO session (id, shop, state, "isOnline", scope, "accessToken")
-VALUES (${lit(`offline_${shop}`)}, ${lit(shop)}, '', false,
-        'read_orders,read_all_orders,read_customers,write_customers,write_app_proxy,write_discounts,read_products', 'demo-offline-token')
-ON CONFLICT (id) DO NOTHING;
+${demoShopSql(shop, settings, "2 years")}
 
 -- A development store on the Pro plan: a test charge, twelve days into its 30-day cycle.
 INSERT INTO shop_plans (shop, plan_handle, plan_name, answer_limit, subscription_id, subscription_status, test,
                         subscription_updated_at, cycle_starts_at, cycle_ends_at, updated_at)
 VALUES (${lit(shop)}, 'pro', 'Pro', 5000, 'gid://shopify/AppSubscription/1', 'ACTIVE', true,
         now() - interval '12 days', now() - interval '12 days', now() + interval '18 days', now());
+
+-- Set up long ago: the surveys have shown on every surface; the guide was put away.
+INSERT INTO shop_setup (shop, embed_seen_at, thank_you_seen_at, order_status_seen_at, settings_saved_at, dismissed_at,
+                        updated_at)
+VALUES (${lit(shop)}, now() - interval '1 hour', now() - interval '2 hours', now() - interval '3 hours',
+        now() - interval '700 days', now() - interval '700 days', now());
 
 CREATE TEMP TABLE demo_vendors (idx int PRIMARY KEY, name text, quality float8, slow boolean) ON COMMIT DROP;
 INSERT INTO demo_vendors VALUES ${vendorRows};
@@ -335,6 +348,11 @@ export async function seedDemoShop(options: SeedOptions): Promise<{ seeded: bool
   const started = performance.now();
   const existing = await db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM shops WHERE domain = $1", [shop]);
   if (existing.rows[0]!.n > 0) return { seeded: false, ms: 0 };
+  if (options.orders === 0) {
+    // A shop as it is right after install: no orders, no answers, the free plan, nothing set up.
+    await db.sql.exec(demoShopSql(shop, newShopSettings(), "5 minutes"));
+    return { seeded: true, ms: Math.round(performance.now() - started) };
+  }
   // One multi-statement script runs as one implicit transaction: an interrupted or failed
   // seed leaves no half-made shop behind.
   await db.sql.exec(demoSeedSql({ settings: { ...newShopSettings(), advocacy: DEMO_ADVOCACY }, ...options }));

@@ -13,6 +13,7 @@ import { requestReferralCode, requestShareEmail } from "./advocacy.server";
 import { recordKlaviyoEvent } from "../integrations/klaviyo.server";
 import { openCaseForAnswer } from "./cases.server";
 import { noteAnswerUsage } from "./billing.server";
+import { findTestSurvey, recordTestAnswer } from "./setup.server";
 
 export interface OpenSurvey {
   invitationId: number;
@@ -24,6 +25,8 @@ export interface OpenSurvey {
   /** The follow-up question per category, in the shopper's language, with the merchant's wording. */
   questions: Record<ScoreCategory, string>;
   answer: { score: number; comment: string | null } | null;
+  /** The merchant's test survey (setup guide): its answer is kept with the setup, not here. */
+  test?: boolean;
 }
 
 export type SurveyLookup =
@@ -42,7 +45,11 @@ export async function findSurveyByToken(shop: string, token: string, now: Date =
       response: { select: { score: true, comment: true } },
     },
   });
-  if (!inv || inv.shop !== shop) return { state: "unknown" };
+  if (!inv) {
+    const test = await findTestSurvey(shop, token);
+    return test ? { state: "open", survey: test } : { state: "unknown" };
+  }
+  if (inv.shop !== shop) return { state: "unknown" };
   const locale = chooseLocale(inv.locale, inv.shopRef.primaryLocale);
   const shopName = inv.shopRef.name ?? shop.replace(/\.myshopify\.com$/, "");
   if (["EXPIRED", "CANCELLED"].includes(inv.status) || inv.expiresAt <= now) {
@@ -166,6 +173,21 @@ export async function recordAnswer(input: {
 }
 
 /** The shopper behind a token asks for no more survey emails from this shop. */
+/**
+ * An answer given through an emailed link: a shopper's is recorded like any other; the
+ * merchant's test survey is kept with the setup guide.
+ */
+export async function recordAnswerByLink(
+  survey: OpenSurvey,
+  token: string,
+  input: { score: number; comment?: string | null; channel: Channel },
+): Promise<{ closed: boolean }> {
+  if (survey.test) {
+    return { closed: !(await recordTestAnswer(survey.shop, token, { score: input.score, comment: input.comment })) };
+  }
+  return recordAnswer({ invitationId: survey.invitationId, ...input, locale: survey.locale });
+}
+
 export async function unsubscribeByToken(shop: string, token: string): Promise<"done" | "unknown"> {
   if (!looksLikeToken(token)) return "unknown";
   const inv = await prisma.surveyInvitation.findUnique({

@@ -74,6 +74,13 @@ export async function saveShopSettings(
       SELECT settings FROM shops WHERE domain = ${shop} FOR NO KEY UPDATE`;
     const kept = { ...parsed.data, advocacy: readSettings(rows[0]?.settings).advocacy };
     await tx.shop.update({ where: { domain: shop }, data: { settings: kept } });
+    // The setup guide's "survey texts and delays reviewed".
+    const now = new Date();
+    await tx.shopSetup.upsert({
+      where: { shop },
+      create: { shop, settingsSavedAt: now },
+      update: { settingsSavedAt: now },
+    });
     return kept;
   });
   return { ok: true, settings };

@@ -1,5 +1,6 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link as RemixLink, useLoaderData, useLocation } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link as RemixLink, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import { z } from "zod";
 import { TitleBar } from "@shopify/app-bridge-react";
 import {
   BlockStack,
@@ -14,7 +15,9 @@ import {
   Page,
   Text,
 } from "@shopify/polaris";
+import { ActionBanners, type ActionResult } from "../components/ActionBanners";
 import { TrendChart } from "../components/Charts";
+import { SetupGuide } from "../components/SetupGuide";
 import { TopThemes } from "../components/Themes";
 import {
   DashboardError,
@@ -38,22 +41,65 @@ import type { NpsGroup } from "../models/analytics.server";
 import { loadWinBack } from "../models/cases.server";
 import { loadAdvocacyFunnel } from "../models/advocacy.server";
 import { reportThemes } from "../models/theme-analytics.server";
+import { loadSetupGuide, NoShopEmailError, sendTestSurvey, setSetupGuideDismissed } from "../models/setup.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const filters = filtersFromUrl(request);
   const trend = new URL(request.url).searchParams.get("trend");
   const granularity: Granularity | undefined = trend === "week" || trend === "month" ? trend : undefined;
-  const [overview, state, options, winBack, themes] = await Promise.all([
+  const [overview, state, options, winBack, themes, guide] = await Promise.all([
     loadOverview(shop, filters, granularity),
     loadShopState(shop),
     loadFilterOptions(shop),
     loadWinBack(shop),
     reportThemes(shop, filters),
+    loadSetupGuide(shop),
   ]);
   const referrals = await loadAdvocacyFunnel(shop, overview.period);
-  return { filters, overview, state, options, winBack: winBack.overall, themes, referrals };
+  return { filters, overview, state, options, winBack: winBack.overall, themes, referrals, guide };
 };
+
+const GuideIntentSchema = z.enum(["test-survey", "dismiss-guide", "show-guide"]);
+
+/** The setup guide's buttons: send a test survey, dismiss the guide, bring it back. */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop } = await requireAdmin(request);
+  const intent = GuideIntentSchema.safeParse((await request.formData()).get("intent"));
+  if (!intent.success) {
+    return Response.json(
+      { ok: false, errors: { form: "Unknown action: expected test-survey, dismiss-guide or show-guide." } },
+      { status: 400 },
+    );
+  }
+  if (intent.data === "test-survey") {
+    try {
+      const { sentTo } = await sendTestSurvey(shop);
+      return { ok: true, message: `Test survey sent to ${sentTo}. Answer it from your inbox.` } satisfies ActionResult;
+    } catch (error) {
+      if (error instanceof NoShopEmailError) {
+        return Response.json({ ok: false, errors: { form: error.message } } satisfies ActionResult, { status: 400 });
+      }
+      throw error;
+    }
+  }
+  await setSetupGuideDismissed(shop, intent.data === "dismiss-guide");
+  return {
+    ok: true,
+    message: intent.data === "dismiss-guide" ? "Setup guide dismissed." : "Setup guide shown.",
+  } satisfies ActionResult;
+};
+
+function ShowGuideButton() {
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value="show-guide" />
+      <Button submit variant="tertiary">
+        Show the setup guide
+      </Button>
+    </Form>
+  );
+}
 
 function Figure({ label, children, help }: { label: string; children: React.ReactNode; help?: React.ReactNode }) {
   return (
@@ -115,7 +161,8 @@ function SplitBar({ group }: { group: NpsGroup }) {
 }
 
 export default function Overview() {
-  const { filters, overview, state, options, winBack, themes, referrals } = useLoaderData<typeof loader>();
+  const { filters, overview, state, options, winBack, themes, referrals, guide } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   const location = useLocation();
   const { overall, stages, trend, rates, paired, minAnswers } = overview;
   const pre = stages.find((s) => s.key === "pre");
@@ -126,9 +173,11 @@ export default function Overview() {
     return `?${params}`;
   };
   return (
-    <Page title="Overview" fullWidth>
+    <Page title="Overview" fullWidth secondaryActions={guide.dismissed ? <ShowGuideButton /> : undefined}>
       <TitleBar title="Overview" />
       <BlockStack gap="400">
+        <ActionBanners result={result} />
+        {guide.dismissed ? null : <SetupGuide guide={guide} />}
         <ImportBanner importing={state.importing} />
         <FilterBar filters={filters} options={options} period={overview.period} />
         {overall.n === 0 ? (

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { CommentSchema, FormScoreSchema } from "../domain/score";
 import { SHOPPER_TEXTS } from "../domain/shopper-texts";
-import { recordAnswer } from "../models/answers.server";
+import { recordAnswerByLink } from "../models/answers.server";
 import { surveyPage } from "../survey/responses.server";
 
 // GET never records anything: mail scanners open every link in an email. The score in the
@@ -33,12 +33,10 @@ export const action = async ({ request, params }: ActionFunctionArgs) =>
         error: parsed.error.issues[0]?.message ?? SHOPPER_TEXTS[survey.locale].scoreLabel,
       };
     }
-    const saved = await recordAnswer({
-      invitationId: survey.invitationId,
+    const saved = await recordAnswerByLink(survey, params.token ?? "", {
       score: parsed.data.score,
       comment: "comment" in form ? parsed.data.comment : undefined,
       channel: "STOREFRONT",
-      locale: survey.locale,
     });
     if (saved.closed) return "closed";
     return { status: 200, score: parsed.data.score, comment: parsed.data.comment ?? null, saved: true };

@@ -21,7 +21,7 @@ export interface Capture {
  * Opens every admin page of the demo in headless Chromium at each width, waits until it has
  * drawn its charts, and saves a full-page screenshot; collects every console error.
  */
-export async function capturePages(baseUrl: string, outDir: string): Promise<Capture> {
+export async function capturePages(baseUrl: string, outDir: string, prefix = ""): Promise<Capture> {
   mkdirSync(outDir, { recursive: true });
   const browser = await launchChromium();
   const pages: CapturedPage[] = [];
@@ -42,7 +42,7 @@ export async function capturePages(baseUrl: string, outDir: string): Promise<Cap
         await page.goto(`${baseUrl}${url}`, { waitUntil: "networkidle" });
         // Charts draw after hydration; give them their first frame.
         await page.waitForTimeout(300);
-        const file = path.join(outDir, `${name}-${width}.png`);
+        const file = path.join(outDir, `${prefix}${name}-${width}.png`);
         await page.screenshot({ path: file, fullPage: true });
         pages.push({ name, url, width, file });
       };
@@ -69,6 +69,7 @@ export async function capturePages(baseUrl: string, outDir: string): Promise<Cap
       await shoot("settings-themes", "/app/settings/themes");
       await shoot("settings-integrations", "/app/settings/integrations");
       await shoot("settings-advocacy", "/app/settings/advocacy");
+      await shoot("plan", "/app/plan");
       await context.close();
     }
   } finally {
