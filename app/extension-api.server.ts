@@ -112,6 +112,7 @@ export async function extensionAnswer(request: Request, verified: VerifiedExtens
       confirmationNumber: parsed.data.confirmationNumber,
       channel,
       customerId: verified.customerId,
+      answering: true,
     });
   const survey = await lookup();
   if (survey.state !== "open") {

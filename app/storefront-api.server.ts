@@ -108,9 +108,16 @@ export function customerSurvey(request: Request) {
     if (!loggedInCustomerId || !/^\d+$/.test(loggedInCustomerId))
       return json({ state: "none", reason: "not-logged-in" });
     const customerId = BigInt(loggedInCustomerId);
-    const orderId = await findPendingOrderForCustomer(shop, customerId);
-    if (orderId === null) return json({ state: "none", reason: "nothing-pending" });
-    const lookup = () => findOnSiteSurvey({ shop, shopifyOrderId: orderId, channel: "STOREFRONT", customerId });
+    const answering = request.method === "POST";
+    const orderId = await findPendingOrderForCustomer(shop, customerId, new Date(), { answering });
+    if (orderId === null) {
+      // An answer with no survey left to take it is refused, never thanked for.
+      return answering
+        ? json({ error: SHOPPER_TEXTS.en.expired }, 410)
+        : json({ state: "none", reason: "nothing-pending" });
+    }
+    const lookup = () =>
+      findOnSiteSurvey({ shop, shopifyOrderId: orderId, channel: "STOREFRONT", customerId, answering });
     const survey = await lookup();
     if (survey.state !== "open" || request.method !== "POST") {
       return json(survey.state === "open" ? { ...survey, invitationId: undefined } : survey);

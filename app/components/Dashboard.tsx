@@ -235,7 +235,16 @@ export function FilterBar({
 }
 
 /** What a page shows when there is nothing to count yet, or nothing matches its filters. */
-export function NoAnswers({ anyAnswers, importing }: { anyAnswers: boolean; importing: boolean }) {
+export function NoAnswers({
+  anyAnswers,
+  importing,
+  what,
+}: {
+  anyAnswers: boolean;
+  importing: boolean;
+  /** What this page will show once answers arrive. */
+  what?: string;
+}) {
   const location = useLocation();
   if (anyAnswers) {
     return (
@@ -259,8 +268,8 @@ export function NoAnswers({ anyAnswers, importing }: { anyAnswers: boolean; impo
         image={EMPTY_IMAGE}
       >
         <p>
-          Surveys go out with the next orders: before delivery when an order is placed, after delivery when it is
-          fulfilled. Scores appear here as soon as shoppers answer.
+          {what ? `${what} ` : ""}Surveys go out with the next orders: before delivery when an order is placed, after
+          delivery when it is fulfilled. Scores appear here as soon as shoppers answer.
           {importing ? " Your order history is being imported, so segments will be ready by then." : ""}
         </p>
       </EmptyState>

@@ -50,19 +50,14 @@ export interface Cycle {
 }
 
 /**
- * The 30-day cycle that contains `now`, counting from `anchor` (the start of a cycle that
- * Shopify reported, or the day the shop joined the free plan). A cycle is never in the
- * future: before the anchor, the anchor's cycle is taken.
+ * The 30-day cycle that contains `now`, on the rhythm of `anchor`: any cycle boundary, past
+ * or future (the day the shop joined the free plan, Shopify's `currentPeriodEnd`, even a
+ * yearly plan's, a year ahead). The cycle always contains `now`.
  */
 export function cycleContaining(anchor: Date, now: Date): Cycle {
-  const steps = Math.max(0, Math.floor((now.getTime() - anchor.getTime()) / CYCLE_MS));
+  const steps = Math.floor((now.getTime() - anchor.getTime()) / CYCLE_MS);
   const startsAt = new Date(anchor.getTime() + steps * CYCLE_MS);
   return { startsAt, endsAt: new Date(startsAt.getTime() + CYCLE_MS) };
-}
-
-/** The cycle that ends at Shopify's `currentPeriodEnd`. */
-export function cycleEndingAt(endsAt: Date): Cycle {
-  return { startsAt: new Date(endsAt.getTime() - CYCLE_MS), endsAt };
 }
 
 export type UsageLevel = "ok" | "near" | "reached";

@@ -3,7 +3,6 @@ import prisma from "../db.server";
 import {
   type Cycle,
   cycleContaining,
-  cycleEndingAt,
   FREE_PLAN,
   planByHandle,
   type SubscriptionStatus,
@@ -16,6 +15,7 @@ import { env } from "../env.server";
 import type { Prisma, ShopPlan } from "../generated/prisma/client";
 import { adminQuery, type AdminGraphql } from "../lib/admin-graphql";
 import { logger } from "../logger.server";
+import { ensureShop } from "./shops.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -70,6 +70,7 @@ const ActiveSubscriptionsSchema = z.object({
 export const SubscriptionUpdateSchema = z.object({
   app_subscription: z.object({
     admin_graphql_api_id: z.string().startsWith("gid://shopify/AppSubscription/"),
+    admin_graphql_api_shop_id: z.string().startsWith("gid://shopify/Shop/").nullish(),
     name: z.string(),
     status: SubscriptionStatusSchema,
     created_at: z.iso.datetime({ offset: true }),
@@ -87,7 +88,8 @@ interface PlanState {
   subscriptionId: string | null;
   subscriptionStatus: SubscriptionStatus | null;
   test: boolean;
-  subscriptionUpdatedAt: Date;
+  subscriptionCreatedAt: Date | null;
+  subscriptionUpdatedAt: Date | null;
   cycle: Cycle;
 }
 
@@ -100,16 +102,27 @@ function planOfSubscription(handle: string | null | undefined, name: string) {
   return { planHandle: handle ?? name, planName: name, answerLimit: null };
 }
 
-function freeState(at: Date, now: Date, status: SubscriptionStatus | null, subscriptionId: string | null): PlanState {
+/**
+ * The free plan after `row`'s plan: a paid plan that ended starts a free cycle at `endedAt`;
+ * a shop already free keeps its cycle (an uninstall and reinstall does not renew it).
+ */
+function freeAfter(
+  row: ShopPlan,
+  endedAt: Date,
+  now: Date,
+  subscription: Pick<
+    PlanState,
+    "subscriptionId" | "subscriptionStatus" | "subscriptionCreatedAt" | "subscriptionUpdatedAt"
+  >,
+): PlanState {
+  const wasFree = row.planHandle === FREE_PLAN.handle && row.answerLimit === FREE_PLAN.answerLimit;
   return {
     planHandle: FREE_PLAN.handle,
     planName: FREE_PLAN.name,
     answerLimit: FREE_PLAN.answerLimit,
-    subscriptionId,
-    subscriptionStatus: status,
     test: false,
-    subscriptionUpdatedAt: at,
-    cycle: cycleContaining(at, now),
+    ...subscription,
+    cycle: wasFree ? { startsAt: row.cycleStartsAt, endsAt: row.cycleEndsAt } : cycleContaining(endedAt, now),
   };
 }
 
@@ -125,27 +138,28 @@ async function countAnswers(tx: Tx, shop: string, cycle: Cycle, cap: number | nu
 }
 
 /**
- * The shop's plan row, made (free, counted from installation) when missing and moved on to
- * the cycle that contains `now`; a new cycle starts with nothing paused.
+ * The shop's plan row, made (free, counted from installation) when missing, locked for the
+ * transaction, and moved on to the cycle that contains `now`; a new cycle starts unpaused.
  */
 async function currentPlan(tx: Tx, shop: string, now: Date): Promise<ShopPlan> {
-  let row = await tx.shopPlan.findUnique({ where: { shop } });
-  if (!row) {
+  if (!(await tx.shopPlan.findUnique({ where: { shop }, select: { shop: true } }))) {
+    // A subscription webhook may come before anything else of a shop.
+    await ensureShop(shop, tx);
     const installed = await tx.shop.findUnique({ where: { domain: shop }, select: { installedAt: true } });
     const cycle = cycleContaining(installed?.installedAt ?? now, now);
     await tx.$executeRaw`
       INSERT INTO shop_plans (shop, cycle_starts_at, cycle_ends_at, updated_at)
       VALUES (${shop}, ${cycle.startsAt}, ${cycle.endsAt}, now()) ON CONFLICT (shop) DO NOTHING`;
-    row = await tx.shopPlan.findUniqueOrThrow({ where: { shop } });
   }
+  // One writer at a time per shop: an answer reaching the limit and a new plan never cross.
+  await tx.$queryRaw`SELECT shop FROM shop_plans WHERE shop = ${shop} FOR UPDATE`;
+  const row = await tx.shopPlan.findUniqueOrThrow({ where: { shop } });
   if (row.cycleEndsAt > now) return row;
   const cycle = cycleContaining(row.cycleStartsAt, now);
-  // Only the cycle that was seen moves on: two processes rolling it do it once.
-  await tx.shopPlan.updateMany({
-    where: { shop, cycleEndsAt: row.cycleEndsAt },
+  return tx.shopPlan.update({
+    where: { shop },
     data: { cycleStartsAt: cycle.startsAt, cycleEndsAt: cycle.endsAt, limitReachedAt: null },
   });
-  return tx.shopPlan.findUniqueOrThrow({ where: { shop } });
 }
 
 /** Writes a new plan state and settles the pause for its cycle. */
@@ -163,6 +177,7 @@ async function applyPlan(tx: Tx, shop: string, state: PlanState, now: Date): Pro
       subscriptionId: state.subscriptionId,
       subscriptionStatus: state.subscriptionStatus,
       test: state.test,
+      subscriptionCreatedAt: state.subscriptionCreatedAt,
       subscriptionUpdatedAt: state.subscriptionUpdatedAt,
       cycleStartsAt: state.cycle.startsAt,
       cycleEndsAt: state.cycle.endsAt,
@@ -203,6 +218,9 @@ export async function surveysPaused(shop: string, now: Date = new Date()): Promi
   return rows[0]?.paused ?? false;
 }
 
+/** Shopify's timestamps have whole seconds: a state read now is as new as any change this second. */
+const wholeSecondBefore = (now: Date) => new Date(Math.floor(now.getTime() / 1000) * 1000 - 1000);
+
 /**
  * Reads the app's active subscription from Shopify (after install, after the merchant
  * returns from Shopify's plan page, and when the plan page is opened) and keeps it.
@@ -215,13 +233,21 @@ export async function syncSubscription(shop: string, graphql: AdminGraphql, now:
   return prisma.$transaction(async (tx) => {
     const row = await currentPlan(tx, shop, now);
     if (!active) {
-      // Already free: the cycle runs on; a paid plan that ended starts a free cycle now.
-      if (row.planHandle === FREE_PLAN.handle && row.answerLimit === FREE_PLAN.answerLimit) return row;
-      return applyPlan(tx, shop, freeState(now, now, "CANCELLED", row.subscriptionId), now);
+      return applyPlan(
+        tx,
+        shop,
+        freeAfter(row, now, now, {
+          subscriptionId: row.subscriptionId,
+          subscriptionStatus: row.subscriptionId ? "CANCELLED" : null,
+          subscriptionCreatedAt: row.subscriptionCreatedAt,
+          subscriptionUpdatedAt: wholeSecondBefore(now),
+        }),
+        now,
+      );
     }
     const handle = active.lineItems.map((l) => l.plan.pricingDetails.planHandle).find(Boolean);
     const cycle = active.currentPeriodEnd
-      ? cycleContaining(cycleEndingAt(new Date(active.currentPeriodEnd)).startsAt, now)
+      ? cycleContaining(new Date(active.currentPeriodEnd), now)
       : cycleContaining(new Date(active.createdAt), now);
     return applyPlan(
       tx,
@@ -231,7 +257,8 @@ export async function syncSubscription(shop: string, graphql: AdminGraphql, now:
         subscriptionId: active.id,
         subscriptionStatus: "ACTIVE",
         test: active.test,
-        subscriptionUpdatedAt: now,
+        subscriptionCreatedAt: new Date(active.createdAt),
+        subscriptionUpdatedAt: wholeSecondBefore(now),
         cycle,
       },
       now,
@@ -240,36 +267,49 @@ export async function syncSubscription(shop: string, graphql: AdminGraphql, now:
 }
 
 /**
- * `app_subscriptions/update`. Deliveries may arrive late and out of order: one older than
- * the state the app holds changes nothing, and the end of a subscription that is not the
- * shop's current one (the old plan, after an upgrade) leaves the current one alone.
+ * `app_subscriptions/update`. Deliveries may arrive late, twice and out of order:
+ * - the activation of a subscription newer than the shop's current one wins, whatever came first;
+ * - news of the current subscription counts only if newer than what the app holds;
+ * - the end of any other subscription (the old plan after an upgrade, a declined offer) changes nothing.
+ * The app reads the subscription afresh from Shopify whenever the Plan page opens.
  */
 export async function applySubscriptionUpdate(tx: Tx, shop: string, update: SubscriptionUpdate, now: Date) {
   const s = update.app_subscription;
+  const owner = await tx.shop.findUnique({ where: { domain: shop }, select: { shopifyGid: true } });
+  if (owner?.shopifyGid && s.admin_graphql_api_shop_id && owner.shopifyGid !== s.admin_graphql_api_shop_id) {
+    logger.warn({ shop, subscriptionShop: s.admin_graphql_api_shop_id }, "a subscription webhook about another shop");
+    return;
+  }
   const updatedAt = new Date(s.updated_at);
+  const createdAt = new Date(s.created_at);
   const row = await currentPlan(tx, shop, now);
-  if (row.subscriptionUpdatedAt && updatedAt < row.subscriptionUpdatedAt) return;
+  const current = row.subscriptionId === s.admin_graphql_api_id;
+  if (current && row.subscriptionUpdatedAt && updatedAt < row.subscriptionUpdatedAt) return;
+  const subscription = {
+    subscriptionId: s.admin_graphql_api_id,
+    subscriptionStatus: s.status,
+    subscriptionCreatedAt: createdAt,
+    subscriptionUpdatedAt: updatedAt,
+  };
   if (s.status === "ACTIVE") {
-    const sameSubscription = row.subscriptionId === s.admin_graphql_api_id && row.subscriptionStatus === "ACTIVE";
+    if (!current && row.subscriptionCreatedAt && createdAt < row.subscriptionCreatedAt) return;
+    const stillActive = current && row.subscriptionStatus === "ACTIVE";
     await applyPlan(
       tx,
       shop,
       {
         ...planOfSubscription(s.plan_handle, s.name),
-        subscriptionId: s.admin_graphql_api_id,
-        subscriptionStatus: "ACTIVE",
-        test: row.test,
-        subscriptionUpdatedAt: updatedAt,
+        ...subscription,
+        // The webhook does not say; Shopify's own answer (read on the Plan page) does.
+        test: current ? row.test : false,
         // A new subscription's first cycle starts when Shopify activated it.
-        cycle: sameSubscription
-          ? { startsAt: row.cycleStartsAt, endsAt: row.cycleEndsAt }
-          : cycleContaining(updatedAt, now),
+        cycle: stillActive ? { startsAt: row.cycleStartsAt, endsAt: row.cycleEndsAt } : cycleContaining(updatedAt, now),
       },
       now,
     );
     return;
   }
-  if (row.subscriptionId !== s.admin_graphql_api_id) return;
+  if (!current) return;
   if (row.subscriptionStatus !== "ACTIVE") {
     await tx.shopPlan.update({
       where: { shop },
@@ -277,13 +317,23 @@ export async function applySubscriptionUpdate(tx: Tx, shop: string, update: Subs
     });
     return;
   }
-  await applyPlan(tx, shop, freeState(updatedAt, now, s.status, s.admin_graphql_api_id), now);
+  await applyPlan(tx, shop, freeAfter(row, updatedAt, now, subscription), now);
 }
 
-/** Uninstalling ends the subscription (Shopify cancels it); a reinstall starts on the free plan. */
+/** Uninstalling ends a paid plan (Shopify cancels it); a shop already free keeps its cycle. */
 export async function endPlanOnUninstall(tx: Tx, shop: string, now: Date): Promise<void> {
   const row = await currentPlan(tx, shop, now);
-  await applyPlan(tx, shop, freeState(now, now, row.subscriptionId ? "CANCELLED" : null, row.subscriptionId), now);
+  await applyPlan(
+    tx,
+    shop,
+    freeAfter(row, now, now, {
+      subscriptionId: row.subscriptionId,
+      subscriptionStatus: row.subscriptionId ? "CANCELLED" : null,
+      subscriptionCreatedAt: row.subscriptionCreatedAt,
+      subscriptionUpdatedAt: row.subscriptionUpdatedAt,
+    }),
+    now,
+  );
 }
 
 export interface Usage {

@@ -104,19 +104,46 @@ function shopifyWith(subscriptions: Array<{ id: string; handle: string; name: st
   }));
 }
 
-function subscriptionUpdate(shop: string, change: { id: string; status: string; handle: string; updatedAt: Date }) {
+function subscriptionUpdate(
+  shop: string,
+  change: { id: string; status: string; handle: string; updatedAt: Date; createdAt?: Date; shopGid?: string },
+) {
   const payload = examplePayload("app_subscriptions/update") as { app_subscription: Record<string, unknown> };
   Object.assign(payload.app_subscription, {
     admin_graphql_api_id: change.id,
     status: change.status,
     plan_handle: change.handle,
     name: change.handle,
+    created_at: (change.createdAt ?? change.updatedAt).toISOString(),
     updated_at: change.updatedAt.toISOString(),
+    ...(change.shopGid ? { admin_graphql_api_shop_id: change.shopGid } : {}),
   });
   return callAction(subscriptionsUpdate, webhookRequest("app_subscriptions/update", payload, { shop }));
 }
 
 describe("plans and usage", () => {
+  it("stores an on-site answer to a survey already shown when the pause begins", async () => {
+    const shop = await newShop();
+    await answeredBefore(shop, 99);
+    const [shown, reaching] = await placeOrders(shop, 2);
+    const order = await prisma.order.findUniqueOrThrow({ where: { id: shown!.orderId } });
+    expect(await findOnSiteSurvey({ shop, shopifyOrderId: order.shopifyId, channel: "STOREFRONT" })).toMatchObject({
+      state: "open",
+    });
+    await recordAnswer({ invitationId: reaching!.invitationId, score: 10, channel: "EMAIL", locale: "en" });
+    expect(await surveysPaused(shop)).toBe(true);
+    const lookup = await findOnSiteSurvey({
+      shop,
+      shopifyOrderId: order.shopifyId,
+      channel: "STOREFRONT",
+      answering: true,
+    });
+    expect(lookup.state).toBe("open");
+    if (lookup.state !== "open") return;
+    await recordAnswer({ invitationId: lookup.invitationId, score: 6, channel: "STOREFRONT", locale: "en" });
+    expect(await prisma.response.count({ where: { shop } })).toBe(101);
+  });
+
   it("starts a new shop on the free plan: 100 answers in a 30-day cycle from installation", async () => {
     const shop = await newShop();
     const installed = (await prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).installedAt;
@@ -257,6 +284,68 @@ describe("plans and usage", () => {
       updatedAt: new Date(t0),
     });
     expect(await stateOf(shop)).toEqual(before);
+  });
+
+  it("an upgrade survives its webhooks arriving in any order: the old plan's end never undoes the new plan", async () => {
+    const t0 = Date.now() - 10 * DAY;
+    const growth = { id: "gid://shopify/AppSubscription/51", handle: "growth", createdAt: new Date(t0) };
+    const pro = { id: "gid://shopify/AppSubscription/52", handle: "pro", createdAt: new Date(t0 + 5 * DAY) };
+    for (const order of [
+      ["pro-active", "growth-cancelled"],
+      ["growth-cancelled", "pro-active"],
+    ]) {
+      const shop = await newShop();
+      await subscriptionUpdate(shop, { ...growth, status: "ACTIVE", updatedAt: growth.createdAt });
+      for (const step of order) {
+        if (step === "pro-active")
+          await subscriptionUpdate(shop, { ...pro, status: "ACTIVE", updatedAt: pro.createdAt });
+        // Shopify cancels the old subscription a second after the new one is active.
+        else
+          await subscriptionUpdate(shop, { ...growth, status: "CANCELLED", updatedAt: new Date(t0 + 5 * DAY + 1000) });
+      }
+      expect(await loadUsage(shop), order.join(" then ")).toMatchObject({ planHandle: "pro", limit: 5000 });
+    }
+  });
+
+  it("ignores a subscription webhook whose body is about another shop", async () => {
+    const shop = await newShop();
+    await prisma.shop.update({ where: { domain: shop }, data: { shopifyGid: "gid://shopify/Shop/1001" } });
+    await subscriptionUpdate(shop, {
+      id: "gid://shopify/AppSubscription/61",
+      status: "ACTIVE",
+      handle: "scale",
+      updatedAt: new Date(),
+      shopGid: "gid://shopify/Shop/2002",
+    });
+    expect(await loadUsage(shop)).toMatchObject({ planHandle: "free" });
+  });
+
+  it("takes a subscription webhook for a shop it has not seen yet", async () => {
+    const shop = uniqueShop("billing");
+    const res = await subscriptionUpdate(shop, {
+      id: "gid://shopify/AppSubscription/71",
+      status: "ACTIVE",
+      handle: "growth",
+      updatedAt: new Date(),
+    });
+    expect(res.status).toBe(200);
+    expect(await loadUsage(shop)).toMatchObject({ planHandle: "growth" });
+  });
+
+  it("an uninstall and reinstall of a free shop does not renew its answers", async () => {
+    const shop = await newShop();
+    await answeredBefore(shop, 100);
+    const before = await loadUsage(shop);
+    expect(before).toMatchObject({ paused: true });
+    await callAction(appUninstalled, webhookRequest("app/uninstalled", { myshopify_domain: shop }, { shop }));
+    await recordInstall(shop, "read_orders");
+    await syncSubscription(shop, shopifyWith([]).graphql);
+    expect(await loadUsage(shop)).toMatchObject({
+      planHandle: "free",
+      used: 100,
+      paused: true,
+      resetsAt: before.resetsAt,
+    });
   });
 
   it("takes Shopify's example delivery (a pending subscription) without changing the plan", async () => {

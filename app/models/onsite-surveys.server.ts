@@ -70,6 +70,8 @@ export async function findOnSiteSurvey(input: {
   customerId?: bigint | null;
   /** The thank-you page's proof of the order (required there unless the customer owns it). */
   confirmationNumber?: string | null;
+  /** Looked up to record an answer: a survey already shown is answered even after a pause began. */
+  answering?: boolean;
   now?: Date;
 }): Promise<OnSiteLookup> {
   const now = input.now ?? new Date();
@@ -115,7 +117,9 @@ export async function findOnSiteSurvey(input: {
   if (invitation.response && invitation.response.channel !== input.channel)
     return { state: "none", reason: "answered" };
   // At the plan's answer limit no new survey is shown; a shopper's own answer stays editable.
-  if (!invitation.response && (await surveysPaused(input.shop, now))) return { state: "none", reason: "paused" };
+  if (!input.answering && !invitation.response && (await surveysPaused(input.shop, now))) {
+    return { state: "none", reason: "paused" };
+  }
   const locale = chooseLocale(invitation.locale ?? order.locale, order.shopRef.primaryLocale);
   const t = SHOPPER_TEXTS[locale];
   const shopName = order.shopRef.name ?? input.shop.replace(/\.myshopify\.com$/, "");
@@ -143,14 +147,16 @@ export async function findOnSiteSurvey(input: {
 
 /**
  * The logged-in customer's newest survey that is open and due, for the storefront's app
- * embed: the order it belongs to, or null (also while the shop is paused at its answer limit).
+ * embed: the order it belongs to, or null (also, unless `answering`, while the shop is paused at
+ * its answer limit: no new survey is offered, but one already shown is answered).
  */
 export async function findPendingOrderForCustomer(
   shop: string,
   shopifyCustomerId: bigint,
   now: Date = new Date(),
+  options: { answering?: boolean } = {},
 ): Promise<bigint | null> {
-  if (await surveysPaused(shop, now)) return null;
+  if (!options.answering && (await surveysPaused(shop, now))) return null;
   const rows = await prisma.$queryRaw<{ shopify_id: bigint }[]>`
     SELECT o.shopify_id
     FROM survey_invitations si

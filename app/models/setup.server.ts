@@ -20,11 +20,18 @@ const SEEN_COLUMN: Record<SeenChannel, string> = {
   ORDER_STATUS: "order_status_seen_at",
 };
 
+const NOTE_EVERY_MS = 3_600_000;
+/** When this process last noted each shop's surface: most page views then touch no row at all. */
+const lastNoted = new Map<string, number>();
+
 /**
  * Notes that a storefront or checkout surface called the app. At most one write an hour per
  * shop and surface: these calls come with shoppers' page views.
  */
 export async function noteChannelSeen(shop: string, channel: SeenChannel, now: Date = new Date()): Promise<void> {
+  const key = `${shop}|${channel}`;
+  if (now.getTime() - (lastNoted.get(key) ?? 0) < NOTE_EVERY_MS) return;
+  lastNoted.set(key, now.getTime());
   const column = SEEN_COLUMN[channel];
   try {
     await prisma.$executeRawUnsafe(

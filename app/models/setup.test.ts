@@ -18,6 +18,7 @@ import { action as settingsAction } from "../routes/app.settings";
 import { loader as pendingSurvey } from "../routes/proxy.api.pending";
 import { action as answerPage, loader as surveyPage } from "../routes/proxy.s.$token";
 import { action as ordersCreate } from "../routes/webhooks.orders.create";
+import { action as unsubscribe } from "../routes/proxy.unsubscribe.$token";
 import { loadSetupGuide, sendTestSurvey } from "./setup.server";
 
 let smtp: SmtpSink;
@@ -145,6 +146,15 @@ describe("the setup guide", () => {
     expect(guide.steps.find((s) => s.key === "test")?.state).toBe("done");
     expect(guide.test).toMatchObject({ score: 9, comment: "Clear and quick" });
     expect(await prisma.response.count({ where: { shop } })).toBe(0);
+
+    // Its unsubscribe link shows what a shopper sees, and suppresses nobody.
+    const unsubscribed = await unsubscribe({
+      request: appProxyRequest(`/unsubscribe/${token}`, { shop, method: "POST" }),
+      params: { token },
+      context: {},
+    });
+    expect(unsubscribed.status).toBe(200);
+    expect(await prisma.emailSuppression.count({ where: { shop } })).toBe(0);
 
     // A new test replaces the old link: answering the old one changes nothing.
     await sendTestSurvey(shop, { mailer });

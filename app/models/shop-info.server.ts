@@ -6,6 +6,7 @@ import { adminQuery, type AdminGraphql } from "../lib/admin-graphql";
 export const SHOP_INFO_QUERY = `#graphql
   query ShopInfo {
     shop {
+      id
       name
       email
       currencyCode
@@ -20,6 +21,7 @@ export const SHOP_INFO_QUERY = `#graphql
 
 const ShopInfoSchema = z.object({
   shop: z.object({
+    id: z.string().startsWith("gid://shopify/Shop/"),
     name: z.string(),
     email: z.string().nullable(),
     currencyCode: z.string(),
@@ -38,6 +40,7 @@ export async function syncShopInfo(shop: string, graphql: AdminGraphql) {
   return prisma.shop.update({
     where: { domain: shop },
     data: {
+      shopifyGid: data.shop.id,
       name: data.shop.name,
       email: data.shop.email,
       currency: data.shop.currencyCode,

@@ -10,7 +10,13 @@ describe("syncShopInfo", () => {
     const shop = uniqueShop();
     await recordInstall(shop, "read_orders");
     const admin = fakeAdmin(() => ({
-      shop: { name: "Maison Lumière", email: "owner@example.com", currencyCode: "EUR", ianaTimezone: "Europe/Paris" },
+      shop: {
+        id: "gid://shopify/Shop/548380009",
+        name: "Maison Lumière",
+        email: "owner@example.com",
+        currencyCode: "EUR",
+        ianaTimezone: "Europe/Paris",
+      },
       shopLocales: [
         { locale: "en", primary: false },
         { locale: "fr", primary: true },
@@ -20,6 +26,7 @@ describe("syncShopInfo", () => {
     expect(admin.calls).toHaveLength(1);
     const stored = await prisma.shop.findUniqueOrThrow({ where: { domain: shop } });
     expect(stored).toMatchObject({
+      shopifyGid: "gid://shopify/Shop/548380009",
       name: "Maison Lumière",
       currency: "EUR",
       timezone: "Europe/Paris",

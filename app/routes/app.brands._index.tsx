@@ -82,7 +82,11 @@ export default function Brands() {
         <ImportBanner importing={state.importing} />
         <FilterBar filters={filters} options={options} period={brands.period} hide={["vendor"]} />
         {brands.shop.n === 0 ? (
-          <NoAnswers anyAnswers={state.answers} importing={state.importing} />
+          <NoAnswers
+            anyAnswers={state.answers}
+            importing={state.importing}
+            what="NPS for each brand (product vendor) of the answered orders appears here."
+          />
         ) : (
           <Card padding="0">
             <BlockStack gap="0">

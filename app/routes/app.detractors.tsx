@@ -207,7 +207,11 @@ export default function Detractors() {
           </Box>
           {list.total === 0 && !state.answers ? (
             <Box padding="400">
-              <NoAnswers anyAnswers={state.answers} importing={state.importing} />
+              <NoAnswers
+                anyAnswers={state.answers}
+                importing={state.importing}
+                what="Detractors and passives appear here as they answer, the angriest and most valuable first, each with a case to follow up."
+              />
             </Box>
           ) : (
             <IndexTable

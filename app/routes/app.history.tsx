@@ -195,14 +195,23 @@ export default function History() {
                   </Form>
                 </InlineStack>
               </div>
-              <DataTable
-                columnContentTypes={["text", "numeric"]}
-                headings={["Segment", "Customers"]}
-                rows={segments.map((s) => [
-                  s.segment ? SEGMENT_NAMES[s.segment as RfmSegment] : "Not scored yet",
-                  s.customers.toLocaleString("en"),
-                ])}
-              />
+              {segments.length === 0 ? (
+                <div style={{ padding: "0 var(--p-space-400) var(--p-space-400)" }}>
+                  <Text as="p" tone="subdued">
+                    No customers yet. Each customer gets an RFM segment (Champions, Loyal, At risk…) from their orders,
+                    once the history is imported or their first order arrives.
+                  </Text>
+                </div>
+              ) : (
+                <DataTable
+                  columnContentTypes={["text", "numeric"]}
+                  headings={["Segment", "Customers"]}
+                  rows={segments.map((s) => [
+                    s.segment ? SEGMENT_NAMES[s.segment as RfmSegment] : "Not scored yet",
+                    s.customers.toLocaleString("en"),
+                  ])}
+                />
+              )}
             </BlockStack>
           </Card>
         </Layout.Section>

@@ -96,13 +96,11 @@ export default function PlanPage() {
                       {current ? <Badge tone="success">Current</Badge> : null}
                     </InlineStack>
                     <Text as="p" variant="headingLg">
-                      {plan.monthlyPrice === 0 ? "Free" : `$${plan.monthlyPrice}`}
-                      {plan.monthlyPrice === 0 ? null : (
-                        <Text as="span" variant="bodySm" tone="subdued">
-                          {" "}
-                          / 30 days
-                        </Text>
-                      )}
+                      ${plan.monthlyPrice}
+                      <Text as="span" variant="bodySm" tone="subdued">
+                        {" "}
+                        / 30 days
+                      </Text>
                     </Text>
                     <Text as="p">{n(plan.answerLimit)} completed surveys every 30 days</Text>
                     <Text as="p" tone="subdued">
@@ -127,7 +125,7 @@ export default function PlanPage() {
                     Change plan on Shopify
                   </Button>
                 ) : (
-                  <BlockStack gap="100">
+                  <BlockStack gap="100" inlineAlign="start">
                     <Button variant="primary" disabled>
                       Change plan on Shopify
                     </Button>

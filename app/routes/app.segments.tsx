@@ -52,7 +52,11 @@ export default function Segments() {
         <ImportBanner importing={state.importing} />
         <FilterBar filters={filters} options={options} period={segments.period} hide={["segment"]} />
         {total === 0 ? (
-          <NoAnswers anyAnswers={state.answers} importing={state.importing} />
+          <NoAnswers
+            anyAnswers={state.answers}
+            importing={state.importing}
+            what="NPS for each RFM segment of your customers appears here."
+          />
         ) : (
           <>
             <Card padding="0">

@@ -145,7 +145,11 @@ export default function Themes() {
           </Banner>
         )}
         {report.answers === 0 ? (
-          <NoAnswers anyAnswers={state.answers} importing={state.importing} />
+          <NoAnswers
+            anyAnswers={state.answers}
+            importing={state.importing}
+            what="What shoppers write about, theme by theme, and what each theme costs in NPS appears here."
+          />
         ) : (
           <Card padding="0">
             <div style={{ padding: "var(--p-space-400)" }}>

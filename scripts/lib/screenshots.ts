@@ -46,21 +46,23 @@ export async function capturePages(baseUrl: string, outDir: string, prefix = "")
         await page.screenshot({ path: file, fullPage: true });
         pages.push({ name, url, width, file });
       };
+      // A list's first link, where the list has one (a brand-new shop has none).
+      const firstHref = async (selector: string) => {
+        const link = page.locator(selector).first();
+        return (await link.count()) > 0 ? link.getAttribute("href") : null;
+      };
       await shoot("overview", "/app");
       await shoot("brands", "/app/brands");
-      const first = await page.locator('a[href^="/app/brands/"]').first().getAttribute("href");
+      const first = await firstHref('a[href^="/app/brands/"]');
       if (first) await shoot("brand", first);
       await shoot("segments", "/app/segments");
       await shoot("themes", "/app/themes");
-      const firstTheme = await page
-        .locator('a[href^="/app/themes/"]:not([href^="/app/themes/no-theme"])')
-        .first()
-        .getAttribute("href");
+      const firstTheme = await firstHref('a[href^="/app/themes/"]:not([href^="/app/themes/no-theme"])');
       if (firstTheme) await shoot("theme", firstTheme);
       await shoot("no-theme", "/app/themes/no-theme");
       await shoot("value", "/app/value");
       await shoot("detractors", "/app/detractors");
-      const firstCase = await page.locator('a[href^="/app/cases/"]').first().getAttribute("href");
+      const firstCase = await firstHref('a[href^="/app/cases/"]');
       if (firstCase) await shoot("case", firstCase);
       await shoot("alerts", "/app/alerts");
       await shoot("history", "/app/history");

@@ -1,3 +1,6 @@
+-- AlterTable
+ALTER TABLE "shops" ADD COLUMN     "shopify_gid" TEXT;
+
 -- CreateTable
 CREATE TABLE "shop_plans" (
     "shop" TEXT NOT NULL,
@@ -7,6 +10,7 @@ CREATE TABLE "shop_plans" (
     "subscription_id" TEXT,
     "subscription_status" TEXT,
     "test" BOOLEAN NOT NULL DEFAULT false,
+    "subscription_created_at" TIMESTAMP(3),
     "subscription_updated_at" TIMESTAMP(3),
     "cycle_starts_at" TIMESTAMP(3) NOT NULL,
     "cycle_ends_at" TIMESTAMP(3) NOT NULL,
