@@ -1,3 +1,4 @@
+import { Island } from "./Island";
 import { useLocation, useNavigate, useRouteError, isRouteErrorResponse } from "@remix-run/react";
 import {
   Badge,
@@ -5,7 +6,6 @@ import {
   BlockStack,
   Box,
   Button,
-  Card,
   DataTable,
   EmptyState,
   InlineStack,
@@ -15,6 +15,7 @@ import {
   TextField,
   Tooltip,
 } from "@shopify/polaris";
+import { Card } from "./Island";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState } from "react";
 import {
@@ -132,7 +133,18 @@ interface FilterOptions {
 }
 
 /** Filters of every dashboard page, kept in the URL so that a view can be shared. */
-export function FilterBar({
+type FilterBarProps = Parameters<typeof FilterBarContent>[0];
+
+/** The filters, hydrated on their own: the first select a merchant touches answers at once. */
+export function FilterBar(props: FilterBarProps) {
+  return (
+    <Island>
+      <FilterBarContent {...props} />
+    </Island>
+  );
+}
+
+function FilterBarContent({
   filters,
   options,
   period,

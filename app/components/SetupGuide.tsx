@@ -4,7 +4,6 @@ import {
   Box,
   Button,
   ButtonGroup,
-  Card,
   Collapsible,
   Icon,
   InlineStack,
@@ -12,6 +11,7 @@ import {
   Text,
   Tooltip,
 } from "@shopify/polaris";
+import { Card } from "./Island";
 import { CheckCircleIcon, ChevronDownIcon, ChevronUpIcon, XIcon } from "@shopify/polaris-icons";
 import { useState } from "react";
 import type { SetupGuide as Guide, SetupStep } from "../models/setup.server";

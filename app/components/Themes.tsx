@@ -1,5 +1,6 @@
 import { Link, useLocation } from "@remix-run/react";
-import { BlockStack, Card, DataTable, Text } from "@shopify/polaris";
+import { BlockStack, DataTable, Text } from "@shopify/polaris";
+import { Card } from "./Island";
 import { formatCount, formatNps, formatShare, formatSigned } from "./Dashboard";
 
 /** The figures of a theme these summaries show (a ThemeGroup of app/models/theme-analytics.server.ts). */

@@ -7,7 +7,6 @@ import {
   Box,
   ButtonGroup,
   Button,
-  Card,
   DataTable,
   InlineGrid,
   InlineStack,
@@ -15,6 +14,7 @@ import {
   Page,
   Text,
 } from "@shopify/polaris";
+import { Card } from "../components/Island";
 import { ActionBanners, type ActionResult } from "../components/ActionBanners";
 import { TrendChart } from "../components/Charts";
 import { SetupGuide } from "../components/SetupGuide";

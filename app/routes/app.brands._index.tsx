@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData, useLocation, useNavigate } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { BlockStack, Card, IndexTable, InlineStack, Page, Text, TextField } from "@shopify/polaris";
+import { BlockStack, IndexTable, InlineStack, Page, Text, TextField } from "@shopify/polaris";
+import { Card } from "../components/Island";
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { requireAdmin } from "../admin.server";

@@ -6,7 +6,6 @@ import {
   BlockStack,
   Box,
   Button,
-  Card,
   Checkbox,
   FormLayout,
   InlineStack,
@@ -16,6 +15,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
+import { Card } from "../components/Island";
 import { useEffect, useState } from "react";
 import { requireAdmin } from "../admin.server";
 import { ActionBanners, type ActionResult } from "../components/ActionBanners";

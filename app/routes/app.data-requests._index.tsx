@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Badge, BlockStack, Card, EmptyState, IndexTable, Layout, Link, Page, Text } from "@shopify/polaris";
+import { Badge, BlockStack, EmptyState, IndexTable, Layout, Link, Page, Text } from "@shopify/polaris";
+import { Card } from "../components/Island";
 import { requireAdmin } from "../admin.server";
 import { DATA_REQUEST_KEPT_DAYS, type DataRequestRow } from "../domain/compliance";
 import { listDataRequests } from "../models/compliance.server";

@@ -7,7 +7,6 @@ import {
   BlockStack,
   Box,
   Button,
-  Card,
   Checkbox,
   DataTable,
   IndexTable,
@@ -19,6 +18,7 @@ import {
   Text,
   useIndexResourceState,
 } from "@shopify/polaris";
+import { Card } from "../components/Island";
 import { z } from "zod";
 import { requireAdmin } from "../admin.server";
 import { pageParam } from "../lib/http";

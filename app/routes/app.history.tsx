@@ -6,7 +6,6 @@ import {
   Banner,
   BlockStack,
   Button,
-  Card,
   DataTable,
   InlineStack,
   Layout,
@@ -16,6 +15,7 @@ import {
   Spinner,
   Text,
 } from "@shopify/polaris";
+import { Card } from "../components/Island";
 import { useEffect } from "react";
 import { z } from "zod";
 import { requireAdmin } from "../admin.server";

@@ -6,7 +6,6 @@ import {
   BlockStack,
   Box,
   Button,
-  Card,
   InlineGrid,
   InlineStack,
   Layout,
@@ -14,6 +13,7 @@ import {
   ProgressBar,
   Text,
 } from "@shopify/polaris";
+import { Card } from "../components/Island";
 import { requireAdmin } from "../admin.server";
 import { DashboardError } from "../components/Dashboard";
 import { PLANS } from "../domain/plans";

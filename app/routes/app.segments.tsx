@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { BlockStack, Card, DataTable, InlineStack, Page, Text } from "@shopify/polaris";
+import { BlockStack, DataTable, InlineStack, Page, Text } from "@shopify/polaris";
+import { Card } from "../components/Island";
 import { requireAdmin } from "../admin.server";
 import {
   DashboardError,

@@ -4,7 +4,6 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import {
   BlockStack,
   Button,
-  Card,
   Checkbox,
   ChoiceList,
   FormLayout,
@@ -15,6 +14,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
+import { Card } from "../components/Island";
 import { useState } from "react";
 import { requireAdmin } from "../admin.server";
 import { ActionBanners, type ActionResult } from "../components/ActionBanners";

@@ -5,7 +5,6 @@ import {
   Badge,
   BlockStack,
   Button,
-  Card,
   Checkbox,
   DataTable,
   FormLayout,
@@ -16,6 +15,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
+import { Card } from "../components/Island";
 import { useState } from "react";
 import { requireAdmin } from "../admin.server";
 import { ActionBanners, type ActionResult } from "../components/ActionBanners";

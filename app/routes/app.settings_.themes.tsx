@@ -7,7 +7,6 @@ import {
   BlockStack,
   Box,
   Button,
-  Card,
   Checkbox,
   DataTable,
   FormLayout,
@@ -18,6 +17,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
+import { Card } from "../components/Island";
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { requireAdmin } from "../admin.server";

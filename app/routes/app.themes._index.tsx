@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Badge, Banner, BlockStack, Card, DataTable, InlineStack, Page, Text, Tooltip } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, DataTable, InlineStack, Page, Text, Tooltip } from "@shopify/polaris";
+import { Card } from "../components/Island";
 import { Sparkline } from "../components/Charts";
 import { segmentLabel } from "../domain/analytics-filters";
 import { requireAdmin } from "../admin.server";

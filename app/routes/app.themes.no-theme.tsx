@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useLocation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { BlockStack, Button, Card, DataTable, Page, Text } from "@shopify/polaris";
+import { BlockStack, Button, DataTable, Page, Text } from "@shopify/polaris";
+import { Card } from "../components/Island";
 import { requireAdmin } from "../admin.server";
 import { CATEGORY_TONE } from "../components/Comments";
 import { DashboardError, FilterBar, formatCount, formatShare } from "../components/Dashboard";

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Banner, BlockStack, Card, DataTable, InlineGrid, Page, Text } from "@shopify/polaris";
+import { Banner, BlockStack, DataTable, InlineGrid, Page, Text } from "@shopify/polaris";
+import { Card } from "../components/Island";
 import { requireAdmin } from "../admin.server";
 import {
   DashboardError,
