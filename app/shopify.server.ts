@@ -6,6 +6,7 @@ import prisma from "./db.server";
 import { env, requireShopifyCredentials } from "./env.server";
 import { logger } from "./logger.server";
 import { syncSubscription } from "./models/billing.server";
+import { refreshShopBrand } from "./models/brand.server";
 import { latestImport } from "./models/history-import.server";
 import { startHistoryImport } from "./models/bulk-import.server";
 import { syncShopInfo } from "./models/shop-info.server";
@@ -50,6 +51,7 @@ const shopify = shopifyApp({
         // The free plan holds until the plan page or a subscription webhook says otherwise.
         logger.warn({ err: error, shop: session.shop }, "could not read the app subscription");
       }
+      await refreshShopBrand(session.shop);
       // A new install imports the shop's whole order history for RFM.
       if (!(await latestImport(session.shop))) {
         startHistoryImport(session.shop, admin.graphql).catch((error: unknown) =>

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { CommentSchema, FormScoreSchema, ScoreSchema } from "./domain/score";
 import { findSurveyByToken, recordAnswer, recordAnswerByLink } from "./models/answers.server";
 import { noteChannelSeen } from "./models/setup.server";
+import { loadSurveyPalette } from "./models/brand.server";
+import type { SurveyPalette } from "./domain/brand";
 import { findOnSiteSurvey, findPendingOrderForCustomer } from "./models/onsite-surveys.server";
 import { SHOPPER_TEXTS, fill } from "./domain/shopper-texts";
 import { ProxyAuthError, verifyAppProxy } from "./proxy.server";
@@ -49,6 +51,9 @@ async function verified<T>(request: Request, run: (ctx: Awaited<ReturnType<typeo
   }
 }
 
+/** The block's colours: the shop's accent and the text on it, checked for contrast on its white card. */
+const surveyStyle = (palette: SurveyPalette) => ({ accent: palette.accent, onAccent: palette.onAccent });
+
 /** GET ?token= : the survey of an emailed link, for the app block. POST {token, score, comment}: answer it. */
 export function tokenSurvey(request: Request) {
   return verified(request, async ({ shop, pathPrefix }) => {
@@ -61,10 +66,12 @@ export function tokenSurvey(request: Request) {
     if (found.state === "closed") return json({ error: SHOPPER_TEXTS[found.locale].expired }, 410);
     const s = found.survey;
     const t = SHOPPER_TEXTS[s.locale];
+    const style = surveyStyle(await loadSurveyPalette(shop));
     const view = () => ({
       state: "open",
       stage: s.stage,
       locale: s.locale,
+      style,
       texts: {
         question: fill(t.question, { shop: s.shopName }),
         notLikely: t.notLikely,
@@ -120,7 +127,11 @@ export function customerSurvey(request: Request) {
       findOnSiteSurvey({ shop, shopifyOrderId: orderId, channel: "STOREFRONT", customerId, answering });
     const survey = await lookup();
     if (survey.state !== "open" || request.method !== "POST") {
-      return json(survey.state === "open" ? { ...survey, invitationId: undefined } : survey);
+      return json(
+        survey.state === "open"
+          ? { ...survey, invitationId: undefined, style: surveyStyle(await loadSurveyPalette(shop)) }
+          : survey,
+      );
     }
     const { answer, refusal } = parseAnswer(await body(request));
     if (refusal) return refusal;

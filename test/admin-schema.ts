@@ -16,31 +16,46 @@ import type { AdminGraphql } from "../app/lib/admin-graphql";
 /** Must equal API_VERSION in app/shopify.server.ts and api_version in shopify.app.toml. */
 export const ADMIN_API_VERSION = "2026-10";
 
-let cached: GraphQLSchema | undefined;
+const cached = new Map<string, GraphQLSchema>();
 
-/** Shopify's Admin GraphQL schema, as published in @shopify/dev-mcp (introspection JSON). */
-export function adminSchema(): GraphQLSchema {
-  if (!cached) {
+/** One of Shopify's GraphQL schemas as published in @shopify/dev-mcp (introspection JSON). */
+function shopifySchema(file: string): GraphQLSchema {
+  let schema = cached.get(file);
+  if (!schema) {
     const dir = path.resolve(import.meta.dirname, "../node_modules/@shopify/dev-mcp/dist/data");
-    const json = JSON.parse(gunzipSync(readFileSync(path.join(dir, `admin_${ADMIN_API_VERSION}.json.gz`))).toString());
-    cached = buildClientSchema((json.data ?? json) as IntrospectionQuery);
+    const json = JSON.parse(gunzipSync(readFileSync(path.join(dir, file))).toString());
+    schema = buildClientSchema((json.data ?? json) as IntrospectionQuery);
+    cached.set(file, schema);
   }
-  return cached;
+  return schema;
 }
+
+/** Shopify's Admin GraphQL schema. */
+export const adminSchema = () => shopifySchema(`admin_${ADMIN_API_VERSION}.json.gz`);
+/** Shopify's Storefront GraphQL schema, same version. */
+export const storefrontSchema = () => shopifySchema(`storefront-graphql_${ADMIN_API_VERSION}.json.gz`);
 
 /**
  * The schema's complaints about a document and, when given, its variables (an unknown input
  * field, a missing required one, a wrong enum value or scalar); empty when both are valid.
  */
 export function validateAdminDocument(document: string, variables?: Record<string, unknown>): string[] {
+  return validateDocument(adminSchema(), document, variables);
+}
+
+export function validateStorefrontDocument(document: string): string[] {
+  return validateDocument(storefrontSchema(), document);
+}
+
+function validateDocument(schema: GraphQLSchema, document: string, variables?: Record<string, unknown>): string[] {
   try {
     const parsed = parse(document);
-    const errors = validate(adminSchema(), parsed).map((e) => e.message);
+    const errors = validate(schema, parsed).map((e) => e.message);
     if (errors.length > 0 || variables === undefined) return errors;
     const operation = parsed.definitions.find(
       (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
     );
-    const coerced = getVariableValues(adminSchema(), operation?.variableDefinitions ?? [], variables);
+    const coerced = getVariableValues(schema, operation?.variableDefinitions ?? [], variables);
     return coerced.errors?.map((e) => e.message) ?? [];
   } catch (error) {
     return [(error as Error).message];
@@ -68,4 +83,19 @@ export function fakeAdmin(respond: (call: RecordedCall) => unknown): { graphql: 
     return Response.json({ data: respond(call) });
   };
   return { graphql, calls };
+}
+
+/** A fake of one shop's Storefront API: refuses what Shopify's schema would, answers with `respond`'s data. */
+export function fakeStorefront(respond: (query: string) => unknown): {
+  storefront: (query: string) => Promise<Response>;
+  calls: string[];
+} {
+  const calls: string[] = [];
+  const storefront = async (query: string) => {
+    const errors = validateStorefrontDocument(query);
+    if (errors.length > 0) return Response.json({ errors: errors.map((message) => ({ message })) }, { status: 200 });
+    calls.push(query);
+    return Response.json({ data: respond(query) });
+  };
+  return { storefront, calls };
 }

@@ -2,15 +2,15 @@ import { globSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { describe, expect, it } from "vitest";
-import { ADMIN_API_VERSION, validateAdminDocument } from "./admin-schema";
+import { ADMIN_API_VERSION, validateAdminDocument, validateStorefrontDocument } from "./admin-schema";
 import { ROOT } from "./process";
 
-/** Every `#graphql` template literal in app/: the documents the app sends to Shopify. */
-function graphqlDocuments(): Array<{ file: string; document: string }> {
+/** Every `#graphql` (Admin API) or `#storefront` template literal in app/: the documents the app sends to Shopify. */
+function graphqlDocuments(tag = "graphql"): Array<{ file: string; document: string }> {
   const files = globSync("app/**/*.{ts,tsx}", { cwd: ROOT }).filter((f) => !f.includes("generated"));
   return files.flatMap((file) => {
     const text = readFileSync(path.join(ROOT, file), "utf8");
-    return [...text.matchAll(/`#graphql\n([\s\S]*?)`/g)].map((m) => ({ file, document: m[1]! }));
+    return [...text.matchAll(new RegExp(`\`#${tag}\\n([\\s\\S]*?)\``, "g"))].map((m) => ({ file, document: m[1]! }));
   });
 }
 
@@ -28,6 +28,26 @@ describe("contract with Shopify's Admin GraphQL schema", () => {
 
   it("knows when a document is wrong", () => {
     expect(validateAdminDocument("query { shop { nameOfTheShop } }")).not.toEqual([]);
+  });
+});
+
+describe("contract with Shopify's Storefront GraphQL schema", () => {
+  const documents = graphqlDocuments("storefront");
+
+  it("finds the app's Storefront API documents", () => {
+    expect(documents.length).toBeGreaterThan(0);
+  });
+
+  it.each(documents.map((d) => [d.file, d.document]))(
+    "%s: validates against the Storefront API %#",
+    (_file, document) => {
+      expect(document).not.toContain("${");
+      expect(validateStorefrontDocument(document)).toEqual([]);
+    },
+  );
+
+  it("knows when a document is wrong", () => {
+    expect(validateStorefrontDocument("query { shop { brand { colour } } }")).not.toEqual([]);
   });
 });
 

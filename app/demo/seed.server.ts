@@ -108,6 +108,10 @@ export function demoSeedSql({
 SELECT setseed(${seed});
 ${demoShopSql(shop, settings, "2 years")}
 
+-- The brand set in Shopify (Settings → Brand): a deep green with white text, no logo file.
+UPDATE shops SET brand = '{"primary":"#1f5c3b","onPrimary":"#ffffff","logoUrl":null}', brand_synced_at = now()
+WHERE domain = ${lit(shop)};
+
 -- A development store on the Pro plan: a test charge, twelve days into its 30-day cycle.
 INSERT INTO shop_plans (shop, plan_handle, plan_name, answer_limit, subscription_id, subscription_status, test,
                         subscription_updated_at, cycle_starts_at, cycle_ends_at, updated_at)

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { RfmSegment, ScoreCategory } from "../generated/prisma/enums";
 import { AdvocacySettingsSchema } from "./advocacy";
+import { BrandingSettingsSchema } from "./brand";
 import { DurationSchema } from "./duration";
 import { SHOPPER_LOCALES } from "./shopper-locales";
 
@@ -71,6 +72,8 @@ export const ShopSettingsSchema = z.object({
     .default(30),
   /** The share step after an answer: promoters' referral codes, review links. */
   advocacy: AdvocacySettingsSchema.prefault({}),
+  /** The survey's colours and logo: the shop's brand, the merchant's overrides, or neutral. */
+  branding: BrandingSettingsSchema.prefault({}),
 });
 export type ShopSettings = z.infer<typeof ShopSettingsSchema>;
 

@@ -2,6 +2,7 @@ import { fill, SHOPPER_TEXTS } from "../domain/shopper-texts";
 import type { ShopperLocale } from "../domain/shopper-locales";
 import type { SurveyStage } from "../generated/prisma/enums";
 import { escapeHtml } from "../lib/html";
+import type { SurveyPalette } from "../domain/brand";
 
 export interface InvitationEmailInput {
   shopDomain: string;
@@ -10,6 +11,8 @@ export interface InvitationEmailInput {
   stage: SurveyStage;
   locale: ShopperLocale;
   token: string;
+  /** The shop's colours and logo (surveyPalette); the neutral style without. */
+  palette?: Pick<SurveyPalette, "accent" | "logoUrl">;
 }
 
 export interface RenderedEmail {
@@ -55,15 +58,20 @@ export function renderInvitationEmail(input: InvitationEmailInput): RenderedEmai
     `${t.unsubscribe}: ${unsubscribe}`,
   ].join("\n");
 
+  // The accent outlines the scores: surveyPalette keeps it at 3:1 or more against the white.
+  const outline = input.palette?.accent ?? "#8a8a8a";
+  const logo = input.palette?.logoUrl
+    ? `<p style="margin:0 0 16px"><img src="${escapeHtml(input.palette.logoUrl)}" alt="${escapeHtml(input.shopName)}" height="40" style="height:40px;width:auto;max-width:200px;border:0"></p>\n`
+    : "";
   const cell = (url: string, n: number) =>
-    `<td style="padding:2px"><a href="${escapeHtml(url)}" aria-label="${n}" style="display:block;min-width:28px;padding:10px 0;border:1px solid #8a8a8a;border-radius:6px;text-align:center;font:600 16px/1 Arial,sans-serif;color:#1a1a1a;text-decoration:none">${n}</a></td>`;
+    `<td style="padding:2px"><a href="${escapeHtml(url)}" aria-label="${n}" style="display:block;min-width:28px;padding:10px 0;border:2px solid ${escapeHtml(outline)};border-radius:6px;text-align:center;font:600 16px/1 Arial,sans-serif;color:#1a1a1a;text-decoration:none">${n}</a></td>`;
   const html = `<!doctype html>
 <html lang="${input.locale}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(subject)}</title></head>
 <body style="margin:0;padding:24px 12px;background:#f4f4f4;font:16px/1.5 Arial,sans-serif;color:#1a1a1a">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px">
 <tr><td style="padding:24px">
-<p style="margin:0 0 8px;font-size:14px;color:#616161">${escapeHtml(input.shopName)} · ${escapeHtml(fill(t.orderLabel, values))}</p>
+${logo}<p style="margin:0 0 8px;font-size:14px;color:#616161">${escapeHtml(input.shopName)} · ${escapeHtml(fill(t.orderLabel, values))}</p>
 <p style="margin:0 0 16px">${escapeHtml(intro)}</p>
 <h1 style="margin:0 0 16px;font-size:20px;line-height:1.3">${escapeHtml(question)}</h1>
 <table role="presentation" cellpadding="0" cellspacing="0" width="100%"><tr>${scoreUrls.map(cell).join("")}</tr></table>

@@ -1,4 +1,5 @@
 import prisma from "../db.server";
+import { surveyPalette } from "../domain/brand";
 import { readSettings } from "../domain/settings";
 import { chooseLocale } from "../domain/shopper-locales";
 import { renderInvitationEmail } from "../email/invitation-email";
@@ -8,6 +9,7 @@ import type { SurveyStage } from "../generated/prisma/enums";
 import { newToken } from "../lib/tokens";
 import { logger } from "../logger.server";
 import { pausedSql } from "./billing.server";
+import { readShopBrand } from "./brand.server";
 
 /** After this many failed attempts an invitation is no longer emailed (on-site channels still show it). */
 export const MAX_SEND_ATTEMPTS = 5;
@@ -35,6 +37,7 @@ interface Claimed {
   shop_email: string | null;
   primary_locale: string;
   settings: unknown;
+  brand: unknown;
 }
 
 /**
@@ -70,7 +73,7 @@ export async function sendInvitation(
      FROM shops s, orders o
      WHERE si.id = $2 AND s.domain = si.shop AND o.id = si.order_id AND ${EMAILABLE}
      RETURNING si.id, si.shop, si.stage, si.email, si.locale, o.name AS order_name, s.name AS shop_name,
-               s.email AS shop_email, s.primary_locale, s.settings`,
+               s.email AS shop_email, s.primary_locale, s.settings, s.brand`,
     now,
     invitationId,
     hash,
@@ -87,6 +90,7 @@ export async function sendInvitation(
     stage: inv.stage,
     locale: chooseLocale(inv.locale, inv.primary_locale),
     token,
+    palette: surveyPalette(readShopBrand(inv.brand), settings.branding),
   });
   try {
     await (deps.mailer ?? defaultMailer()).send({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import prisma from "../db.server";
+import { surveyPalette } from "../domain/brand";
 import { readSettings } from "../domain/settings";
 import { chooseLocale } from "../domain/shopper-locales";
 import { followUpQuestion } from "../domain/shopper-texts";
@@ -10,6 +11,7 @@ import { env } from "../env.server";
 import { hashToken, looksLikeToken, newToken } from "../lib/tokens";
 import { logger } from "../logger.server";
 import type { OpenSurvey } from "./answers.server";
+import { readShopBrand } from "./brand.server";
 
 /** Where the app saw its surveys render: the setup guide's proof that each is in place. */
 export type SeenChannel = "EMBED" | "THANK_YOU" | "ORDER_STATUS";
@@ -155,7 +157,7 @@ export class NoShopEmailError extends Error {}
 export async function sendTestSurvey(shop: string, deps: { mailer?: Mailer } = {}): Promise<{ sentTo: string }> {
   const row = await prisma.shop.findUniqueOrThrow({
     where: { domain: shop },
-    select: { email: true, name: true, primaryLocale: true, settings: true },
+    select: { email: true, name: true, primaryLocale: true, settings: true, brand: true },
   });
   const to = z.email().safeParse(row.email);
   if (!to.success) {
@@ -165,6 +167,7 @@ export async function sendTestSurvey(shop: string, deps: { mailer?: Mailer } = {
   }
   const { token, hash } = newToken();
   const shopName = row.name ?? shop.replace(/\.myshopify\.com$/, "");
+  const settings = readSettings(row.settings);
   const email = renderInvitationEmail({
     shopDomain: shop,
     shopName,
@@ -172,8 +175,8 @@ export async function sendTestSurvey(shop: string, deps: { mailer?: Mailer } = {
     stage: "PRE_DELIVERY",
     locale: chooseLocale(null, row.primaryLocale),
     token,
+    palette: surveyPalette(readShopBrand(row.brand), settings.branding),
   });
-  const settings = readSettings(row.settings);
   await (deps.mailer ?? defaultMailer()).send({
     from: { name: settings.senderName ?? shopName, address: env().MAIL_FROM },
     to: to.data,

@@ -1,6 +1,7 @@
 import prisma from "../db.server";
 import { initialSettings, readSettings, type ShopSettings, ShopSettingsSchema } from "../domain/settings";
-import { type AdvocacySettings, AdvocacySettingsSchema } from "../domain/advocacy";
+import { AdvocacySettingsSchema } from "../domain/advocacy";
+import { BrandingSettingsSchema } from "../domain/brand";
 import { env } from "../env.server";
 import type { Prisma } from "../generated/prisma/client";
 
@@ -54,8 +55,8 @@ export async function findShop(shop: string) {
 export type SettingsErrors = Record<string, string>;
 
 /**
- * Replaces the shop's settings after validating them, all but the share step's (saved by
- * saveAdvocacySettings). Returns the field errors (keyed by path, such as
+ * Replaces the shop's settings after validating them, all but the share step's and the
+ * branding (saved by saveAdvocacySettings and saveBrandingSettings). Returns the field errors (keyed by path, such as
  * `questions.fr.PROMOTER`) and changes nothing when any value is invalid.
  */
 export async function saveShopSettings(
@@ -68,11 +69,13 @@ export async function saveShopSettings(
     for (const issue of parsed.error.issues) errors[issue.path.join(".")] ??= issue.message;
     return { ok: false, errors };
   }
-  // The share step has its own page: a save of this one (perhaps from an older tab) keeps it.
+  // The share step and the branding have pages of their own: a save of this one (perhaps
+  // from an older tab) keeps them.
   const settings = await prisma.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<Array<{ settings: unknown }>>`
       SELECT settings FROM shops WHERE domain = ${shop} FOR NO KEY UPDATE`;
-    const kept = { ...parsed.data, advocacy: readSettings(rows[0]?.settings).advocacy };
+    const stored = readSettings(rows[0]?.settings);
+    const kept = { ...parsed.data, advocacy: stored.advocacy, branding: stored.branding };
     await tx.shop.update({ where: { domain: shop }, data: { settings: kept } });
     // The setup guide's "survey texts and delays reviewed".
     const now = new Date();
@@ -86,15 +89,21 @@ export async function saveShopSettings(
   return { ok: true, settings };
 }
 
+/** The settings that have pages of their own, saved apart from the main Settings page. */
+const SECTIONS = { advocacy: AdvocacySettingsSchema, branding: BrandingSettingsSchema } as const;
+type Section = keyof typeof SECTIONS;
+
 /**
- * Replaces the shop's advocacy settings (the share step), leaving the others as they are.
- * Field errors are keyed by path (`referral.value`); nothing changes when any is invalid.
+ * Replaces one section of the shop's settings (the share step, the branding), leaving the
+ * others as they are. Field errors are keyed by path (`referral.value`); nothing changes
+ * when any is invalid.
  */
-export async function saveAdvocacySettings(
+async function saveSettingsSection<K extends Section>(
   shop: string,
+  key: K,
   input: unknown,
-): Promise<{ ok: true; advocacy: AdvocacySettings } | { ok: false; errors: SettingsErrors }> {
-  const parsed = AdvocacySettingsSchema.safeParse(input);
+): Promise<{ ok: true; value: ShopSettings[K] } | { ok: false; errors: SettingsErrors }> {
+  const parsed = SECTIONS[key].safeParse(input);
   if (!parsed.success) {
     const errors: SettingsErrors = {};
     for (const issue of parsed.error.issues) errors[issue.path.join(".")] ??= issue.message;
@@ -104,8 +113,18 @@ export async function saveAdvocacySettings(
     // Read and write in one go: a save of the other settings at the same time is not undone.
     const rows = await tx.$queryRaw<Array<{ settings: unknown }>>`
       SELECT settings FROM shops WHERE domain = ${shop} FOR NO KEY UPDATE`;
-    const settings = { ...readSettings(rows[0]?.settings), advocacy: parsed.data };
+    const settings = { ...readSettings(rows[0]?.settings), [key]: parsed.data };
     await tx.shop.update({ where: { domain: shop }, data: { settings } });
   });
-  return { ok: true, advocacy: parsed.data };
+  return { ok: true, value: parsed.data as ShopSettings[K] };
+}
+
+export async function saveAdvocacySettings(shop: string, input: unknown) {
+  const saved = await saveSettingsSection(shop, "advocacy", input);
+  return saved.ok ? { ok: true as const, advocacy: saved.value } : saved;
+}
+
+export async function saveBrandingSettings(shop: string, input: unknown) {
+  const saved = await saveSettingsSection(shop, "branding", input);
+  return saved.ok ? { ok: true as const, branding: saved.value } : saved;
 }

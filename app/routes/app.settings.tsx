@@ -6,7 +6,6 @@ import {
   BlockStack,
   Box,
   Button,
-  Card,
   Checkbox,
   FormLayout,
   InlineStack,
@@ -16,6 +15,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
+import { Card } from "../components/Island";
 import { useMemo, useState } from "react";
 import { requireAdmin } from "../admin.server";
 import { type DelayUnit, delayIso, delayParts } from "../domain/duration";
@@ -425,6 +425,17 @@ export default function Settings() {
             <InlineStack align="space-between" blockAlign="center">
               <Text as="p">Share step and referral revenue</Text>
               <Button url="/app/settings/advocacy">Set up the share step</Button>
+            </InlineStack>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          title="Branding"
+          description="The survey page, emails and storefront block in your brand's colours and logo, checked for contrast."
+        >
+          <Card>
+            <InlineStack align="space-between" blockAlign="center">
+              <Text as="p">Colours and logo</Text>
+              <Button url="/app/settings/branding">Edit branding</Button>
             </InlineStack>
           </Card>
         </Layout.AnnotatedSection>

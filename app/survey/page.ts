@@ -3,11 +3,14 @@ import type { ShopperLocale } from "../domain/shopper-locales";
 import { MAX_COMMENT_LENGTH, categoryForScore } from "../domain/score";
 import type { ShareView } from "../models/advocacy.server";
 import type { OpenSurvey } from "../models/answers.server";
+import type { SurveyPalette } from "../domain/brand";
 import { escapeHtml as e } from "../lib/html";
 
 // Small, dependency-free styles: readable from 320 px wide, large tap targets, visible focus.
+// A white card inside the shop's theme, in the shop's accent (surveyPalette checks its contrast
+// against this white; the theme's own background could be anything).
 const STYLE = `
-.nps{max-width:36rem;margin:2rem auto;padding:0 1rem;font:inherit;color:inherit}
+.nps{max-width:36rem;margin:2rem auto;padding:1.25rem 1.5rem;font:inherit;color:#1a1a1a;background:#fff;border-radius:.75rem;box-sizing:border-box}
 .nps h1{font-size:1.4rem;line-height:1.3;margin:.5rem 0 1rem}
 .nps fieldset{border:0;margin:0 0 1rem;padding:0}
 .nps legend{font-weight:600;margin-bottom:.5rem}
@@ -15,12 +18,12 @@ const STYLE = `
 @media (max-width:30rem){.nps .scale{grid-template-columns:repeat(6,minmax(0,1fr))}}
 .nps .scale label{position:relative;display:block}
 .nps .scale input{position:absolute;opacity:0;inset:0;margin:0}
-.nps .scale span{display:block;min-height:2.75rem;line-height:2.75rem;text-align:center;border:1px solid currentColor;border-radius:.4rem;font-weight:600;cursor:pointer}
-.nps .scale input:checked+span{background:#1a1a1a;color:#fff;border-color:#1a1a1a}
+.nps .scale span{display:block;min-height:2.75rem;line-height:2.75rem;text-align:center;border:1px solid var(--nps-accent,#1a1a1a);border-radius:.4rem;font-weight:600;cursor:pointer}
+.nps .scale input:checked+span{background:var(--nps-accent,#1a1a1a);color:var(--nps-on-accent,#fff);border-color:var(--nps-accent,#1a1a1a)}
 .nps .scale input:focus-visible+span{outline:3px solid #2c6ecb;outline-offset:2px}
 .nps .ends{display:flex;justify-content:space-between;gap:1rem;font-size:.85rem;opacity:.8;margin-top:.35rem}
 .nps textarea{box-sizing:border-box;width:100%;min-height:7rem;padding:.6rem;font:inherit;border:1px solid #8a8a8a;border-radius:.4rem}
-.nps button{min-height:2.75rem;padding:0 1.5rem;font:inherit;font-weight:600;border:0;border-radius:.4rem;background:#1a1a1a;color:#fff;cursor:pointer}
+.nps button{min-height:2.75rem;padding:0 1.5rem;font:inherit;font-weight:600;border:0;border-radius:.4rem;background:var(--nps-accent,#1a1a1a);color:var(--nps-on-accent,#fff);cursor:pointer}
 .nps button:focus-visible{outline:3px solid #2c6ecb;outline-offset:2px}
 .nps .hint,.nps .meta{font-size:.85rem;opacity:.8}
 .nps .error{color:#b3261e;font-weight:600}
@@ -29,13 +32,18 @@ const STYLE = `
 .nps .code{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}
 .nps .code strong{font:600 1.2rem/1.4 ui-monospace,Menlo,Consolas,monospace;letter-spacing:.06em;padding:.3rem .6rem;border:2px dashed currentColor;border-radius:.4rem}
 .nps .share input{box-sizing:border-box;width:100%;padding:.5rem;font:inherit;font-size:.85rem;border:1px solid #8a8a8a;border-radius:.4rem}
-.nps a.button{display:inline-block;min-height:2.75rem;line-height:2.75rem;padding:0 1.5rem;font-weight:600;border-radius:.4rem;background:#1a1a1a;color:#fff;text-decoration:none}
+.nps a.button{display:inline-block;min-height:2.75rem;line-height:2.75rem;padding:0 1.5rem;font-weight:600;border-radius:.4rem;background:var(--nps-accent,#1a1a1a);color:var(--nps-on-accent,#fff);text-decoration:none}
 .nps a.button:focus-visible{outline:3px solid #2c6ecb;outline-offset:2px}
 .nps button.secondary{background:transparent;color:inherit;border:1px solid currentColor}
 `;
 
-function shell(locale: ShopperLocale, body: string): string {
-  return `<div class="nps" lang="${locale}"><style>${STYLE}</style>${body}</div>`;
+/** The survey's colours, as custom properties on its card (values checked by HexColorSchema). */
+function colours(palette: Pick<SurveyPalette, "accent" | "onAccent"> | undefined): string {
+  return palette ? ` style="--nps-accent:${e(palette.accent)};--nps-on-accent:${e(palette.onAccent)}"` : "";
+}
+
+function shell(locale: ShopperLocale, body: string, palette?: SurveyPalette): string {
+  return `<div class="nps" lang="${locale}"${colours(palette)}><style>${STYLE}</style>${body}</div>`;
 }
 
 export function renderMessagePage(locale: ShopperLocale, message: string): string {
@@ -55,6 +63,7 @@ export function renderSurveyPage(
     saved?: boolean;
     action: string;
     share?: ShareView | null;
+    palette?: SurveyPalette;
   },
 ): string {
   const t = SHOPPER_TEXTS[survey.locale];
@@ -89,7 +98,7 @@ ${options.share ? renderShareStep(options.share) : ""}
 f.addEventListener("change",function(ev){if(ev.target.name!=="score")return;var s=+ev.target.value;
 q.textContent=q.getAttribute(s>=9?"data-promoter":s>=7?"data-passive":"data-detractor");});})();
 </script>`;
-  return shell(survey.locale, body);
+  return shell(survey.locale, body, options.palette);
 }
 
 /**

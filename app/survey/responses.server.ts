@@ -1,5 +1,6 @@
 import { SHOPPER_TEXTS } from "../domain/shopper-texts";
 import { loadShareStep } from "../models/advocacy.server";
+import { loadSurveyPalette } from "../models/brand.server";
 import { findSurveyByToken, type OpenSurvey } from "../models/answers.server";
 import { ProxyAuthError, verifyAppProxy } from "../proxy.server";
 import { actionsRunSomewhere } from "../workers/wake.server";
@@ -61,5 +62,6 @@ export async function surveyPage(
           waitMs: result.saved && actionsRunSomewhere() ? CODE_WAIT_MS : 0,
         })
       : null;
-  return liquid(renderSurveyPage(found.survey, { ...result, action, share }), result.status);
+  const palette = await loadSurveyPalette(shop);
+  return liquid(renderSurveyPage(found.survey, { ...result, action, share, palette }), result.status);
 }

@@ -94,6 +94,11 @@
 
   function render(root, survey, options) {
     var t = survey.texts;
+    var hex = /^#[0-9a-f]{6}$/;
+    if (survey.style && hex.test(survey.style.accent) && hex.test(survey.style.onAccent)) {
+      root.style.setProperty("--nps-accent", survey.style.accent);
+      root.style.setProperty("--nps-on-accent", survey.style.onAccent);
+    }
     var uid = "nps-" + Math.random().toString(36).slice(2, 8);
     var status = el("p", { class: "nps-survey__status", role: "status", "aria-live": "polite" });
     var chosen = survey.answer ? survey.answer.score : options.score;
