@@ -51,7 +51,8 @@ const shopify = shopifyApp({
         // The free plan holds until the plan page or a subscription webhook says otherwise.
         logger.warn({ err: error, shop: session.shop }, "could not read the app subscription");
       }
-      await refreshShopBrand(session.shop);
+      // Not awaited: the install never waits on the Storefront API.
+      void refreshShopBrand(session.shop);
       // A new install imports the shop's whole order history for RFM.
       if (!(await latestImport(session.shop))) {
         startHistoryImport(session.shop, admin.graphql).catch((error: unknown) =>

@@ -146,6 +146,8 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
             "settings-themes",
             "settings-integrations",
             "settings-advocacy",
+            "settings-branding",
+            "plan",
             "themes",
             "theme",
             "no-theme",

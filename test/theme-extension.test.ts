@@ -24,6 +24,7 @@ describe("theme app extension", () => {
   it("stays small: script and styles under a few kilobytes gzipped", () => {
     const size = (file: string) => gzipSync(readFileSync(path.join(EXT, "assets", file))).length;
     expect(size("nps-survey.js")).toBeLessThan(3 * 1024);
-    expect(size("nps-survey.css")).toBeLessThan(1024);
+    // The white card in the shop's accent, whatever the theme's colours, costs a few rules.
+    expect(size("nps-survey.css")).toBeLessThan(1280);
   });
 });

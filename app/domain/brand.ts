@@ -64,7 +64,8 @@ export interface SurveyPalette {
   fallback: string | null;
 }
 
-const ratio = (r: number) => `${r.toFixed(1)}:1`;
+/** A ratio as people read it, rounded down: 2.99 is not "3.0", which would pass. */
+const ratio = (r: number) => `${(Math.floor(r * 10) / 10).toFixed(1)}:1`;
 
 /**
  * The colours a survey is drawn in: the merchant's accent, else the shop's primary brand

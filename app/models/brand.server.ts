@@ -35,7 +35,7 @@ export const SHOP_BRAND_QUERY = `#storefront
         }
         logo {
           image {
-            url
+            url(transform: { maxHeight: 80, preferredContentType: PNG })
           }
         }
       }
@@ -44,6 +44,7 @@ export const SHOP_BRAND_QUERY = `#storefront
 `;
 
 const ShopBrandResponseSchema = z.object({
+  errors: z.array(z.object({ message: z.string() })).optional(),
   data: z.object({
     shop: z.object({
       brand: z
@@ -71,7 +72,11 @@ function usable<T>(schema: z.ZodType<T>, value: unknown): T | null {
 export async function syncShopBrand(shop: string, storefront: StorefrontGraphql = storefrontApi(shop)) {
   const response = await storefront(SHOP_BRAND_QUERY);
   if (!response.ok) throw new Error(`Shopify's Storefront API answered ${response.status}`);
-  const body = ShopBrandResponseSchema.parse(await response.json());
+  const parsed = ShopBrandResponseSchema.safeParse(await response.json().catch(() => null));
+  if (!parsed.success) throw new Error("Shopify's answer did not have the shop's brand in it");
+  const body = parsed.data;
+  // A partial answer with errors would store an empty brand over a good one.
+  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join("; "));
   const brand = body.data.shop.brand;
   const primary = brand?.colors.primary[0];
   const kept: ShopBrand = {
@@ -107,13 +112,14 @@ export async function loadSurveyPalette(shop: string): Promise<SurveyPalette> {
 const REFRESH_MS = 3_600_000;
 
 /**
- * What Settings → Branding shows: the brand from Shopify (read again first when older than an
- * hour, unless `offline`), the merchant's branding settings and the shop's name.
+ * What Settings → Branding shows: the brand as stored (read again from Shopify in the
+ * background when older than an hour, unless `offline`), the branding settings, the shop's name.
  */
 export async function loadBranding(shop: string, options: { offline: boolean }) {
   const synced = await prisma.shop.findUnique({ where: { domain: shop }, select: { brandSyncedAt: true } });
+  // In the background: the page shows the stored brand now, never waits on Shopify.
   if (!options.offline && (!synced?.brandSyncedAt || Date.now() - synced.brandSyncedAt.getTime() > REFRESH_MS)) {
-    await refreshShopBrand(shop);
+    void refreshShopBrand(shop);
   }
   const row = await prisma.shop.findUnique({
     where: { domain: shop },

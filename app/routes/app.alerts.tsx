@@ -6,6 +6,7 @@ import {
   Banner,
   BlockStack,
   Button,
+  Card,
   Checkbox,
   DataTable,
   FormLayout,
@@ -16,7 +17,6 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { Card } from "../components/Island";
 import { useState } from "react";
 import { requireAdmin } from "../admin.server";
 import { ActionBanners, type ActionResult } from "../components/ActionBanners";

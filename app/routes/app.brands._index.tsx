@@ -52,12 +52,37 @@ const COLUMNS: Array<{ title: string; sort: BrandSort | null }> = [
   { title: "By month", sort: null },
 ];
 
+/**
+ * The search field keeps what is typed to itself: a keystroke re-renders the field, not the
+ * page and its cards (which may still be hydrating).
+ */
+function BrandSearch({ q, onSearch }: { q: string; onSearch: (search: string) => void }) {
+  const [search, setSearch] = useState(q);
+  useEffect(() => setSearch(q), [q]);
+  // Search as the merchant types, without a request per keystroke.
+  useEffect(() => {
+    if (search === q) return;
+    const timer = setTimeout(() => onSearch(search), 300);
+    return () => clearTimeout(timer);
+  });
+  return (
+    <TextField
+      label="Search brands"
+      labelHidden
+      placeholder="Search brands"
+      value={search}
+      onChange={setSearch}
+      clearButton
+      onClearButtonClick={() => setSearch("")}
+      autoComplete="off"
+    />
+  );
+}
+
 export default function Brands() {
   const { filters, brands, state, options, q } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
   const location = useLocation();
-  const [search, setSearch] = useState(q);
-  useEffect(() => setSearch(q), [q]);
   const go = (change: Record<string, string | undefined>) => {
     const params = new URLSearchParams(location.search);
     for (const [k, v] of Object.entries(change)) {
@@ -66,12 +91,6 @@ export default function Brands() {
     }
     navigate(`?${params}`);
   };
-  // Search as the merchant types, without a request per keystroke.
-  useEffect(() => {
-    if (search === q) return;
-    const timer = setTimeout(() => go({ q: search, page: undefined }), 300);
-    return () => clearTimeout(timer);
-  });
   const sortIndex = COLUMNS.findIndex((c) => c.sort === brands.sort);
   const detail = (vendor: string) =>
     `/app/brands/${encodeURIComponent(vendor)}${location.search.replace(/([?&])(q|sort|dir|page)=[^&]*/g, "$1")}`;
@@ -99,16 +118,7 @@ export default function Brands() {
                     {formatCount(brands.shop.n)} answers. Brands with fewer than {brands.minAnswers} answers are listed
                     but not ranked.
                   </Text>
-                  <TextField
-                    label="Search brands"
-                    labelHidden
-                    placeholder="Search brands"
-                    value={search}
-                    onChange={setSearch}
-                    clearButton
-                    onClearButtonClick={() => setSearch("")}
-                    autoComplete="off"
-                  />
+                  <BrandSearch q={q} onSearch={(search) => go({ q: search, page: undefined })} />
                 </BlockStack>
               </div>
               <IndexTable

@@ -6,6 +6,7 @@ import {
   BlockStack,
   Box,
   Button,
+  Card,
   Checkbox,
   FormLayout,
   InlineStack,
@@ -15,7 +16,6 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { Card } from "../components/Island";
 import { useEffect, useState } from "react";
 import { requireAdmin } from "../admin.server";
 import { ActionBanners, type ActionResult } from "../components/ActionBanners";

@@ -4,6 +4,7 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import {
   BlockStack,
   Button,
+  Card,
   Checkbox,
   ChoiceList,
   FormLayout,
@@ -14,7 +15,6 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { Card } from "../components/Island";
 import { useState } from "react";
 import { requireAdmin } from "../admin.server";
 import { ActionBanners, type ActionResult } from "../components/ActionBanners";

@@ -1,22 +1,24 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { BlockStack, Button, Checkbox, FormLayout, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
-import { useState } from "react";
+import {
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  FormLayout,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useRef, useState } from "react";
 import { z } from "zod";
 import { requireAdmin } from "../admin.server";
 import { ActionBanners, type ActionResult } from "../components/ActionBanners";
 import { DashboardError } from "../components/Dashboard";
-import { Card } from "../components/Island";
-import {
-  type BrandingSettings,
-  contrast,
-  HexColorSchema,
-  type ShopBrand,
-  SURFACE,
-  type SurveyPalette,
-  surveyPalette,
-} from "../domain/brand";
+import { contrast, HexColorSchema, SURFACE, type SurveyPalette, surveyPalette } from "../domain/brand";
 import { loadBranding, syncShopBrand } from "../models/brand.server";
 import { saveBrandingSettings } from "../models/shops.server";
 
@@ -64,9 +66,6 @@ function Preview({ palette, shopName }: { palette: SurveyPalette; shopName: stri
       role="img"
       style={{ background: SURFACE, color: "#1a1a1a", borderRadius: 12, padding: 20, border: "1px solid #e3e3e3" }}
     >
-      {palette.logoUrl ? (
-        <img src={palette.logoUrl} alt="" style={{ height: 40, width: "auto", maxWidth: 200, marginBottom: 12 }} />
-      ) : null}
       <p style={{ margin: "0 0 12px", fontWeight: 600, fontSize: 17 }}>
         How likely are you to recommend {shopName} to a friend?
       </p>
@@ -125,12 +124,6 @@ function Swatch({ color, label }: { color: string | null; label: string }) {
   );
 }
 
-/** The palette for what the form holds now; a half-typed colour leaves the last good one. */
-function livePalette(brand: ShopBrand | null, draft: BrandingSettings & { accentText: string }) {
-  const accent = HexColorSchema.safeParse(draft.accentText);
-  return surveyPalette(brand, { ...draft, accent: accent.success ? accent.data : null });
-}
-
 export default function BrandingSettingsPage() {
   const { demo, branding, brand, syncedAt, shopName } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -140,13 +133,12 @@ export default function BrandingSettingsPage() {
   const [accentText, setAccentText] = useState(branding.accent ?? "");
   const [logoUrl, setLogoUrl] = useState(branding.logoUrl ?? "");
   const [showLogo, setShowLogo] = useState(branding.showLogo);
-  const palette = livePalette(brand, {
-    useBrand,
-    accent: null,
-    accentText,
-    logoUrl: logoUrl.trim() === "" ? null : logoUrl.trim(),
-    showLogo,
-  });
+  // A half-typed colour leaves the preview in the last whole one (empty: the brand's own).
+  const lastAccent = useRef<string | null>(branding.accent);
+  const typed = HexColorSchema.safeParse(accentText);
+  if (typed.success) lastAccent.current = typed.data;
+  else if (accentText.trim() === "") lastAccent.current = null;
+  const palette = surveyPalette(brand, { useBrand, accent: lastAccent.current, logoUrl: null, showLogo: false });
   const saving = navigation.state !== "idle" && navigation.formData?.get("intent") === "save";
   return (
     <Page title="Branding" backAction={{ content: "Settings", url: "/app/settings" }}>
@@ -200,9 +192,8 @@ export default function BrandingSettingsPage() {
                     value={accentText}
                     onChange={setAccentText}
                     placeholder={brand?.primary ?? "#1a5c3b"}
-                    helpText="Leave empty to follow your brand's primary colour."
+                    helpText="Leave empty to follow your brand's primary colour. Kept when the brand's colours are off."
                     error={errors.accent}
-                    disabled={!useBrand}
                     autoComplete="off"
                   />
                   <TextField
@@ -226,7 +217,7 @@ export default function BrandingSettingsPage() {
           </Layout.AnnotatedSection>
           <Layout.AnnotatedSection
             title="Preview"
-            description="As shoppers see it, with the colours above. Contrast is checked against WCAG AA."
+            description="The survey as shoppers see it, in the colours above (the logo shows in emails only: the survey page and block sit under your theme's own header). Contrast is checked against WCAG AA."
           >
             <Card>
               <BlockStack gap="300">

@@ -5,6 +5,7 @@ import {
   Badge,
   BlockStack,
   Button,
+  Card,
   Checkbox,
   DataTable,
   FormLayout,
@@ -15,7 +16,6 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { Card } from "../components/Island";
 import { useState } from "react";
 import { requireAdmin } from "../admin.server";
 import { ActionBanners, type ActionResult } from "../components/ActionBanners";

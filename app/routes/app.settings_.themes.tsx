@@ -7,6 +7,7 @@ import {
   BlockStack,
   Box,
   Button,
+  Card,
   Checkbox,
   DataTable,
   FormLayout,
@@ -17,7 +18,6 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { Card } from "../components/Island";
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { requireAdmin } from "../admin.server";

@@ -11,6 +11,7 @@ import { escapeHtml as e } from "../lib/html";
 // against this white; the theme's own background could be anything).
 const STYLE = `
 .nps{max-width:36rem;margin:2rem auto;padding:1.25rem 1.5rem;font:inherit;color:#1a1a1a;background:#fff;border-radius:.75rem;box-sizing:border-box}
+.nps :is(h1,h2,legend,label,p){color:inherit}
 .nps h1{font-size:1.4rem;line-height:1.3;margin:.5rem 0 1rem}
 .nps fieldset{border:0;margin:0 0 1rem;padding:0}
 .nps legend{font-weight:600;margin-bottom:.5rem}

@@ -71,6 +71,7 @@ export async function capturePages(baseUrl: string, outDir: string, prefix = "")
       await shoot("settings-themes", "/app/settings/themes");
       await shoot("settings-integrations", "/app/settings/integrations");
       await shoot("settings-advocacy", "/app/settings/advocacy");
+      await shoot("settings-branding", "/app/settings/branding");
       await shoot("plan", "/app/plan");
       await context.close();
     }
