@@ -12,6 +12,7 @@ import { pruneRollups } from "./models/analytics.server";
 import { syncThemeFacts } from "./models/themes.server";
 import { clearOldWebhookBodies } from "./models/webhook-inbox.server";
 import { refreshCaseOutcomes } from "./models/cases.server";
+import { refreshAllShopBrands } from "./models/brand.server";
 import type { DueSend } from "./models/order-ingest.server";
 import {
   dispatchDueInvitations,
@@ -25,6 +26,7 @@ const SWEEP = "sweep-invitations";
 const RFM = "recompute-rfm";
 const OUTCOMES = "case-outcomes";
 const RETENTION = "retention";
+const BRANDS = "shop-brands";
 
 // One queue per process, shared like the database between the server and the Remix build.
 const KEY = Symbol.for("nps.jobs");
@@ -73,7 +75,7 @@ export async function startJobs(): Promise<() => Promise<void>> {
   boss.on("error", (error) => logger.error({ err: error }, "job queue error"));
   await boss.start();
   await oneStarterAtATime(async () => {
-    for (const queue of [SEND, SWEEP, RFM, OUTCOMES, RETENTION]) await boss.createQueue(queue);
+    for (const queue of [SEND, SWEEP, RFM, OUTCOMES, RETENTION, BRANDS]) await boss.createQueue(queue);
     await boss.schedule(SWEEP, "* * * * *");
     // Each day's new orders move customers between segments: rescore every installed shop
     // shortly after midnight UTC (the as-of date is the new day).
@@ -83,6 +85,8 @@ export async function startJobs(): Promise<() => Promise<void>> {
     await boss.schedule(OUTCOMES, "*/15 * * * *");
     // Personal data kept only as long as it is needed (docs/security.md): daily.
     await boss.schedule(RETENTION, "30 0 * * *");
+    // A brand changed in Shopify reaches the surveys within a day.
+    await boss.schedule(BRANDS, "45 0 * * *");
   });
   await boss.work<{ invitationId: number }>(SEND, { pollingIntervalSeconds: 1 }, async (jobs) => {
     for (const job of jobs) {
@@ -107,6 +111,9 @@ export async function startJobs(): Promise<() => Promise<void>> {
   });
   // Once at start too, so that an app stopped for a while catches up.
   await boss.send(RETENTION, {});
+  await boss.work(BRANDS, async () => {
+    await refreshAllShopBrands();
+  });
   holder[KEY] = boss;
   await sweepInvitations();
   return async () => {

@@ -1,14 +1,41 @@
 import { LineChart, LineChartRelational, PolarisVizProvider, SparkLineChart } from "@shopify/polaris-viz";
 import { SkeletonBodyText } from "@shopify/polaris";
-import { useEffect, useState, type ReactNode } from "react";
+import { startTransition, useEffect, useRef, useState, type ReactNode } from "react";
 
 // Charts measure their container, which exists only in the browser: the server renders
-// a placeholder of the same height and the chart replaces it once the page is live.
+// a placeholder of the same height and the chart replaces it once the page is live. Drawing a
+// chart is one long task, so it waits until the chart is near the screen and the browser is
+// idle, and renders as a transition: a merchant's first click is never held up by a chart.
 function ClientOnly({ height, children }: { height: number; children: () => ReactNode }) {
   const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    let cancel = () => {};
+    const draw = () => startTransition(() => setMounted(true));
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        observer.disconnect();
+        if ("requestIdleCallback" in window) {
+          const id = window.requestIdleCallback(draw, { timeout: 1500 });
+          cancel = () => window.cancelIdleCallback(id);
+        } else {
+          const id = setTimeout(draw, 50);
+          cancel = () => clearTimeout(id);
+        }
+      },
+      { rootMargin: "200px" },
+    );
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      cancel();
+    };
+  }, []);
   return (
-    <div style={{ height }}>
+    <div ref={box} style={{ height }}>
       {mounted ? (
         <PolarisVizProvider themes={{ Light: { chartContainer: { backgroundColor: "transparent", padding: "0" } } }}>
           {children()}

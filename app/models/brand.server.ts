@@ -97,6 +97,13 @@ export async function refreshShopBrand(shop: string, storefront?: StorefrontGrap
   }
 }
 
+/** Every installed shop's brand, read again one after another (the demo shop has none in Shopify). */
+export async function refreshAllShopBrands(): Promise<number> {
+  const shops = await prisma.shop.findMany({ where: { uninstalledAt: null, isDemo: false }, select: { domain: true } });
+  for (const { domain } of shops) await refreshShopBrand(domain);
+  return shops.length;
+}
+
 export function readShopBrand(stored: unknown): ShopBrand | null {
   const parsed = ShopBrandSchema.safeParse(stored);
   return parsed.success ? parsed.data : null;

@@ -98,6 +98,8 @@ try {
     "/app/settings/themes",
     "/app/settings/integrations",
     "/app/settings/advocacy",
+    "/app/settings/branding",
+    "/app/plan",
   ].filter((u): u is string => typeof u === "string");
   // One unmeasured load of every page first: the database's caches and the server's first
   // work after generating the demo are behind it, as they are for merchants on a running app.

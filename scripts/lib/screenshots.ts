@@ -40,8 +40,16 @@ export async function capturePages(baseUrl: string, outDir: string, prefix = "")
       const shoot = async (name: string, url: string) => {
         current = url;
         await page.goto(`${baseUrl}${url}`, { waitUntil: "networkidle" });
-        // Charts draw after hydration; give them their first frame.
-        await page.waitForTimeout(300);
+        // Charts draw when they come near the screen, once the browser is idle: scroll past
+        // them all, then give them their first frame.
+        await page.evaluate(async () => {
+          for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight) {
+            window.scrollTo(0, y);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          window.scrollTo(0, 0);
+        });
+        await page.waitForTimeout(500);
         const file = path.join(outDir, `${prefix}${name}-${width}.png`);
         await page.screenshot({ path: file, fullPage: true });
         pages.push({ name, url, width, file });
