@@ -97,18 +97,6 @@ describe("the setup guide", () => {
     expect(await stepStates(shop)).toMatchObject({ settings: "done" });
   });
 
-  it("a refused request proves nothing: an unsigned App Proxy call leaves the embed to do", async () => {
-    const shop = await newShop();
-    const res = await pendingSurvey({
-      request: appProxyRequest("/api/pending", { shop, signed: false }),
-      params: {},
-      context: {},
-    });
-    expect(res.status).toBe(401);
-    expect(await stepStates(shop)).toMatchObject({ embed: "todo" });
-    expect(await prisma.shopSetup.count({ where: { shop } })).toBe(0);
-  });
-
   it("sends a test survey to the merchant, takes the answer through the App Proxy, and keeps it out of the NPS", async () => {
     const shop = await newShop();
     const mailer = smtpMailer(smtp.url);
