@@ -65,7 +65,7 @@ export interface SurveyPalette {
 }
 
 /** A ratio as people read it, rounded down: 2.99 is not "3.0", which would pass. */
-const ratio = (r: number) => `${(Math.floor(r * 10) / 10).toFixed(1)}:1`;
+export const formatRatio = (r: number) => `${(Math.floor(r * 10) / 10).toFixed(1)}:1`;
 
 /**
  * The colours a survey is drawn in: the merchant's accent, else the shop's primary brand
@@ -85,7 +85,7 @@ export function surveyPalette(brand: ShopBrand | null, settings: BrandingSetting
       ...NEUTRAL,
       logoUrl,
       source: "neutral",
-      fallback: `${accent} has ${ratio(onSurface)} contrast with the white survey, below the ${ratio(UI_CONTRAST)} that outlines and buttons need, so the survey uses the neutral style.`,
+      fallback: `${accent} has ${formatRatio(onSurface)} contrast with the white survey, below the ${formatRatio(UI_CONTRAST)} that outlines and buttons need, so the survey uses the neutral style.`,
     };
   }
   const candidates = [...(settings.accent ? [] : brand?.onPrimary ? [brand.onPrimary] : []), "#ffffff", "#000000"];
@@ -95,7 +95,7 @@ export function surveyPalette(brand: ShopBrand | null, settings: BrandingSetting
       ...NEUTRAL,
       logoUrl,
       source: "neutral",
-      fallback: `Neither white nor black text reaches ${ratio(TEXT_CONTRAST)} on ${accent}, so the survey uses the neutral style.`,
+      fallback: `Neither white nor black text reaches ${formatRatio(TEXT_CONTRAST)} on ${accent}, so the survey uses the neutral style.`,
     };
   }
   return { accent, onAccent, logoUrl, source, fallback: null };

@@ -18,7 +18,7 @@ import { z } from "zod";
 import { requireAdmin } from "../admin.server";
 import { ActionBanners, type ActionResult } from "../components/ActionBanners";
 import { DashboardError } from "../components/Dashboard";
-import { contrast, HexColorSchema, SURFACE, type SurveyPalette, surveyPalette } from "../domain/brand";
+import { contrast, formatRatio, HexColorSchema, SURFACE, type SurveyPalette, surveyPalette } from "../domain/brand";
 import { loadBranding, syncShopBrand } from "../models/brand.server";
 import { saveBrandingSettings } from "../models/shops.server";
 
@@ -226,7 +226,7 @@ export default function BrandingSettingsPage() {
                   {palette.fallback ??
                     (palette.source === "neutral"
                       ? "The neutral style."
-                      : `Accent ${palette.accent}: ${contrast(palette.accent, SURFACE).toFixed(1)}:1 against the white card, text on it ${contrast(palette.accent, palette.onAccent).toFixed(1)}:1. Both meet WCAG AA.`)}
+                      : `Accent ${palette.accent}: ${formatRatio(contrast(palette.accent, SURFACE))} against the white card, text on it ${formatRatio(contrast(palette.accent, palette.onAccent))}. Both meet WCAG AA.`)}
                 </Text>
               </BlockStack>
             </Card>
