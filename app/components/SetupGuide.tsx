@@ -206,9 +206,9 @@ export function SetupGuide({ guide }: { guide: Guide }) {
                       </span>
                       <Text as="span" variant="bodyMd" fontWeight={isOpen ? "semibold" : "regular"}>
                         {TITLES[step.key]}
-                        <span className="Polaris-Text--visuallyHidden">
+                        <Text as="span" visuallyHidden>
                           {step.state === "done" ? " (done)" : step.state === "failed" ? " (failed)" : " (to do)"}
-                        </span>
+                        </Text>
                       </Text>
                     </button>
                     {isOpen ? (
