@@ -164,6 +164,18 @@ export function sessionToken(
   return `${unsigned}.${signature}`;
 }
 
+/** A request to an admin page as App Bridge sends it: the shop's session token, embedded. */
+export function adminRequest(shop: string, path: string, init: RequestInit = {}): Request {
+  return new Request(`${APP_URL}${path}${path.includes("?") ? "&" : "?"}shop=${shop}&embedded=1`, {
+    ...init,
+    headers: { authorization: `Bearer ${sessionToken(shop)}`, ...(init.headers ?? {}) },
+  });
+}
+
+/** An admin page's form posted, as its Form component posts it. */
+export const adminPost = (shop: string, path: string, form: Record<string, string>) =>
+  adminRequest(shop, path, { method: "POST", body: new URLSearchParams(form) });
+
 /** An installed shop: its offline session, as Shopify's library stores it after install. */
 export async function installShop(shop: string) {
   const { default: prisma } = await import("../app/db.server");

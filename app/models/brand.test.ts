@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeStorefront } from "../../test/admin-schema";
-import { APP_URL, appProxyRequest, callAction, installShop, sessionToken, uniqueShop } from "../../test/shopify";
+import { adminPost, appProxyRequest, callAction, installShop, uniqueShop } from "../../test/shopify";
 import { type SmtpSink, startSmtpSink } from "../../test/smtp";
 import prisma from "../db.server";
 import { smtpMailer } from "../email/mailer.server";
@@ -27,13 +27,6 @@ const shopifyBrand = (background: string | null, foreground: string | null, logo
       },
     },
   }));
-
-const admin = (shop: string, path: string, form: Record<string, string>) =>
-  new Request(`${APP_URL}${path}?shop=${shop}&embedded=1`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${sessionToken(shop)}` },
-    body: new URLSearchParams(form),
-  });
 
 async function brandedShop() {
   const shop = uniqueShop("brand");
@@ -87,7 +80,7 @@ describe("the shop's brand on surveys", () => {
     const shop = await brandedShop();
     const saved = await callAction(
       brandingAction,
-      admin(shop, "/app/settings/branding", { intent: "save", useBrand: "on", accent: "#B3261E", showLogo: "on" }),
+      adminPost(shop, "/app/settings/branding", { intent: "save", useBrand: "on", accent: "#B3261E", showLogo: "on" }),
     );
     expect(saved.status).toBe(200);
     expect(await loadSurveyPalette(shop)).toMatchObject({ accent: "#b3261e", onAccent: "#ffffff", source: "override" });
@@ -95,7 +88,7 @@ describe("the shop's brand on surveys", () => {
     const before = await prisma.shop.findUniqueOrThrow({ where: { domain: shop } });
     const refused = await callAction(
       brandingAction,
-      admin(shop, "/app/settings/branding", {
+      adminPost(shop, "/app/settings/branding", {
         intent: "save",
         useBrand: "on",
         accent: "red",
@@ -112,9 +105,9 @@ describe("the shop's brand on surveys", () => {
     const shop = await brandedShop();
     await callAction(
       brandingAction,
-      admin(shop, "/app/settings/branding", { intent: "save", useBrand: "on", accent: "#b3261e" }),
+      adminPost(shop, "/app/settings/branding", { intent: "save", useBrand: "on", accent: "#b3261e" }),
     );
-    const res = await callAction(settingsAction, admin(shop, "/app/settings", { settings: JSON.stringify({}) }));
+    const res = await callAction(settingsAction, adminPost(shop, "/app/settings", { settings: JSON.stringify({}) }));
     expect(res.status).toBe(200);
     expect(await loadSurveyPalette(shop)).toMatchObject({ accent: "#b3261e" });
   });

@@ -4,6 +4,8 @@ import {
   APP_URL,
   appProxyRequest,
   callAction,
+  adminPost,
+  adminRequest,
   installShop,
   sessionToken,
   uniqueShop,
@@ -26,16 +28,6 @@ beforeAll(async () => {
   smtp = await startSmtpSink();
 });
 afterAll(() => smtp.close());
-
-function adminRequest(shop: string, path: string, init: RequestInit = {}) {
-  return new Request(`${APP_URL}${path}${path.includes("?") ? "&" : "?"}shop=${shop}&embedded=1`, {
-    ...init,
-    headers: { authorization: `Bearer ${sessionToken(shop)}`, ...(init.headers ?? {}) },
-  });
-}
-
-const post = (shop: string, path: string, form: Record<string, string>) =>
-  adminRequest(shop, path, { method: "POST", body: new URLSearchParams(form) });
 
 async function newShop(email: string | null = "owner@maison.example") {
   const shop = uniqueShop("setup");
@@ -92,7 +84,7 @@ describe("the setup guide", () => {
       detail: "thank-you page; order status page not yet",
     });
 
-    const saved = await callAction(settingsAction, post(shop, "/app/settings", { settings: JSON.stringify({}) }));
+    const saved = await callAction(settingsAction, adminPost(shop, "/app/settings", { settings: JSON.stringify({}) }));
     expect(saved.status).toBe(200);
     expect(await stepStates(shop)).toMatchObject({ settings: "done" });
   });
@@ -159,7 +151,7 @@ describe("the setup guide", () => {
     const shop = await newShop(null);
     const before = smtp.messages.length;
     const res = await overviewAction({
-      request: post(shop, "/app", { intent: "test-survey" }),
+      request: adminPost(shop, "/app", { intent: "test-survey" }),
       params: {},
       context: {},
     });
@@ -173,7 +165,7 @@ describe("the setup guide", () => {
   it("refuses an unknown intent with a 400 that names the expected ones, and can be dismissed and shown again", async () => {
     const shop = await newShop();
     const bad = (await overviewAction({
-      request: post(shop, "/app", { intent: "delete-everything" }),
+      request: adminPost(shop, "/app", { intent: "delete-everything" }),
       params: {},
       context: {},
     })) as Response;
@@ -181,9 +173,9 @@ describe("the setup guide", () => {
     expect(JSON.stringify(await bad.json())).toContain("test-survey");
     expect(await prisma.shopSetup.count({ where: { shop } })).toBe(0);
 
-    await overviewAction({ request: post(shop, "/app", { intent: "dismiss-guide" }), params: {}, context: {} });
+    await overviewAction({ request: adminPost(shop, "/app", { intent: "dismiss-guide" }), params: {}, context: {} });
     expect((await loadSetupGuide(shop)).dismissed).toBe(true);
-    await overviewAction({ request: post(shop, "/app", { intent: "show-guide" }), params: {}, context: {} });
+    await overviewAction({ request: adminPost(shop, "/app", { intent: "show-guide" }), params: {}, context: {} });
     expect((await loadSetupGuide(shop)).dismissed).toBe(false);
   });
 });

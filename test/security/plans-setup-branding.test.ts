@@ -11,12 +11,11 @@ import { loader as pendingSurvey } from "../../app/routes/proxy.api.pending";
 import { action as answer, loader as surveyPage } from "../../app/routes/proxy.s.$token";
 import { action as subscriptionsUpdate } from "../../app/routes/webhooks.app_subscriptions.update";
 import {
-  APP_URL,
+  adminPost,
   appProxyRequest,
   callAction,
   examplePayload,
   installShop,
-  sessionToken,
   uniqueShop,
   webhookRequest,
 } from "../shopify";
@@ -101,15 +100,11 @@ describe("plans, setup and branding against a stranger", () => {
     const before = await prisma.shop.findUniqueOrThrow({ where: { domain: shop } });
     const res = await callAction(
       branding,
-      new Request(`${APP_URL}/app/settings/branding?shop=${shop}&embedded=1`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${sessionToken(shop)}` },
-        body: new URLSearchParams({
-          intent: "save",
-          useBrand: "on",
-          accent: '#fff"><script>alert(1)</script>',
-          logoUrl: "javascript:alert(1)//https://cdn.shopify.com/logo.png",
-        }),
+      adminPost(shop, "/app/settings/branding", {
+        intent: "save",
+        useBrand: "on",
+        accent: '#fff"><script>alert(1)</script>',
+        logoUrl: "javascript:alert(1)//https://cdn.shopify.com/logo.png",
       }),
     );
     expect(res.status).toBe(400);
