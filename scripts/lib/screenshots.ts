@@ -51,7 +51,9 @@ export async function capturePages(baseUrl: string, outDir: string, prefix = "")
         });
         await page.waitForTimeout(500);
         const file = path.join(outDir, `${prefix}${name}-${width}.png`);
-        await page.screenshot({ path: file, fullPage: true });
+        // Infinite animations (a loading skeleton's shimmer) stopped: capturing a moving page
+        // can wait long for a still frame on a busy machine.
+        await page.screenshot({ path: file, fullPage: true, animations: "disabled" });
         pages.push({ name, url, width, file });
       };
       // A list's first link, where the list has one (a brand-new shop has none).
