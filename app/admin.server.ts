@@ -7,10 +7,26 @@ export interface AdminContext {
   shop: string;
   /** True when serving the local demo shop without Shopify (DEMO_MODE=1). */
   demo: boolean;
-  /** The shop's Admin API; absent in demo mode, where there is no Shopify. */
+  /** The shop's Admin API; in demo mode, only the stand-in DEMO_ADMIN_API_URL names. */
   graphql?: AdminGraphql;
   /** Who is acting, for case notes and history: the staff member's Shopify user id. */
   actor: string;
+}
+
+/**
+ * The demo shop's Admin API: none, unless DEMO_ADMIN_API_URL names a GraphQL endpoint standing
+ * in for Shopify's (the tests' fake, checked against Shopify's schema), which is then called
+ * as the shop's admin.graphql would be.
+ */
+function demoAdmin(): AdminGraphql | undefined {
+  const url = env().DEMO_ADMIN_API_URL;
+  if (!url) return undefined;
+  return (query, options) =>
+    fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ query, variables: options?.variables ?? {} }),
+    });
 }
 
 /**
@@ -18,7 +34,7 @@ export interface AdminContext {
  * Shopify login; otherwise Shopify's embedded-app authentication applies unchanged.
  */
 export async function requireAdmin(request: Request): Promise<AdminContext> {
-  if (env().DEMO_MODE) return { shop: DEMO_SHOP, demo: true, actor: "Demo merchant" };
+  if (env().DEMO_MODE) return { shop: DEMO_SHOP, demo: true, graphql: demoAdmin(), actor: "Demo merchant" };
   const result = await authenticate.admin(request);
   const sub = (result as { sessionToken?: { sub?: string } }).sessionToken?.sub;
   return {
@@ -31,10 +47,11 @@ export async function requireAdmin(request: Request): Promise<AdminContext> {
 
 /**
  * The shop's Admin API through its offline session, for work no merchant request carries
- * (background actions, storefront requests); null in demo mode or when the app has no session.
+ * (background actions, storefront requests, imports); null when the app has no session, or in
+ * demo mode without DEMO_ADMIN_API_URL.
  */
 export async function offlineAdmin(shop: string): Promise<AdminGraphql | null> {
-  if (env().DEMO_MODE) return null;
+  if (env().DEMO_MODE) return (shop === DEMO_SHOP && demoAdmin()) || null;
   try {
     return (await unauthenticated.admin(shop)).admin.graphql;
   } catch (error) {

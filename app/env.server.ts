@@ -45,6 +45,8 @@ export const EnvSchema = z
     OUTBOX_DIR: z.string().default("./data/outbox"),
     DEMO_ORDERS: z.coerce.number().int().min(0).max(2_000_000).default(20_000),
     DEMO_CUSTOMERS: z.coerce.number().int().min(1).max(500_000).default(5_000),
+    /** Demo only: a GraphQL endpoint standing in for the demo shop's Admin API (tests' fake). */
+    DEMO_ADMIN_API_URL: z.url().optional(),
     /** How long a processed webhook's raw body is kept before the daily job clears it. */
     WEBHOOK_BODY_RETENTION: DurationSchema.default("P7D"),
     /** 32 bytes, base64 or hex: encrypts secrets that merchants enter (Slack URLs, API keys). */

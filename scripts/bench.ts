@@ -13,6 +13,7 @@ import { exitAfterOutput } from "./lib/output";
 //                  [--database-url postgres://...] [--profile <folder for the app's .cpuprofile>]
 //                  [--dashboards-database-url postgres://...] [--reseed] [--runs 40] [--statements]
 //                  [--rows 500000] [--workers N (PostgreSQL: background work in N worker processes)]
+//                  [--pages /app/detractors,/app/value (web-vitals: only these pages)]
 // Dashboards (scripts/bench/dashboards.ts), history import (scripts/bench/import.ts, on the
 // --database-url server or the embedded database) and RFM (scripts/bench/rfm.ts, on the
 // dashboards' shop) and comment themes (scripts/bench/themes.ts: quality on the labelled
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     profile: { type: "string" },
     rows: { type: "string", default: "500000" },
     workers: { type: "string", default: "0" },
+    pages: { type: "string" },
   },
 });
 const PARTS = ["webhooks", "dashboards", "import", "rfm", "themes", "web-vitals"];
@@ -74,6 +76,7 @@ function runRfm(): number {
 function runWebVitals(): number {
   const args = ["scripts/bench/web-vitals.ts"];
   if (values.runs) args.push("--runs", values.runs);
+  if (values.pages) args.push("--pages", values.pages);
   console.log("\n== Web Vitals of the admin pages ==\n");
   return spawnSync(path.resolve("node_modules/.bin/tsx"), args, { stdio: "inherit" }).status ?? 1;
 }

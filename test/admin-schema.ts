@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import {
@@ -98,4 +100,68 @@ export function fakeStorefront(respond: (query: string) => unknown): {
     return Response.json({ data: respond(query) });
   };
   return { storefront, calls };
+}
+
+export interface AdminServer {
+  /** The GraphQL endpoint, for DEMO_ADMIN_API_URL. */
+  url: string;
+  /** Where a file given to `serve` is downloaded from (Shopify's bulk results live at such a URL). */
+  fileUrl: (name: string) => string;
+  serve: (name: string, content: string) => void;
+  /** Accepted calls, in order. */
+  calls: RecordedCall[];
+  /** Documents the schema refused, with why: a test expects none. */
+  refused: Array<{ query: string; errors: string[] }>;
+  close: () => Promise<void>;
+}
+
+/**
+ * fakeAdmin over HTTP, for an app running in its own process (the demo with
+ * DEMO_ADMIN_API_URL): POST /graphql.json takes `{ query, variables }`; GET /files/<name>
+ * serves what `serve` was given. Operations `respond` does not answer get a GraphQL error.
+ */
+export async function startAdminServer(respond: (call: RecordedCall) => unknown): Promise<AdminServer> {
+  const files = new Map<string, string>();
+  const refused: AdminServer["refused"] = [];
+  const { graphql, calls } = fakeAdmin(respond);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      void (async () => {
+        if (req.method === "GET" && req.url?.startsWith("/files/")) {
+          const content = files.get(decodeURIComponent(req.url.slice("/files/".length)));
+          res.writeHead(content === undefined ? 404 : 200, { "content-type": "application/jsonl" }).end(content);
+          return;
+        }
+        if (req.method !== "POST" || req.url !== "/graphql.json") {
+          res.writeHead(404).end();
+          return;
+        }
+        const { query, variables } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as RecordedCall;
+        const errors = validateAdminDocument(query, variables ?? {});
+        if (errors.length > 0) refused.push({ query, errors });
+        const response = await graphql(query, { variables });
+        const body = (await response.json()) as { data?: unknown; errors?: unknown };
+        const answered = errors.length > 0 || body.data !== undefined;
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify(answered ? body : { errors: [{ message: "The fake Admin API does not answer this" }] }));
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: `${base}/graphql.json`,
+    fileUrl: (name) => `${base}/files/${encodeURIComponent(name)}`,
+    serve: (name, content) => void files.set(name, content),
+    calls,
+    refused,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

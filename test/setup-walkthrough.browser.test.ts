@@ -4,11 +4,12 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_API_SECRET } from "../app/env.server";
 import { writeHistoryJsonl } from "../scripts/bench/history-jsonl";
+import { type AdminServer, startAdminServer } from "./admin-schema";
 import { startAppProxy } from "./app-proxy";
 import { hasChromium, launchChromium } from "./browser";
 import { orderPayload } from "./orders";
-import { childEnv, freePort, runCli, type Spawned, startScript } from "./process";
-import { sessionToken, webhookRequest } from "./shopify";
+import { childEnv, freePort, type Spawned, startScript } from "./process";
+import { examplePayload, sessionToken, webhookRequest } from "./shopify";
 import { waitFor } from "./wait";
 
 const SHOP = "nps-demo.myshopify.com";
@@ -18,15 +19,31 @@ const skip = !hasChromium && !process.env.CI;
  * A brand-new shop (the demo with DEMO_ORDERS=0) taken through every step of the setup guide
  * the way it happens for a merchant: the Overview in Chromium, the storefront embed and the
  * checkout blocks calling the app as Shopify would, the settings saved and the test survey
- * sent, received and answered by clicking, the order history imported by the CLI.
+ * sent, received and answered by clicking, the order history imported through Shopify's Bulk
+ * Operation: the demo's Admin API is the fake one (checked against Shopify's schema), over HTTP.
  */
 describe.skipIf(skip)("the setup guide, walked through in Chromium on a brand-new shop", () => {
   let app: Spawned;
   let base: string;
   let root: string;
   let env: NodeJS.ProcessEnv;
+  let admin: AdminServer;
+  const OPERATION = "gid://shopify/BulkOperation/147595010";
+  // What Shopify says of the export: running until the test lets it finish.
+  let exported: { status: string; objectCount: string; url: string | null } = {
+    status: "RUNNING",
+    objectCount: "0",
+    url: null,
+  };
 
   beforeAll(async () => {
+    admin = await startAdminServer((call) => {
+      if (call.query.includes("bulkOperationRunQuery"))
+        return { bulkOperationRunQuery: { bulkOperation: { id: OPERATION, status: "CREATED" }, userErrors: [] } };
+      if (call.query.includes("OrderHistoryExportStatus") && call.variables?.id === OPERATION)
+        return { node: { id: OPERATION, errorCode: null, partialDataUrl: null, ...exported } };
+      return undefined;
+    });
     root = mkdtempSync(path.join(tmpdir(), "nps-setup-"));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
@@ -35,12 +52,14 @@ describe.skipIf(skip)("the setup guide, walked through in Chromium on a brand-ne
       PGLITE_DATA_DIR: path.join(root, "pglite"),
       OUTBOX_DIR: path.join(root, "outbox"),
       DEMO_ORDERS: "0",
+      DEMO_ADMIN_API_URL: admin.url,
     });
     app = await startScript("scripts/demo.ts", env, /NPS demo: http/, 180_000);
   }, 240_000);
 
   afterAll(async () => {
     await app?.stop();
+    await admin?.close();
     rmSync(root, { recursive: true, force: true });
   });
 
@@ -125,12 +144,37 @@ describe.skipIf(skip)("the setup guide, walked through in Chromium on a brand-ne
         await proxy.close();
       }
 
-      // 1. The order history, imported by the operator's CLI (the app holds the database).
+      // 1. The order history: the merchant starts Shopify's export from the guide, Shopify
+      // announces its end with bulk_operations/finish, the app downloads the file and imports it.
+      const historyStep = page.getByRole("button", { name: /Import your order history/ });
+      const openHistoryStep = async () => {
+        if ((await historyStep.getAttribute("aria-expanded")) !== "true") await historyStep.click();
+      };
+      await page.goto(`${base}/app`, { waitUntil: "networkidle" });
+      await openHistoryStep();
+      await page.getByRole("link", { name: "See the order history import" }).click();
+      await page.getByRole("button", { name: "Import order history" }).click();
+      await page.getByText("Shopify is preparing your order history").waitFor();
+      expect(await progress()).toBe("4 of 5 tasks complete");
       const jsonl = path.join(root, "orders.jsonl");
       await writeHistoryJsonl(jsonl, 60);
-      const imported = await runCli(["import", "--shop", SHOP, "--file", jsonl], env);
-      expect(imported.status, imported.stderr).toBe(0);
-      expect(await progress()).toBe("5 of 5 tasks complete");
+      admin.serve("orders.jsonl", readFileSync(jsonl, "utf8"));
+      exported = { status: "COMPLETED", objectCount: "60", url: admin.fileUrl("orders.jsonl") };
+      const finished = await fetch(
+        webhookRequest("bulk_operations/finish", examplePayload("bulk_operations/finish"), {
+          shop: SHOP,
+          secret: DEMO_API_SECRET,
+          baseUrl: base,
+        }),
+      );
+      expect(finished.status).toBe(200);
+      await waitFor("the import to complete", async () => (await progress()) === "5 of 5 tasks complete");
+      await openHistoryStep();
+      await page.getByText(/Imported \d+ orders/).waitFor();
+      expect(admin.refused).toEqual([]);
+      expect(admin.calls.map((c) => /(query|mutation) (\w+)/.exec(c.query)?.[2])).toEqual(
+        expect.arrayContaining(["StartOrderHistoryExport", "OrderHistoryExportStatus"]),
+      );
 
       // The test answer is the guide's, not the shop's: the dashboards still have no answer.
       expect(await page.getByText("No answers yet").count()).toBe(1);

@@ -28,10 +28,11 @@ import { computeRfm } from "../models/rfm.server";
 import { countSegments } from "../models/segments.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop, demo } = await requireAdmin(request);
+  const { shop, graphql } = await requireAdmin(request);
   const [run, segments] = await Promise.all([latestImport(shop), countSegments(shop)]);
   return {
-    demo,
+    // The demo shop has no Admin API unless DEMO_ADMIN_API_URL names one.
+    canImport: graphql !== undefined,
     run: run && {
       status: run.status,
       source: run.source,
@@ -84,7 +85,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 const STATUS_TONE = { RUNNING: "info", COMPLETED: "success", FAILED: "critical" } as const;
 
 export default function History() {
-  const { demo, run, segments } = useLoaderData<typeof loader>();
+  const { canImport, run, segments } = useLoaderData<typeof loader>();
   const result = useActionData<{ message?: string; error?: string }>();
   const navigation = useNavigation();
   const revalidator = useRevalidator();
@@ -167,11 +168,11 @@ export default function History() {
               )}
               <Form method="post">
                 <input type="hidden" name="intent" value="import" />
-                <Button submit disabled={running || busy || demo} loading={busy}>
+                <Button submit disabled={running || busy || !canImport} loading={busy}>
                   {run ? "Import again" : "Import order history"}
                 </Button>
               </Form>
-              {demo && (
+              {!canImport && (
                 <Text as="p" tone="subdued">
                   The demo shop&apos;s history is generated; imports run against a real store.
                 </Text>

@@ -13,12 +13,16 @@ import { exitAfterOutput } from "../lib/output";
 // loads per page, the 75th percentile of each metric. The bar: LCP ≤ 2.5 s, CLS ≤ 0.1,
 // INP ≤ 200 ms. INP needs an interaction: each load clicks the page's title and opens its
 // first select or button menu, as a merchant's first click would. Run it on an otherwise idle
-// machine: the browser, the app and this script share its cores.
+// machine: the browser, the app and this script share its cores. Where a page misses the INP
+// bar, its slowest interaction is broken down as web-vitals attributes it (input delay, event
+// processing, presentation delay, and the longest script in the frame) to show where to look.
 const { values } = parseArgs({
   options: {
     runs: { type: "string", default: "5" },
     slowdown: { type: "string", default: "4" },
     orders: { type: "string", default: "20000" },
+    // Only the pages whose address starts with one of these (comma-separated), e.g. /app/detractors.
+    pages: { type: "string" },
   },
 });
 const runs = Number(values.runs);
@@ -27,13 +31,29 @@ const BAR = { lcp: 2500, cls: 0.1, inp: 200 };
 
 const require = createRequire(import.meta.url);
 // The package exports only its modules: its browser build sits beside them.
-const library = readFileSync(path.join(path.dirname(require.resolve("web-vitals")), "web-vitals.iife.js"), "utf8");
+const library = readFileSync(
+  path.join(path.dirname(require.resolve("web-vitals")), "web-vitals.attribution.iife.js"),
+  "utf8",
+);
 // Every change is kept: the latest value of each metric is the page's, as the library's
 // final report (on leaving the page) would give.
 const collector = `${library}
 window.__vitals = {};
 for (const [name, on] of [["lcp", webVitals.onLCP], ["cls", webVitals.onCLS], ["inp", webVitals.onINP]]) {
-  on((m) => { window.__vitals[name] = m.value; }, { reportAllChanges: true });
+  on((m) => {
+    window.__vitals[name] = m.value;
+    if (name !== "inp") return;
+    const a = m.attribution, s = a.longestScript;
+    window.__vitals.inpWhy = [
+      a.interactionType + " on " + a.interactionTarget,
+      "input delay " + Math.round(a.inputDelay),
+      "processing " + Math.round(a.processingDuration),
+      "presentation " + Math.round(a.presentationDelay),
+      s ? "longest script " + Math.round(s.entry.duration) + " ms (" + s.subpart + ", " +
+        (s.entry.invoker || "?") + " " + (s.entry.sourceFunctionName || "") + " " +
+        String(s.entry.sourceURL || "").split("/").pop() + ")" : "",
+    ].filter(Boolean).join(", ");
+  }, { reportAllChanges: true });
 }`;
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "nps-web-vitals-"));
@@ -56,6 +76,8 @@ const p75 = (xs: number[]) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil(0.75 * sorted.length) - 1)] ?? Number.NaN;
 };
 
+type Sample = { lcp?: number; cls?: number; inp?: number; inpWhy?: string };
+
 async function measure(page: Page, url: string) {
   await page.goto(`${base}${url}`, { waitUntil: "networkidle" });
   // A merchant's first interaction: the page's title, then its first control.
@@ -68,7 +90,7 @@ async function measure(page: Page, url: string) {
   if ((await control.count()) > 0) await control.focus().catch(() => {});
   await page.keyboard.press("Tab");
   await page.waitForTimeout(500);
-  return page.evaluate(() => (window as unknown as { __vitals: Record<string, number> }).__vitals);
+  return page.evaluate(() => (window as unknown as { __vitals: Sample }).__vitals);
 }
 
 let exitCode = 0;
@@ -100,7 +122,9 @@ try {
     "/app/settings/advocacy",
     "/app/settings/branding",
     "/app/plan",
-  ].filter((u): u is string => typeof u === "string");
+  ]
+    .filter((u): u is string => typeof u === "string")
+    .filter((u) => !values.pages || values.pages.split(",").some((prefix) => u.startsWith(prefix.trim())));
   // One unmeasured load of every page first: the database's caches and the server's first
   // work after generating the demo are behind it, as they are for merchants on a running app.
   for (const url of pages) await finder.goto(`${base}${url}`, { waitUntil: "networkidle" });
@@ -111,7 +135,7 @@ try {
   console.log(`${"page".padEnd(36)} ${"LCP ms".padStart(8)} ${"CLS".padStart(7)} ${"INP ms".padStart(8)}  meets`);
   let failing = 0;
   for (const url of pages) {
-    const samples: Array<Record<string, number>> = [];
+    const samples: Sample[] = [];
     for (let i = 0; i < runs; i++) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
@@ -124,13 +148,17 @@ try {
     }
     const lcp = p75(samples.map((s) => s.lcp ?? Number.NaN).filter(Number.isFinite));
     const cls = p75(samples.map((s) => s.cls ?? 0));
-    const inps = samples.map((s) => s.inp).filter((v): v is number => Number.isFinite(v));
+    const inps = samples.map((s) => s.inp).filter((v): v is number => Number.isFinite(v ?? Number.NaN));
     const inp = inps.length > 0 ? p75(inps) : Number.NaN;
     const meets = lcp <= BAR.lcp && cls <= BAR.cls && (Number.isNaN(inp) || inp <= BAR.inp);
     if (!meets) failing++;
     console.log(
       `${url.slice(0, 36).padEnd(36)} ${lcp.toFixed(0).padStart(8)} ${cls.toFixed(3).padStart(7)} ${(Number.isNaN(inp) ? "–" : inp.toFixed(0)).padStart(8)}  ${meets ? "yes" : "NO"}`,
     );
+    if (inp > BAR.inp) {
+      const slowest = samples.reduce((a, b) => ((b.inp ?? 0) > (a.inp ?? 0) ? b : a));
+      console.log(`    slowest interaction, ${Math.round(slowest.inp ?? 0)} ms: ${slowest.inpWhy ?? "no attribution"}`);
+    }
   }
   console.log(
     `\n${failing === 0 ? "Every page meets the bar." : `${failing} of ${pages.length} pages miss the bar.`} (INP – : no interaction was recorded on that page.)`,
