@@ -77,13 +77,46 @@ export const ShopSettingsSchema = z.object({
 });
 export type ShopSettings = z.infer<typeof ShopSettingsSchema>;
 
-/** Reads stored settings; a value that no longer validates falls back to its default. */
+/**
+ * Reads stored settings; a value that no longer validates falls back to its default, and only
+ * that value: a review link a newer version refuses resets the link, not the whole share step,
+ * and an unknown segment leaves the rest of the list. Each pass removes what the schema refused
+ * (an array's element, an object's key; the object itself when the complaint is about a key it
+ * lacks) and reads again; nesting is shallow, so a few passes do.
+ */
 export function readSettings(stored: unknown): ShopSettings {
-  const parsed = ShopSettingsSchema.safeParse(stored ?? {});
-  if (parsed.success) return parsed.data;
-  const object = (typeof stored === "object" && stored !== null ? stored : {}) as Record<string, unknown>;
-  const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])));
-  return ShopSettingsSchema.parse(Object.fromEntries(Object.entries(object).filter(([k]) => !bad.has(k))));
+  const current: unknown = structuredClone(typeof stored === "object" && stored !== null ? stored : {});
+  for (let pass = 0; pass < 8; pass++) {
+    const parsed = ShopSettingsSchema.safeParse(current);
+    if (parsed.success) return parsed.data;
+    // Deepest first, and an array's later elements before its earlier ones, so that removing
+    // one never shifts another still to be removed.
+    const paths = parsed.error.issues
+      .map((issue) => issue.path)
+      .sort((a, b) => b.length - a.length || Number(b.at(-1)) - Number(a.at(-1)) || 0);
+    let removed = false;
+    for (const path of paths) removed = removeAt(current, path) || removed;
+    if (!removed) break;
+  }
+  return ShopSettingsSchema.parse({});
+}
+
+/** Removes the value at `path`, or the nearest enclosing one that exists; false if none does. */
+function removeAt(root: unknown, path: readonly PropertyKey[]): boolean {
+  for (let depth = path.length; depth > 0; depth--) {
+    let parent: unknown = root;
+    for (const key of path.slice(0, depth - 1)) parent = (parent as Record<PropertyKey, unknown> | null)?.[key];
+    const key = path[depth - 1]!;
+    if (Array.isArray(parent) && typeof key === "number" && key < parent.length) {
+      parent.splice(key, 1);
+      return true;
+    }
+    if (typeof parent === "object" && parent !== null && Object.hasOwn(parent, key)) {
+      delete (parent as Record<PropertyKey, unknown>)[key];
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Settings for a shop this app sees for the first time: operators may change the delays. */
