@@ -219,6 +219,45 @@ describe("plans and usage", () => {
     expect(await loadUsage(shop, nextCycle)).toMatchObject({ used: 0, level: "ok", paused: false });
   });
 
+  it("does not send a held pre-delivery survey once the parcel has arrived: the post-delivery one goes", async () => {
+    const shop = await newShop();
+    await answeredBefore(shop, 100);
+    const [delivered, fulfilled, waiting] = await placeOrders(shop, 3);
+    const later = (days: number) => new Date(Date.now() + days * DAY);
+    for (const o of [delivered, fulfilled, waiting])
+      await prisma.surveyInvitation.update({ where: { id: o!.invitationId }, data: { expiresAt: later(60) } });
+    // During the pause: one order reported delivered, another fulfilled (its post-delivery
+    // survey due three days later), the third still on its way.
+    await prisma.order.update({ where: { id: delivered!.orderId }, data: { deliveredAt: later(2) } });
+    for (const o of [delivered, fulfilled]) {
+      await prisma.surveyInvitation.create({
+        data: {
+          shop,
+          orderId: o!.orderId,
+          stage: "POST_DELIVERY",
+          tokenHash: newToken().hash,
+          email: `post${o!.orderId}@example.com`,
+          sendAt: later(5),
+          expiresAt: later(35),
+        },
+      });
+    }
+    const mail = outbox();
+    const nextCycle = later(30);
+    expect(await dispatchDueInvitations({ mailer: mail.mailer, shop, now: nextCycle })).toMatchObject({ sent: 3 });
+    const sent = await prisma.surveyInvitation.findMany({
+      where: { shop, status: "SENT" },
+      select: { orderId: true, stage: true },
+      orderBy: [{ orderId: "asc" }, { stage: "asc" }],
+    });
+    expect(sent).toEqual([
+      { orderId: delivered!.orderId, stage: "POST_DELIVERY" },
+      { orderId: fulfilled!.orderId, stage: "POST_DELIVERY" },
+      { orderId: waiting!.orderId, stage: "PRE_DELIVERY" },
+    ]);
+    expect(mail.count()).toBe(3);
+  });
+
   it("an upgrade read from Shopify lifts the pause, and the waiting invitations go", async () => {
     const shop = await newShop();
     await answeredBefore(shop, 100);

@@ -18,13 +18,20 @@ export const STUCK_SEND_MS = 10 * 60_000;
 
 // The conditions under which an invitation may be emailed now, on `si` (survey_invitations)
 // joined to `s` (shops). A shop paused at its plan's answer limit sends nothing: its invitations
-// wait, and go when the cycle ends or the plan grows, if they have not expired by then.
+// wait, and go when the cycle ends or the plan grows, if they have not expired by then. A
+// pre-delivery survey held back that long (or by anything else) is not sent once the parcel
+// has arrived, reported delivered or its post-delivery survey due: answered after delivery, it
+// would count as a pre-delivery score and blur the gap between the two.
 const EMAILABLE = `
   si.status = 'SCHEDULED' AND si.send_at <= $1 AND si.expires_at > $1 AND si.email IS NOT NULL
   AND s.uninstalled_at IS NULL
   AND COALESCE(s.settings->'channels'->>'email', 'true') <> 'false'
   AND NOT EXISTS (SELECT 1 FROM email_suppressions es WHERE es.shop = si.shop AND lower(es.email) = lower(si.email))
-  AND NOT ${pausedSql("si.shop", "$1")}`;
+  AND NOT ${pausedSql("si.shop", "$1")}
+  AND NOT (si.stage = 'PRE_DELIVERY' AND (
+    EXISTS (SELECT 1 FROM orders od WHERE od.id = si.order_id AND od.delivered_at IS NOT NULL)
+    OR EXISTS (SELECT 1 FROM survey_invitations post
+               WHERE post.order_id = si.order_id AND post.stage = 'POST_DELIVERY' AND post.send_at <= $1)))`;
 
 interface Claimed {
   id: number;
