@@ -125,6 +125,38 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
   );
 
   it.skipIf(!hasChromium)(
+    "lets a merchant select detractors and mark them contacted in one action, in Chromium",
+    async () => {
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        page.setDefaultTimeout(60_000);
+        const errors: string[] = [];
+        page.on("pageerror", (e) => errors.push(e.message));
+        page.on("console", (m) => (m.type() === "error" ? errors.push(m.text()) : undefined));
+        // New cases only: marking them contacted takes them out of this list.
+        await page.goto(`${base}/app/detractors?status=NEW`, { waitUntil: "networkidle" });
+        const boxes = page.getByRole("checkbox", { name: "Select answer" });
+        const before = await page.getByText(/answers match\./).innerText();
+        // The rows hydrate one by one (each its own island): select as soon as they show.
+        await boxes.nth(0).check();
+        await boxes.nth(1).check();
+        await page.getByRole("button", { name: "Mark contacted" }).click();
+        await page.getByText("2 cases marked Contacted.").waitFor();
+        const count = (text: string) => Number(/([\d,]+) answers match/.exec(text)![1]!.replace(/,/g, ""));
+        // The list is read again after the action: the two cases leave it.
+        await expect
+          .poll(async () => count(await page.getByText(/answers match\./).innerText()))
+          .toBe(count(before) - 2);
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    180_000,
+  );
+
+  it.skipIf(!hasChromium)(
     "renders every admin page at 1280 and 390 px in Chromium without a console error",
     async () => {
       const shots = mkdtempSync(path.join(tmpdir(), "nps-shots-"));
