@@ -8,7 +8,6 @@ import {
   Box,
   Button,
   Checkbox,
-  DataTable,
   IndexTable,
   InlineGrid,
   InlineStack,
@@ -23,7 +22,15 @@ import { z } from "zod";
 import { requireAdmin } from "../admin.server";
 import { pageParam } from "../lib/http";
 import { ThemeChips } from "../components/Comments";
-import { DashboardError, FilterBar, formatCount, formatShare, ImportBanner, NoAnswers } from "../components/Dashboard";
+import {
+  DashboardError,
+  FilterBar,
+  formatCount,
+  formatShare,
+  ImportBanner,
+  NoAnswers,
+  PlainTable,
+} from "../components/Dashboard";
 import { filtersFromUrl } from "../dashboard.server";
 import { segmentLabel, filtersToSearch } from "../domain/analytics-filters";
 import { BAND_LABELS, urgencyBand } from "../domain/follow-up";
@@ -359,12 +366,12 @@ export function WinBackCard({ winBack }: { winBack: WinBack }) {
         </Text>
         {o.n > 0 && (
           <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-            <DataTable
+            <PlainTable
               columnContentTypes={["text", "numeric", "numeric", "text"]}
               headings={["Assignee", "Cases", "Won back", "95% interval"]}
               rows={rows(winBack.byAssignee, (k) => k)}
             />
-            <DataTable
+            <PlainTable
               columnContentTypes={["text", "numeric", "numeric", "text"]}
               headings={["Segment now", "Cases", "Won back", "95% interval"]}
               rows={rows(winBack.bySegment, segmentLabel)}
