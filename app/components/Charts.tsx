@@ -4,8 +4,36 @@ import { startTransition, useEffect, useRef, useState, type ReactNode } from "re
 
 // Charts measure their container, which exists only in the browser: the server renders
 // a placeholder of the same height and the chart replaces it once the page is live. Drawing a
-// chart is one long task, so it waits until the chart is near the screen and the browser is
+// chart is a long task, so it waits until the chart is near the screen and the browser is
 // idle, and renders as a transition: a merchant's first click is never held up by a chart.
+
+// Charts waiting to be drawn, one per idle period: a page of sparklines (a theme per row)
+// drawn in one go was a single task long enough to hold up the paint after a first click.
+const waiting: Array<() => void> = [];
+let pumping = false;
+
+function whenIdle(callback: () => void) {
+  if ("requestIdleCallback" in window) window.requestIdleCallback(callback, { timeout: 1500 });
+  else setTimeout(callback, 50);
+}
+
+function drawWhenIdle(draw: () => void): () => void {
+  waiting.push(draw);
+  if (!pumping) {
+    pumping = true;
+    const next = () => {
+      waiting.shift()?.();
+      if (waiting.length > 0) whenIdle(next);
+      else pumping = false;
+    };
+    whenIdle(next);
+  }
+  return () => {
+    const at = waiting.indexOf(draw);
+    if (at >= 0) waiting.splice(at, 1);
+  };
+}
+
 function ClientOnly({ height, children }: { height: number; children: () => ReactNode }) {
   const [mounted, setMounted] = useState(false);
   const box = useRef<HTMLDivElement>(null);
@@ -13,18 +41,11 @@ function ClientOnly({ height, children }: { height: number; children: () => Reac
     const element = box.current;
     if (!element) return;
     let cancel = () => {};
-    const draw = () => startTransition(() => setMounted(true));
     const observer = new IntersectionObserver(
       (entries) => {
         if (!entries.some((e) => e.isIntersecting)) return;
         observer.disconnect();
-        if ("requestIdleCallback" in window) {
-          const id = window.requestIdleCallback(draw, { timeout: 1500 });
-          cancel = () => window.cancelIdleCallback(id);
-        } else {
-          const id = setTimeout(draw, 50);
-          cancel = () => clearTimeout(id);
-        }
+        cancel = drawWhenIdle(() => startTransition(() => setMounted(true)));
       },
       { rootMargin: "200px" },
     );
