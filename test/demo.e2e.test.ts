@@ -9,7 +9,7 @@ import { loadSurvey, sendAnswer } from "../extensions/shared/survey-client";
 import { appProxyRequest, examplePayload, sessionToken, webhookRequest } from "./shopify";
 import { type SmtpSink, startSmtpSink } from "./smtp";
 import { waitFor } from "./wait";
-import { hasChromium, launchChromium } from "./browser";
+import { hasChromium, launchChromium, watchedPage } from "./browser";
 import { capturePages } from "../scripts/lib/screenshots";
 
 const SHOP = "nps-demo.myshopify.com";
@@ -90,11 +90,7 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
     async () => {
       const browser = await launchChromium();
       try {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-        page.setDefaultTimeout(60_000);
-        const errors: string[] = [];
-        page.on("pageerror", (e) => errors.push(e.message));
-        page.on("console", (m) => (m.type() === "error" ? errors.push(m.text()) : undefined));
+        const { page, errors } = await watchedPage(browser, { viewport: { width: 1280, height: 900 } });
         await page.goto(`${base}/app/detractors`, { waitUntil: "networkidle" });
         // The queue shows seeded cases; open the first, most urgent one.
         await page.locator('a[href^="/app/cases/"]').first().click();
@@ -129,11 +125,7 @@ describe("npm run demo, as a shopper's webhooks and an operator's CLI see it", (
     async () => {
       const browser = await launchChromium();
       try {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-        page.setDefaultTimeout(60_000);
-        const errors: string[] = [];
-        page.on("pageerror", (e) => errors.push(e.message));
-        page.on("console", (m) => (m.type() === "error" ? errors.push(m.text()) : undefined));
+        const { page, errors } = await watchedPage(browser, { viewport: { width: 1280, height: 900 } });
         // New cases only: marking them contacted takes them out of this list.
         await page.goto(`${base}/app/detractors?status=NEW`, { waitUntil: "networkidle" });
         const boxes = page.getByRole("checkbox", { name: "Select answer" });

@@ -6,7 +6,7 @@ import { DEMO_API_SECRET } from "../app/env.server";
 import { writeHistoryJsonl } from "../scripts/bench/history-jsonl";
 import { type AdminServer, startAdminServer } from "./admin-schema";
 import { startAppProxy } from "./app-proxy";
-import { hasChromium, launchChromium } from "./browser";
+import { hasChromium, launchChromium, watchedPage } from "./browser";
 import { orderPayload } from "./orders";
 import { childEnv, freePort, type Spawned, startScript } from "./process";
 import { examplePayload, sessionToken, webhookRequest } from "./shopify";
@@ -65,12 +65,8 @@ describe.skipIf(skip)("the setup guide, walked through in Chromium on a brand-ne
 
   it("ticks each step when the app sees it done, until all five are", async () => {
     const browser = await launchChromium();
-    const errors: string[] = [];
     try {
-      const page = await browser.newPage();
-      page.setDefaultTimeout(60_000);
-      page.on("pageerror", (e) => errors.push(e.message));
-      page.on("console", (m) => (m.type() === "error" ? errors.push(m.text()) : undefined));
+      const { page, errors } = await watchedPage(browser);
       const progress = async () => {
         await page.goto(`${base}/app`, { waitUntil: "networkidle" });
         return page.getByText(/\d of 5 tasks complete/).innerText();

@@ -12,7 +12,10 @@ describe("the order history page", () => {
   it("shows that no import ran yet, and recomputes segments on demand", async () => {
     const shop = uniqueShop();
     await installShop(shop);
-    expect(await loader({ request: request(shop), params: {}, context: {} })).toMatchObject({ run: null, demo: false });
+    expect(await loader({ request: request(shop), params: {}, context: {} })).toMatchObject({
+      run: null,
+      canImport: true,
+    });
     const res = await callAction(
       action,
       request(shop, { method: "POST", body: new URLSearchParams({ intent: "rfm" }) }),

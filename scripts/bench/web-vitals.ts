@@ -25,8 +25,17 @@ const { values } = parseArgs({
     pages: { type: "string" },
   },
 });
+const prefixes = values.pages?.split(",").map((p) => p.trim()) ?? [];
+if (prefixes.some((p) => !p.startsWith("/app"))) {
+  console.error(`--pages takes admin page addresses starting with /app, comma-separated; got ${values.pages}`);
+  process.exit(2);
+}
 const runs = Number(values.runs);
 const slowdown = Number(values.slowdown);
+if (!Number.isInteger(runs) || runs < 1 || !(slowdown >= 1)) {
+  console.error(`--runs takes a whole number of loads (1 or more) and --slowdown a factor of 1 or more`);
+  process.exit(2);
+}
 const BAR = { lcp: 2500, cls: 0.1, inp: 200 };
 
 const require = createRequire(import.meta.url);
@@ -130,7 +139,8 @@ try {
     "/app/plan",
   ]
     .filter((u): u is string => typeof u === "string")
-    .filter((u) => !values.pages || values.pages.split(",").some((prefix) => u.startsWith(prefix.trim())));
+    .filter((u) => prefixes.length === 0 || prefixes.some((prefix) => u.startsWith(prefix)));
+  if (pages.length === 0) throw new Error(`No admin page starts with ${prefixes.join(" or ")}`);
   // One unmeasured load of every page first: the database's caches and the server's first
   // work after generating the demo are behind it, as they are for merchants on a running app.
   for (const url of pages) await finder.goto(`${base}${url}`, { waitUntil: "networkidle" });
