@@ -22,9 +22,12 @@ function drawWhenIdle(draw: () => void): () => void {
   if (!pumping) {
     pumping = true;
     const next = () => {
-      waiting.shift()?.();
-      if (waiting.length > 0) whenIdle(next);
-      else pumping = false;
+      try {
+        waiting.shift()?.();
+      } finally {
+        if (waiting.length > 0) whenIdle(next);
+        else pumping = false;
+      }
     };
     whenIdle(next);
   }

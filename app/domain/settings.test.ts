@@ -40,6 +40,34 @@ describe("readSettings", () => {
     expect(settings.branding).toMatchObject({ accent: null, showLogo: false });
   });
 
+  it("resets a value two rules refuse, and only that value", () => {
+    const settings = readSettings({
+      advocacy: {
+        referral: { enabled: true, type: "percentage", value: 200_000, codePrefix: "VIP" },
+        review: {
+          kind: "product",
+          productUrl: "https://shop.example/products/{handle}",
+          siteUrl: `https://reviews.example/{foo}${"a".repeat(500)}`,
+        },
+      },
+      branding: { useBrand: false, accent: "#112233", logoUrl: `http://logo.example/${"a".repeat(2000)}` },
+    });
+    expect(settings.advocacy.referral).toMatchObject({ enabled: true, value: 10, codePrefix: "VIP" });
+    expect(settings.advocacy.review).toMatchObject({ kind: "product", siteUrl: null });
+    expect(settings.branding).toMatchObject({ useBrand: false, accent: "#112233", logoUrl: null });
+  });
+
+  it("drops a locale or category it does not know, keeping the others", () => {
+    const settings = readSettings({
+      questions: {
+        en: { PROMOTER: "What did you love?", FAN: "?" },
+        xx: { PROMOTER: "?" },
+        de: { DETRACTOR: "Warum?" },
+      },
+    });
+    expect(settings.questions).toEqual({ en: { PROMOTER: "What did you love?" }, de: { DETRACTOR: "Warum?" } });
+  });
+
   it("drops an unknown element of a list and keeps the others", () => {
     const settings = readSettings({ valuedSegments: ["CHAMPIONS", "GONE", "AT_RISK", 7] });
     expect(settings.valuedSegments).toEqual(["CHAMPIONS", "AT_RISK"]);

@@ -89,11 +89,16 @@ export function readSettings(stored: unknown): ShopSettings {
   for (let pass = 0; pass < 8; pass++) {
     const parsed = ShopSettingsSchema.safeParse(current);
     if (parsed.success) return parsed.data;
-    // Deepest first, and an array's later elements before its earlier ones, so that removing
-    // one never shifts another still to be removed.
-    const paths = parsed.error.issues
-      .map((issue) => issue.path)
-      .sort((a, b) => b.length - a.length || Number(b.at(-1)) - Number(a.at(-1)) || 0);
+    // An unknown key (a locale no longer offered) is reported on the object holding it: the key
+    // goes, not the object. Each path once, though two rules may refuse the same value; deepest
+    // first, and an array's later elements before its earlier ones, so that removing one never
+    // shifts another still to be removed.
+    const unique = new Map<string, PropertyKey[]>();
+    for (const issue of parsed.error.issues) {
+      const paths = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+      for (const path of paths) unique.set(JSON.stringify(path.map(String)), path);
+    }
+    const paths = [...unique.values()].sort((a, b) => b.length - a.length || Number(b.at(-1)) - Number(a.at(-1)) || 0);
     let removed = false;
     for (const path of paths) removed = removeAt(current, path) || removed;
     if (!removed) break;

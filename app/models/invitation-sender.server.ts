@@ -20,8 +20,8 @@ export const STUCK_SEND_MS = 10 * 60_000;
 // joined to `s` (shops). A shop paused at its plan's answer limit sends nothing: its invitations
 // wait, and go when the cycle ends or the plan grows, if they have not expired by then. A
 // pre-delivery survey held back that long (or by anything else) is not sent once the parcel
-// has arrived, reported delivered or its post-delivery survey due: answered after delivery, it
-// would count as a pre-delivery score and blur the gap between the two.
+// has arrived, reported delivered or its post-delivery survey's time come (sent or not): answered
+// after delivery, it would count as a pre-delivery score and blur the gap between the two.
 const EMAILABLE = `
   si.status = 'SCHEDULED' AND si.send_at <= $1 AND si.expires_at > $1 AND si.email IS NOT NULL
   AND s.uninstalled_at IS NULL
