@@ -16,6 +16,7 @@ import { refreshAllShopBrands } from "./models/brand.server";
 import type { DueSend } from "./models/order-ingest.server";
 import {
   dispatchDueInvitations,
+  closeOutrunSurveys,
   expireInvitations,
   recoverStuckSends,
   sendInvitation,
@@ -126,9 +127,10 @@ export async function sweepInvitations() {
   const now = new Date();
   const recovered = await recoverStuckSends(now);
   const expired = await expireInvitations(now);
+  const outrun = await closeOutrunSurveys(now);
   const sent = await dispatchDueInvitations({ now });
-  if (recovered + expired + sent.sent + sent.failed > 0) {
-    logger.info({ recovered, expired, ...sent }, "invitation sweep");
+  if (recovered + expired + outrun + sent.sent + sent.failed > 0) {
+    logger.info({ recovered, expired, outrun, ...sent }, "invitation sweep");
   }
 }
 

@@ -11,7 +11,7 @@ import { action as subscriptionsUpdate } from "../routes/webhooks.app_subscripti
 import { action as appUninstalled } from "../routes/webhooks.app.uninstalled";
 import { recordAnswer } from "./answers.server";
 import { loadUsage, planSelectionUrl, surveysPaused, syncSubscription } from "./billing.server";
-import { dispatchDueInvitations } from "./invitation-sender.server";
+import { closeOutrunSurveys, dispatchDueInvitations } from "./invitation-sender.server";
 import { findOnSiteSurvey } from "./onsite-surveys.server";
 import { recordInstall } from "./shops.server";
 
@@ -256,6 +256,19 @@ describe("plans and usage", () => {
       { orderId: waiting!.orderId, stage: "PRE_DELIVERY" },
     ]);
     expect(mail.count()).toBe(3);
+    // The sweep closes the two that will never go, saying why; no channel offers them any more.
+    expect(await closeOutrunSurveys(nextCycle, shop)).toBe(2);
+    const closed = await prisma.surveyInvitation.findMany({
+      where: { shop, status: "CANCELLED" },
+      select: { orderId: true, stage: true, lastError: true },
+      orderBy: { orderId: "asc" },
+    });
+    expect(closed.map((c) => [c.orderId, c.stage])).toEqual([
+      [delivered!.orderId, "PRE_DELIVERY"],
+      [fulfilled!.orderId, "PRE_DELIVERY"],
+    ]);
+    expect(closed[0]!.lastError).toMatch(/parcel arrived first/);
+    expect(await closeOutrunSurveys(nextCycle, shop)).toBe(0);
   });
 
   it("an upgrade read from Shopify lifts the pause, and the waiting invitations go", async () => {

@@ -16,22 +16,25 @@ export const MAX_SEND_ATTEMPTS = 5;
 /** A send claimed this long ago and never confirmed is taken as sent: retrying could email twice. */
 export const STUCK_SEND_MS = 10 * 60_000;
 
+// A pre-delivery survey (`si`) whose parcel has arrived: the order reported delivered, or its
+// post-delivery survey's time come (sent or not). Answered after delivery, it would count as a
+// pre-delivery score and blur the gap between the two, so it is no longer asked.
+const PARCEL_ARRIVED = `si.stage = 'PRE_DELIVERY' AND (
+    EXISTS (SELECT 1 FROM orders od WHERE od.id = si.order_id AND od.delivered_at IS NOT NULL)
+    OR EXISTS (SELECT 1 FROM survey_invitations post
+               WHERE post.order_id = si.order_id AND post.stage = 'POST_DELIVERY' AND post.send_at <= $1))`;
+
 // The conditions under which an invitation may be emailed now, on `si` (survey_invitations)
 // joined to `s` (shops). A shop paused at its plan's answer limit sends nothing: its invitations
-// wait, and go when the cycle ends or the plan grows, if they have not expired by then. A
-// pre-delivery survey held back that long (or by anything else) is not sent once the parcel
-// has arrived, reported delivered or its post-delivery survey's time come (sent or not): answered
-// after delivery, it would count as a pre-delivery score and blur the gap between the two.
+// wait, and go when the cycle ends or the plan grows, if they have not expired by then, and
+// unless their parcel has arrived meanwhile (closeOutrunSurveys closes those).
 const EMAILABLE = `
   si.status = 'SCHEDULED' AND si.send_at <= $1 AND si.expires_at > $1 AND si.email IS NOT NULL
   AND s.uninstalled_at IS NULL
   AND COALESCE(s.settings->'channels'->>'email', 'true') <> 'false'
   AND NOT EXISTS (SELECT 1 FROM email_suppressions es WHERE es.shop = si.shop AND lower(es.email) = lower(si.email))
   AND NOT ${pausedSql("si.shop", "$1")}
-  AND NOT (si.stage = 'PRE_DELIVERY' AND (
-    EXISTS (SELECT 1 FROM orders od WHERE od.id = si.order_id AND od.delivered_at IS NOT NULL)
-    OR EXISTS (SELECT 1 FROM survey_invitations post
-               WHERE post.order_id = si.order_id AND post.stage = 'POST_DELIVERY' AND post.send_at <= $1)))`;
+  AND NOT (${PARCEL_ARRIVED})`;
 
 interface Claimed {
   id: number;
@@ -171,6 +174,22 @@ export async function recoverStuckSends(now: Date = new Date(), shop?: string): 
         updated_at = now()
     WHERE status = 'SENDING' AND updated_at < ${new Date(now.getTime() - STUCK_SEND_MS)}
       AND (${shop ?? null}::text IS NULL OR shop = ${shop ?? null})`;
+}
+
+/**
+ * Pre-delivery surveys not yet sent whose parcel has arrived (held back by the plan's pause, or
+ * by anything else) close with the reason, so that no channel offers them any more (of one shop,
+ * if given).
+ */
+export async function closeOutrunSurveys(now: Date = new Date(), shop?: string): Promise<number> {
+  return prisma.$executeRawUnsafe(
+    `UPDATE survey_invitations si
+     SET status = 'CANCELLED', updated_at = now(),
+         last_error = 'not sent: the parcel arrived first, and a pre-delivery answer given after it would mislead'
+     WHERE si.status = 'SCHEDULED' AND ${PARCEL_ARRIVED} AND ($2::text IS NULL OR si.shop = $2)`,
+    now,
+    shop ?? null,
+  );
 }
 
 /** Open invitations past their expiry close on every channel (of one shop, if given). */
