@@ -136,14 +136,35 @@ export async function sweepInvitations() {
 
 export async function recomputeAllShops(asOf: string = new Date().toISOString().slice(0, 10)) {
   const shops = await prisma.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
-  for (const { domain } of shops) {
-    const result = await computeRfm(domain, asOf);
-    const themeFactsSet = await syncThemeFacts(domain);
-    const pruned = await pruneRollups(domain);
-    logger.info({ shop: domain, asOf, ...result, themeFactsSet, pruned }, "RFM recomputed");
-    const worth = await refreshCustomerWorth(domain);
-    logger.info({ shop: domain, ...worth }, "customer value refreshed");
+  const failed = await recomputeShops(
+    shops.map((s) => s.domain),
+    asOf,
+  );
+  // The job fails, and is retried, once every other shop is done.
+  if (failed.length > 0) throw new Error(`RFM failed for ${failed.join(", ")}`);
+}
+
+/**
+ * The daily RFM run and what follows it, shop after shop. A shop whose run fails (a deadlock,
+ * an amount the database refuses) is logged and left as it was; the shops after it still run.
+ * Returns the shops that failed.
+ */
+export async function recomputeShops(domains: string[], asOf: string): Promise<string[]> {
+  const failed: string[] = [];
+  for (const domain of domains) {
+    try {
+      const result = await computeRfm(domain, asOf);
+      const themeFactsSet = await syncThemeFacts(domain);
+      const pruned = await pruneRollups(domain);
+      logger.info({ shop: domain, asOf, ...result, themeFactsSet, pruned }, "RFM recomputed");
+      const worth = await refreshCustomerWorth(domain);
+      logger.info({ shop: domain, ...worth }, "customer value refreshed");
+    } catch (error) {
+      failed.push(domain);
+      logger.error({ shop: domain, asOf, err: (error as Error).message }, "RFM failed for a shop");
+    }
   }
+  return failed;
 }
 
 /** Clears processed webhook bodies past WEBHOOK_BODY_RETENTION and data requests downloaded 30 days ago. */

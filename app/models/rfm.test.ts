@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { orderPayload, type Payload } from "../../test/orders";
 import { callAction, uniqueShop, webhookRequest } from "../../test/shopify";
-import prisma from "../db.server";
+import prisma, { openDatabase } from "../db.server";
+import { recomputeShops } from "../jobs.server";
 import { action as ordersCreate } from "../routes/webhooks.orders.create";
 import { computeRfm, listRfm } from "./rfm.server";
 
@@ -22,7 +23,7 @@ function largeOrder(customerId: bigint, daysAgo: number): Payload {
   });
 }
 
-describe("RFM on large amounts", () => {
+describe("the RFM run", () => {
   it("scores a customer whose orders add up past what one order can hold", async () => {
     const shop = uniqueShop("rfm-large");
     const customerId = 7_200_000_000_001n;
@@ -44,5 +45,41 @@ describe("RFM on large amounts", () => {
     expect(customer.totalSpent.toFixed(2)).toBe("1999999999999.98");
     const totals = await prisma.segmentTotal.findMany({ where: { shop, customers: { gt: 0 } } });
     expect(totals.map((t) => t.revenue.toFixed(2))).toEqual(["1999999999999.98"]);
+  });
+
+  it("goes on with the other shops when one shop's run fails, and says which", async () => {
+    const [first, broken, last] = ["rfm-first", "rfm-broken", "rfm-last"].map((name) => uniqueShop(name));
+    for (const [i, shop] of [first!, broken!, last!].entries()) {
+      const order = orderPayload((p) => {
+        p.customer.id = 7_300_000_000_000n + BigInt(i);
+        p.customer.admin_graphql_api_id = `gid://shopify/Customer/${p.customer.id}`;
+      });
+      expect((await callAction(ordersCreate, webhookRequest("orders/create", order, { shop }))).status).toBe(200);
+    }
+    // The database refuses the broken shop's run, as it would a deadlock's victim.
+    const db = openDatabase().sql;
+    const name = `refuse_${broken!.replace(/\W/g, "_")}`;
+    await db.exec(`
+      CREATE FUNCTION ${name}() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.shop = '${broken}' THEN RAISE EXCEPTION 'refused for this shop'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER ${name} BEFORE UPDATE ON customers FOR EACH ROW EXECUTE FUNCTION ${name}();`);
+    try {
+      expect(await recomputeShops([first!, broken!, last!], new Date().toISOString().slice(0, 10))).toEqual([broken]);
+    } finally {
+      await db.exec(`DROP TRIGGER ${name} ON customers; DROP FUNCTION ${name}();`);
+    }
+    const segments = await prisma.customer.findMany({
+      where: { shop: { in: [first!, broken!, last!] } },
+      select: { shop: true, segment: true },
+      orderBy: { shopifyId: "asc" },
+    });
+    expect(segments.map((c) => [c.shop, c.segment !== null])).toEqual([
+      [first, true],
+      [broken, false],
+      [last, true],
+    ]);
   });
 });
