@@ -4,11 +4,53 @@ import { callAction, uniqueShop, webhookRequest } from "../../test/shopify";
 import prisma, { openDatabase } from "../db.server";
 import { recomputeShops } from "../jobs.server";
 import { action as ordersCreate } from "../routes/webhooks.orders.create";
+import { waitFor } from "../../test/wait";
+import { recordAnswer } from "./answers.server";
 import { computeRfm, listRfm } from "./rfm.server";
 
 // The largest amount an order can hold (numeric(14, 2)): a year's orders of a large buyer in a
 // currency of small units (rupiah, dong) come near it.
 const LARGEST = "999999999999.99";
+
+const today = () => new Date().toISOString().slice(0, 10);
+const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+
+/** A shop of `count` customers with an order three days old each, scored today. */
+async function scoredShop(name: string, count: number) {
+  const shop = uniqueShop(name);
+  for (let i = 0; i < count; i++) {
+    const order = orderPayload((p) => {
+      const at = new Date(Date.now() - 3 * 86_400_000).toISOString();
+      p.created_at = p.processed_at = p.updated_at = at;
+      p.customer.id = 7_400_000_000_000n + BigInt(i);
+      p.customer.admin_graphql_api_id = `gid://shopify/Customer/${p.customer.id}`;
+    });
+    expect((await callAction(ordersCreate, webhookRequest("orders/create", order, { shop }))).status).toBe(200);
+  }
+  await computeRfm(shop, today());
+  const invitations = await prisma.surveyInvitation.findMany({
+    where: { shop, stage: "PRE_DELIVERY" },
+    orderBy: { id: "asc" },
+  });
+  expect(invitations).toHaveLength(count);
+  return { shop, invitations };
+}
+
+/** Answers per segment from the monthly rollup, against the same counted from the answers. */
+async function segmentCounts(shop: string) {
+  const sql = openDatabase().sql;
+  const counted = await sql.query<{ segment: string; n: number }>(
+    `SELECT coalesce(segment::text, '') AS segment, count(*)::int AS n FROM responses
+     WHERE shop = $1 AND answered_day IS NOT NULL GROUP BY 1 ORDER BY 1`,
+    [shop],
+  );
+  const rolled = await sql.query<{ segment: string; n: number }>(
+    `SELECT segment, sum(promoters + passives + detractors)::int AS n FROM answer_months
+     WHERE shop = $1 GROUP BY 1 HAVING sum(promoters + passives + detractors) <> 0 ORDER BY 1`,
+    [shop],
+  );
+  return { counted: counted.rows, rolled: rolled.rows };
+}
 
 function largeOrder(customerId: bigint, daysAgo: number): Payload {
   return orderPayload((p) => {
@@ -81,5 +123,99 @@ describe("the RFM run", () => {
       [broken, false],
       [last, true],
     ]);
+  });
+
+  it("takes an answer while a long run moves the shop's customers, and gives it its customer's new segment", async () => {
+    const { shop, invitations } = await scoredShop("rfm-long", 8);
+    const last = invitations.pop()!;
+    for (const invitation of invitations) {
+      await recordAnswer({ invitationId: invitation.id, score: 9, channel: "EMAIL", locale: "en" });
+    }
+    const segment = (await prisma.customer.findFirstOrThrow({ where: { shop } })).segment;
+    expect(segment).not.toBe("PROSPECTS");
+
+    // Moving each answer takes a second after its rollups are counted, holding their rows:
+    // moving all seven (as of a date before their orders, every customer becomes a Prospect)
+    // takes longer than the 5 s an answer's transaction waits.
+    const db = openDatabase().sql;
+    const name = `zz_slow_${shop.replace(/\W/g, "_")}`;
+    await db.exec(`
+      CREATE FUNCTION ${name}() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_sleep(1.0 * (SELECT count(*) FROM moved WHERE moved.shop = '${shop}'));
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER ${name} AFTER UPDATE ON responses REFERENCING NEW TABLE AS moved
+        FOR EACH STATEMENT EXECUTE FUNCTION ${name}();`);
+    try {
+      const run = computeRfm(shop, daysAgo(10), { batch: 1 });
+      await waitFor("the run's first customer to move", () =>
+        prisma.customer.count({ where: { shop, segment: "PROSPECTS" } }),
+      );
+      // Its rollup rows are the ones the run is moving answers out of: in one transaction, the
+      // run held them until it ended, and this answer failed.
+      const answered = await recordAnswer({ invitationId: last.id, score: 3, channel: "EMAIL", locale: "en" });
+      expect(answered).toMatchObject({ closed: false, created: true });
+      expect(await prisma.customer.count({ where: { shop, segment: "PROSPECTS" } })).toBeLessThan(8);
+      expect(await run).toEqual({ scored: 0, prospects: 8, changed: 8 });
+    } finally {
+      await db.exec(`DROP TRIGGER ${name} ON responses; DROP FUNCTION ${name}();`);
+    }
+
+    const answers = await prisma.response.findMany({ where: { shop }, select: { segment: true } });
+    expect(answers.map((a) => a.segment)).toEqual(Array(8).fill("PROSPECTS"));
+    const { counted, rolled } = await segmentCounts(shop);
+    expect(rolled).toEqual(counted);
+    expect(counted).toEqual([{ segment: "PROSPECTS", n: 8 }]);
+    expect(await prisma.rfmRunChange.count({ where: { shop } })).toBe(0);
+  });
+
+  it("gives an answer that kept a segment its customer has left the customer's segment", async () => {
+    const { shop, invitations } = await scoredShop("rfm-stale", 2);
+    for (const invitation of invitations) {
+      await recordAnswer({ invitationId: invitation.id, score: 6, channel: "EMAIL", locale: "en" });
+    }
+    const [kept, stale] = await prisma.response.findMany({ where: { shop }, orderBy: { id: "asc" } });
+    const segment = kept!.segment!;
+    // What an answer written during a run, before its customer's move was committed, keeps.
+    const other = segment === "CHAMPIONS" ? "LOYAL" : "CHAMPIONS";
+    await prisma.response.update({ where: { id: stale!.id }, data: { segment: other } });
+    expect((await segmentCounts(shop)).counted).toHaveLength(2);
+
+    expect(await computeRfm(shop, today())).toEqual({ scored: 2, prospects: 0, changed: 0 });
+    const answers = await prisma.response.findMany({ where: { shop }, select: { segment: true } });
+    expect(answers.map((a) => a.segment)).toEqual([segment, segment]);
+    const { counted, rolled } = await segmentCounts(shop);
+    expect(counted).toEqual([{ segment, n: 2 }]);
+    expect(rolled).toEqual(counted);
+  });
+
+  it("lets two runs of a shop at once end with each customer changed once", async () => {
+    const { shop } = await scoredShop("rfm-twice", 6);
+    // Writing the changes takes a while, so that the two runs work them out at the same time.
+    const db = openDatabase().sql;
+    const name = `slow_changes_${shop.replace(/\W/g, "_")}`;
+    await db.exec(`
+      CREATE FUNCTION ${name}() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM written WHERE written.shop = '${shop}') THEN PERFORM pg_sleep(0.5); END IF;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER ${name} AFTER INSERT ON rfm_run_changes REFERENCING NEW TABLE AS written
+        FOR EACH STATEMENT EXECUTE FUNCTION ${name}();`);
+    let results;
+    try {
+      results = await Promise.all([
+        computeRfm(shop, daysAgo(10), { batch: 2 }),
+        computeRfm(shop, daysAgo(10), { batch: 2 }),
+      ]);
+    } finally {
+      await db.exec(`DROP TRIGGER ${name} ON rfm_run_changes; DROP FUNCTION ${name}();`);
+    }
+    expect(results.reduce((sum, r) => sum + r.changed, 0)).toBe(6);
+    expect(await prisma.customer.count({ where: { shop, segment: "PROSPECTS" } })).toBe(6);
+    expect(await prisma.rfmRunChange.count({ where: { shop } })).toBe(0);
+    const totals = await prisma.segmentTotal.findMany({ where: { shop, customers: { not: 0 } } });
+    expect(totals.map((t) => [t.segment, t.customers])).toEqual([["PROSPECTS", 6]]);
   });
 });
