@@ -19,7 +19,7 @@ const SEGMENT_VALUES = segmentTable()
   .join(", ");
 
 /** Customers written per transaction by an RFM run (see computeRfm). */
-export const RFM_BATCH = 5000;
+const RFM_BATCH = 5000;
 
 /**
  * Scores every customer of the shop as of a date (UTC), set-based. Scores are ⌈5 × share⌉
