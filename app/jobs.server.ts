@@ -146,7 +146,8 @@ export async function recomputeAllShops(asOf: string = new Date().toISOString().
 
 /**
  * The daily RFM run and what follows it, shop after shop. A shop whose run fails (a deadlock,
- * an amount the database refuses) is logged and left as it was; the shops after it still run.
+ * an amount the database refuses) is logged, keeping the customers it had written (the next
+ * run writes the rest); the shops after it still run.
  * Returns the shops that failed.
  */
 export async function recomputeShops(domains: string[], asOf: string): Promise<string[]> {

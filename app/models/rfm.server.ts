@@ -18,6 +18,14 @@ const SEGMENT_VALUES = segmentTable()
   .map((t) => `(${t.r}, ${t.f}, ${t.m}, '${t.segment}'::"RfmSegment")`)
   .join(", ");
 
+/** A run of the shop started after this one and took over the changes not yet applied. */
+export class RfmSupersededError extends Error {
+  constructor(shop: string, asOf: string) {
+    super(`The RFM run of ${shop} as of ${asOf} stopped half-way: a later run of the shop took over.`);
+    this.name = "RfmSupersededError";
+  }
+}
+
 /** Customers written per transaction by an RFM run (see computeRfm). */
 const RFM_BATCH = 5000;
 
@@ -34,9 +42,10 @@ const RFM_BATCH = 5000;
  * `batch` customers per transaction: moving most of a large shop takes tens of seconds, and in
  * one transaction it held the rollup rows every new answer of the shop counts into, so answers
  * (which wait 5 s) failed and webhooks stalled behind it. In between, the dashboards show some
- * customers moved and others not yet; a run that stops half-way leaves the rest to the next,
- * which works out its changes afresh. Returns how many customers were scored, became
- * Prospects, and changed.
+ * customers moved and others not yet. A run that fails half-way keeps the batches it applied
+ * and leaves the rest to the next run, which works out its changes afresh; one that a later
+ * run of the shop takes over throws RfmSupersededError. Returns how many customers were
+ * scored, became Prospects, and changed.
  */
 export async function computeRfm(
   shop: string,
@@ -133,72 +142,84 @@ export async function computeRfm(
 
   let prospects = 0;
   let changed = 0;
-  for (let done = 0; done < staged; done += batch) {
-    // One statement, so one short transaction of its own.
-    const [written] = await prisma.$queryRaw<Array<{ taken: number; changed: number; prospects: number }>>`
-      WITH batch AS (
-        DELETE FROM rfm_run_changes ch
-        WHERE ch.shop = ${shop} AND ch.seq > ${done} AND ch.seq <= ${done + batch} AND ch.run_id = ${runId}::uuid
-        RETURNING ch.*
-      ),
-      target AS (
-        -- A Prospect keeps the order figures it had; only its scores go.
-        SELECT b.customer_id, b.prospect, b.frequency, b.monetary, b.r_score, b.f_score, b.m_score, b.segment,
-               CASE WHEN b.prospect THEN c.orders_count ELSE b.frequency END AS orders_count,
-               CASE WHEN b.prospect THEN c.total_spent ELSE b.monetary END AS total_spent,
-               CASE WHEN b.prospect THEN c.first_order_at ELSE b.first_order_at END AS first_order_at,
-               CASE WHEN b.prospect THEN c.last_order_at ELSE b.last_order_at END AS last_order_at
-        FROM batch b JOIN customers c ON c.id = b.customer_id
-      ),
-      updated AS (
-        UPDATE customers c
-        SET frequency = t.frequency, monetary = t.monetary, r_score = t.r_score, f_score = t.f_score,
-            m_score = t.m_score, segment = t.segment, orders_count = t.orders_count, total_spent = t.total_spent,
-            first_order_at = t.first_order_at, last_order_at = t.last_order_at, rfm_computed_at = now()
-        FROM target t
-        WHERE c.id = t.customer_id
-          AND (c.frequency, c.monetary, c.r_score, c.f_score, c.m_score, c.segment, c.orders_count, c.total_spent,
-               c.first_order_at, c.last_order_at)
-              IS DISTINCT FROM (t.frequency, t.monetary, t.r_score, t.f_score, t.m_score, t.segment, t.orders_count,
-                                t.total_spent, t.first_order_at, t.last_order_at)
-        RETURNING c.id, c.shop, t.prospect, t.r_score AS r, t.f_score AS f, t.m_score AS m, t.segment
-      ),
-      snapshots AS (
-        INSERT INTO customer_segment_snapshots (shop, customer_id, as_of, r_score, f_score, m_score, segment)
-        SELECT u.shop, u.id, ${asOf}::date, u.r, u.f, u.m, u.segment FROM updated u
-        -- A change of figures only (an order that moved no score) leaves the latest snapshot as it is.
-        WHERE NOT u.prospect AND NOT EXISTS (
-          SELECT 1 FROM (SELECT p.r_score, p.f_score, p.m_score, p.segment FROM customer_segment_snapshots p
-                         WHERE p.customer_id = u.id AND p.as_of <= ${asOf}::date ORDER BY p.as_of DESC LIMIT 1) latest
-          WHERE (latest.r_score, latest.f_score, latest.m_score, latest.segment) = (u.r, u.f, u.m, u.segment))
-        ON CONFLICT (customer_id, as_of) DO UPDATE SET
-          r_score = EXCLUDED.r_score, f_score = EXCLUDED.f_score, m_score = EXCLUDED.m_score, segment = EXCLUDED.segment
-        RETURNING 1
-      ),
-      -- A shop connected to Klaviyo has its changed customers' profiles updated (rfm_segment).
-      klaviyo AS (
-        INSERT INTO klaviyo_profile_syncs (customer_id, shop)
-        SELECT u.id, u.shop FROM updated u WHERE EXISTS (SELECT 1 FROM klaviyo_connections k WHERE k.shop = u.shop)
-        ON CONFLICT (customer_id) DO NOTHING
-      )
-      SELECT (SELECT count(*)::int FROM batch) AS taken, (SELECT count(*)::int FROM updated) AS changed,
-             (SELECT count(*)::int FROM updated WHERE prospect) AS prospects`;
-    changed += written!.changed;
-    prospects += written!.prospects;
-    // A later run of the shop took over: it applies what it worked out.
-    if (written!.taken === 0) break;
-    // The embedded database runs on this thread: without a turn of the event loop, requests
-    // that arrived meanwhile would wait until the last batch.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+  let failure: unknown;
+  try {
+    for (let done = 0; done < staged; done += batch) {
+      // One statement, so one short transaction of its own.
+      const [written] = await prisma.$queryRaw<Array<{ taken: number; changed: number; prospects: number }>>`
+        WITH batch AS (
+          DELETE FROM rfm_run_changes ch
+          WHERE ch.shop = ${shop} AND ch.seq > ${done} AND ch.seq <= ${done + batch} AND ch.run_id = ${runId}::uuid
+          RETURNING ch.*
+        ),
+        target AS (
+          -- A Prospect keeps the order figures it had; only its scores go.
+          SELECT b.customer_id, b.prospect, b.frequency, b.monetary, b.r_score, b.f_score, b.m_score, b.segment,
+                 CASE WHEN b.prospect THEN c.orders_count ELSE b.frequency END AS orders_count,
+                 CASE WHEN b.prospect THEN c.total_spent ELSE b.monetary END AS total_spent,
+                 CASE WHEN b.prospect THEN c.first_order_at ELSE b.first_order_at END AS first_order_at,
+                 CASE WHEN b.prospect THEN c.last_order_at ELSE b.last_order_at END AS last_order_at
+          FROM batch b JOIN customers c ON c.id = b.customer_id
+        ),
+        updated AS (
+          UPDATE customers c
+          SET frequency = t.frequency, monetary = t.monetary, r_score = t.r_score, f_score = t.f_score,
+              m_score = t.m_score, segment = t.segment, orders_count = t.orders_count, total_spent = t.total_spent,
+              first_order_at = t.first_order_at, last_order_at = t.last_order_at, rfm_computed_at = now()
+          FROM target t
+          WHERE c.id = t.customer_id
+            AND (c.frequency, c.monetary, c.r_score, c.f_score, c.m_score, c.segment, c.orders_count, c.total_spent,
+                 c.first_order_at, c.last_order_at)
+                IS DISTINCT FROM (t.frequency, t.monetary, t.r_score, t.f_score, t.m_score, t.segment, t.orders_count,
+                                  t.total_spent, t.first_order_at, t.last_order_at)
+          RETURNING c.id, c.shop, t.prospect, t.r_score AS r, t.f_score AS f, t.m_score AS m, t.segment
+        ),
+        snapshots AS (
+          INSERT INTO customer_segment_snapshots (shop, customer_id, as_of, r_score, f_score, m_score, segment)
+          SELECT u.shop, u.id, ${asOf}::date, u.r, u.f, u.m, u.segment FROM updated u
+          -- A change of figures only (an order that moved no score) leaves the latest snapshot as it is.
+          WHERE NOT u.prospect AND NOT EXISTS (
+            SELECT 1 FROM (SELECT p.r_score, p.f_score, p.m_score, p.segment FROM customer_segment_snapshots p
+                           WHERE p.customer_id = u.id AND p.as_of <= ${asOf}::date ORDER BY p.as_of DESC LIMIT 1) latest
+            WHERE (latest.r_score, latest.f_score, latest.m_score, latest.segment) = (u.r, u.f, u.m, u.segment))
+          ON CONFLICT (customer_id, as_of) DO UPDATE SET
+            r_score = EXCLUDED.r_score, f_score = EXCLUDED.f_score, m_score = EXCLUDED.m_score, segment = EXCLUDED.segment
+          RETURNING 1
+        ),
+        -- A shop connected to Klaviyo has its changed customers' profiles updated (rfm_segment).
+        klaviyo AS (
+          INSERT INTO klaviyo_profile_syncs (customer_id, shop)
+          SELECT u.id, u.shop FROM updated u WHERE EXISTS (SELECT 1 FROM klaviyo_connections k WHERE k.shop = u.shop)
+          ON CONFLICT (customer_id) DO NOTHING
+        )
+        SELECT (SELECT count(*)::int FROM batch) AS taken, (SELECT count(*)::int FROM updated) AS changed,
+               (SELECT count(*)::int FROM updated WHERE prospect) AS prospects`;
+      changed += written!.changed;
+      prospects += written!.prospects;
+      // A later run of the shop took over and applies what it worked out: this one's figures
+      // would describe a mix of both, so it says so instead of returning them.
+      if (written!.taken === 0) throw new RfmSupersededError(shop, asOf);
+      // The embedded database runs on this thread: without a turn of the event loop, requests
+      // that arrived meanwhile would wait until the last batch.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  } catch (error) {
+    failure = error;
   }
 
   // An answer written while its customer moved, before the move was committed, copied the
-  // segment it had; its own run or the next day's gives it the one its customer has now.
-  await prisma.$executeRaw`
-    UPDATE responses r SET segment = c.segment, m_score = c.m_score
-    FROM customers c
-    WHERE r.shop = ${shop} AND r.answered_at >= ${new Date(startedAt.getTime() - 86_400_000)}
-      AND c.id = r.customer_id AND (r.segment, r.m_score) IS DISTINCT FROM (c.segment, c.m_score)`;
+  // segment it had; this run (even one that stopped half-way, whose moves stay) or the next
+  // day's gives it the one its customer has now.
+  try {
+    await prisma.$executeRaw`
+      UPDATE responses r SET segment = c.segment, m_score = c.m_score
+      FROM customers c
+      WHERE r.shop = ${shop} AND r.answered_at >= ${new Date(startedAt.getTime() - 86_400_000)}
+        AND c.id = r.customer_id AND (r.segment, r.m_score) IS DISTINCT FROM (c.segment, c.m_score)`;
+  } catch (error) {
+    failure ??= error;
+  }
+  if (failure !== undefined) throw failure;
   // Many customers (and so their answers) moved between segments: the planner's figures
   // for segments are out of date until autovacuum, which may be late or off, catches up.
   if (changed >= 1000 && changed * 10 >= scored) await prisma.$executeRawUnsafe("ANALYZE customers, responses");

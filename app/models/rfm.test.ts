@@ -6,7 +6,7 @@ import { recomputeShops } from "../jobs.server";
 import { action as ordersCreate } from "../routes/webhooks.orders.create";
 import { waitFor } from "../../test/wait";
 import { recordAnswer } from "./answers.server";
-import { computeRfm, listRfm } from "./rfm.server";
+import { computeRfm, listRfm, RfmSupersededError } from "./rfm.server";
 
 // The largest amount an order can hold (numeric(14, 2)): a year's orders of a large buyer in a
 // currency of small units (rupiah, dong) come near it.
@@ -190,7 +190,7 @@ describe("the RFM run", () => {
     expect(rolled).toEqual(counted);
   });
 
-  it("lets two runs of a shop at once end with each customer changed once", async () => {
+  it("lets two runs of a shop at once end with every customer moved and nothing left to apply", async () => {
     const { shop } = await scoredShop("rfm-twice", 6);
     // Writing the changes takes a while, so that the two runs work them out at the same time.
     const db = openDatabase().sql;
@@ -205,17 +205,80 @@ describe("the RFM run", () => {
         FOR EACH STATEMENT EXECUTE FUNCTION ${name}();`);
     let results;
     try {
-      results = await Promise.all([
+      results = await Promise.allSettled([
         computeRfm(shop, daysAgo(10), { batch: 2 }),
         computeRfm(shop, daysAgo(10), { batch: 2 }),
       ]);
     } finally {
       await db.exec(`DROP TRIGGER ${name} ON rfm_run_changes; DROP FUNCTION ${name}();`);
     }
-    expect(results.reduce((sum, r) => sum + r.changed, 0)).toBe(6);
+    // Either both end, or the first is taken over by the second and says so.
+    expect(results.filter((r) => r.status === "fulfilled")).not.toHaveLength(0);
+    for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(RfmSupersededError);
+    expect(await computeRfm(shop, daysAgo(10))).toMatchObject({ changed: 0 });
     expect(await prisma.customer.count({ where: { shop, segment: "PROSPECTS" } })).toBe(6);
     expect(await prisma.rfmRunChange.count({ where: { shop } })).toBe(0);
     const totals = await prisma.segmentTotal.findMany({ where: { shop, customers: { not: 0 } } });
     expect(totals.map((t) => [t.segment, t.customers])).toEqual([["PROSPECTS", 6]]);
+  });
+
+  it("says so when a later run of the shop takes over, and ends as the later run says", async () => {
+    const { shop } = await scoredShop("rfm-taken-over", 6);
+    // Each batch takes half a second, so the later run starts while the first is applying.
+    const db = openDatabase().sql;
+    const name = `zz_slow_moves_${shop.replace(/\W/g, "_")}`;
+    await db.exec(`
+      CREATE FUNCTION ${name}() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM moved WHERE moved.shop = '${shop}') THEN PERFORM pg_sleep(0.5); END IF;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER ${name} AFTER UPDATE ON customers REFERENCING NEW TABLE AS moved
+        FOR EACH STATEMENT EXECUTE FUNCTION ${name}();`);
+    try {
+      const first = computeRfm(shop, daysAgo(10), { batch: 1 });
+      const outcome = first.then(
+        () => "ended",
+        (error: unknown) => error,
+      );
+      await waitFor("the first run's first customer to move", () =>
+        prisma.customer.count({ where: { shop, segment: "PROSPECTS" } }),
+      );
+      const later = await computeRfm(shop, today(), { batch: 1 });
+      expect(await outcome).toBeInstanceOf(RfmSupersededError);
+      expect(later.scored).toBe(6);
+    } finally {
+      await db.exec(`DROP TRIGGER ${name} ON customers; DROP FUNCTION ${name}();`);
+    }
+    // The later run's date holds: everyone scored as of today, nothing left to apply.
+    expect(await prisma.customer.count({ where: { shop, segment: "PROSPECTS" } })).toBe(0);
+    expect(await listRfm(shop, today())).toHaveLength(6);
+    expect(await prisma.rfmRunChange.count({ where: { shop } })).toBe(0);
+    expect(await computeRfm(shop, today())).toMatchObject({ changed: 0 });
+  });
+
+  it("keeps the batches a failing run applied, and leaves the rest to the next run", async () => {
+    const { shop } = await scoredShop("rfm-half-way", 4);
+    const refused = (await prisma.customer.findMany({ where: { shop }, orderBy: { id: "desc" }, take: 1 }))[0]!;
+    const db = openDatabase().sql;
+    const name = `refuse_one_${shop.replace(/\W/g, "_")}`;
+    await db.exec(`
+      CREATE FUNCTION ${name}() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.id = ${refused.id} THEN RAISE EXCEPTION 'refused for this customer'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER ${name} BEFORE UPDATE ON customers FOR EACH ROW EXECUTE FUNCTION ${name}();`);
+    try {
+      // (The embedded database's adapter does not pass the exception's message on.)
+      await expect(computeRfm(shop, daysAgo(10), { batch: 1 })).rejects.toThrow();
+      // Applied in customer order here (no answers): the three before the refused one moved.
+      expect(await prisma.customer.count({ where: { shop, segment: "PROSPECTS" } })).toBe(3);
+    } finally {
+      await db.exec(`DROP TRIGGER ${name} ON customers; DROP FUNCTION ${name}();`);
+    }
+    expect(await computeRfm(shop, daysAgo(10))).toEqual({ scored: 0, prospects: 1, changed: 1 });
+    expect(await prisma.customer.count({ where: { shop, segment: "PROSPECTS" } })).toBe(4);
+    expect(await prisma.rfmRunChange.count({ where: { shop } })).toBe(0);
   });
 });

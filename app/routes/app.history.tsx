@@ -24,7 +24,7 @@ import type { RfmSegment } from "../generated/prisma/enums";
 import { startHistoryImport } from "../models/bulk-import.server";
 import { importPace, timeLeft } from "../domain/import-pace";
 import { ImportRunningError, latestImport } from "../models/history-import.server";
-import { computeRfm } from "../models/rfm.server";
+import { computeRfm, RfmSupersededError } from "../models/rfm.server";
 import { countSegments } from "../models/segments.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -63,8 +63,16 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const parsed = IntentSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return Response.json({ error: "Unknown action." }, { status: 400 });
   if (parsed.data.intent === "rfm") {
-    const result = await computeRfm(shop, new Date().toISOString().slice(0, 10));
-    return Response.json({ message: `${result.scored} customers scored, ${result.prospects} prospects.` });
+    try {
+      const result = await computeRfm(shop, new Date().toISOString().slice(0, 10));
+      return Response.json({ message: `${result.scored} customers scored, ${result.prospects} prospects.` });
+    } catch (error) {
+      if (!(error instanceof RfmSupersededError)) throw error;
+      return Response.json(
+        { error: "Another scoring run of this shop started meanwhile and is finishing the work; refresh in a moment." },
+        { status: 409 },
+      );
+    }
   }
   if (!graphql) {
     return Response.json(
