@@ -52,6 +52,29 @@ async function segmentCounts(shop: string) {
   return { counted: counted.rows, rolled: rolled.rows };
 }
 
+/**
+ * Runs `work` while a plpgsql trigger (`body` between BEGIN and END) fires on `table`, and
+ * drops it afterwards whatever happens: how these tests slow a run down or make it fail.
+ */
+async function withTrigger<T>(
+  trigger: { name: string; fires: string; table: string; level: string; body: string },
+  work: () => Promise<T>,
+): Promise<T> {
+  const db = openDatabase().sql;
+  const name = trigger.name.replace(/\W/g, "_");
+  await db.exec(`
+    CREATE FUNCTION ${name}() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+    BEGIN
+      ${trigger.body}
+    END $$;
+    CREATE TRIGGER ${name} ${trigger.fires} ON ${trigger.table} ${trigger.level} EXECUTE FUNCTION ${name}();`);
+  try {
+    return await work();
+  } finally {
+    await db.exec(`DROP TRIGGER ${name} ON ${trigger.table}; DROP FUNCTION ${name}();`);
+  }
+}
+
 function largeOrder(customerId: bigint, daysAgo: number): Payload {
   return orderPayload((p) => {
     const at = new Date(Date.now() - daysAgo * 86_400_000).toISOString();
@@ -99,20 +122,18 @@ describe("the RFM run", () => {
       expect((await callAction(ordersCreate, webhookRequest("orders/create", order, { shop }))).status).toBe(200);
     }
     // The database refuses the broken shop's run, as it would a deadlock's victim.
-    const db = openDatabase().sql;
-    const name = `refuse_${broken!.replace(/\W/g, "_")}`;
-    await db.exec(`
-      CREATE FUNCTION ${name}() RETURNS TRIGGER LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.shop = '${broken}' THEN RAISE EXCEPTION 'refused for this shop'; END IF;
-        RETURN NEW;
-      END $$;
-      CREATE TRIGGER ${name} BEFORE UPDATE ON customers FOR EACH ROW EXECUTE FUNCTION ${name}();`);
-    try {
-      expect(await recomputeShops([first!, broken!, last!], new Date().toISOString().slice(0, 10))).toEqual([broken]);
-    } finally {
-      await db.exec(`DROP TRIGGER ${name} ON customers; DROP FUNCTION ${name}();`);
-    }
+    await withTrigger(
+      {
+        name: `refuse_${broken}`,
+        fires: "BEFORE UPDATE",
+        table: "customers",
+        level: "FOR EACH ROW",
+        body: `IF NEW.shop = '${broken}' THEN RAISE EXCEPTION 'refused for this shop'; END IF; RETURN NEW;`,
+      },
+      async () => {
+        expect(await recomputeShops([first!, broken!, last!], new Date().toISOString().slice(0, 10))).toEqual([broken]);
+      },
+    );
     const segments = await prisma.customer.findMany({
       where: { shop: { in: [first!, broken!, last!] } },
       select: { shop: true, segment: true },
@@ -137,30 +158,27 @@ describe("the RFM run", () => {
     // Moving each answer takes a second after its rollups are counted, holding their rows:
     // moving all seven (as of a date before their orders, every customer becomes a Prospect)
     // takes longer than the 5 s an answer's transaction waits.
-    const db = openDatabase().sql;
-    const name = `zz_slow_${shop.replace(/\W/g, "_")}`;
-    await db.exec(`
-      CREATE FUNCTION ${name}() RETURNS TRIGGER LANGUAGE plpgsql AS $$
-      BEGIN
-        PERFORM pg_sleep(1.0 * (SELECT count(*) FROM moved WHERE moved.shop = '${shop}'));
-        RETURN NULL;
-      END $$;
-      CREATE TRIGGER ${name} AFTER UPDATE ON responses REFERENCING NEW TABLE AS moved
-        FOR EACH STATEMENT EXECUTE FUNCTION ${name}();`);
-    try {
-      const run = computeRfm(shop, daysAgo(10), { batch: 1 });
-      await waitFor("the run's first customer to move", () =>
-        prisma.customer.count({ where: { shop, segment: "PROSPECTS" } }),
-      );
-      // Its rollup rows are the ones the run is moving answers out of: in one transaction, the
-      // run held them until it ended, and this answer failed.
-      const answered = await recordAnswer({ invitationId: last.id, score: 3, channel: "EMAIL", locale: "en" });
-      expect(answered).toMatchObject({ closed: false, created: true });
-      expect(await prisma.customer.count({ where: { shop, segment: "PROSPECTS" } })).toBeLessThan(8);
-      expect(await run).toEqual({ scored: 0, prospects: 8, changed: 8 });
-    } finally {
-      await db.exec(`DROP TRIGGER ${name} ON responses; DROP FUNCTION ${name}();`);
-    }
+    await withTrigger(
+      {
+        name: `zz_slow_${shop}`,
+        fires: "AFTER UPDATE",
+        table: "responses",
+        level: "REFERENCING NEW TABLE AS moved FOR EACH STATEMENT",
+        body: `PERFORM pg_sleep(1.0 * (SELECT count(*) FROM moved WHERE moved.shop = '${shop}')); RETURN NULL;`,
+      },
+      async () => {
+        const run = computeRfm(shop, daysAgo(10), { batch: 1 });
+        await waitFor("the run's first customer to move", () =>
+          prisma.customer.count({ where: { shop, segment: "PROSPECTS" } }),
+        );
+        // Its rollup rows are the ones the run is moving answers out of: in one transaction, the
+        // run held them until it ended, and this answer failed.
+        const answered = await recordAnswer({ invitationId: last.id, score: 3, channel: "EMAIL", locale: "en" });
+        expect(answered).toMatchObject({ closed: false, created: true });
+        expect(await prisma.customer.count({ where: { shop, segment: "PROSPECTS" } })).toBeLessThan(8);
+        expect(await run).toEqual({ scored: 0, prospects: 8, changed: 8 });
+      },
+    );
 
     const answers = await prisma.response.findMany({ where: { shop }, select: { segment: true } });
     expect(answers.map((a) => a.segment)).toEqual(Array(8).fill("PROSPECTS"));
@@ -193,25 +211,17 @@ describe("the RFM run", () => {
   it("lets two runs of a shop at once end with every customer moved and nothing left to apply", async () => {
     const { shop } = await scoredShop("rfm-twice", 6);
     // Writing the changes takes a while, so that the two runs work them out at the same time.
-    const db = openDatabase().sql;
-    const name = `slow_changes_${shop.replace(/\W/g, "_")}`;
-    await db.exec(`
-      CREATE FUNCTION ${name}() RETURNS TRIGGER LANGUAGE plpgsql AS $$
-      BEGIN
-        IF EXISTS (SELECT 1 FROM written WHERE written.shop = '${shop}') THEN PERFORM pg_sleep(0.5); END IF;
-        RETURN NULL;
-      END $$;
-      CREATE TRIGGER ${name} AFTER INSERT ON rfm_run_changes REFERENCING NEW TABLE AS written
-        FOR EACH STATEMENT EXECUTE FUNCTION ${name}();`);
-    let results;
-    try {
-      results = await Promise.allSettled([
-        computeRfm(shop, daysAgo(10), { batch: 2 }),
-        computeRfm(shop, daysAgo(10), { batch: 2 }),
-      ]);
-    } finally {
-      await db.exec(`DROP TRIGGER ${name} ON rfm_run_changes; DROP FUNCTION ${name}();`);
-    }
+    const results = await withTrigger(
+      {
+        name: `slow_changes_${shop}`,
+        fires: "AFTER INSERT",
+        table: "rfm_run_changes",
+        level: "REFERENCING NEW TABLE AS written FOR EACH STATEMENT",
+        body: `IF EXISTS (SELECT 1 FROM written WHERE written.shop = '${shop}') THEN PERFORM pg_sleep(0.5); END IF; RETURN NULL;`,
+      },
+      () =>
+        Promise.allSettled([computeRfm(shop, daysAgo(10), { batch: 2 }), computeRfm(shop, daysAgo(10), { batch: 2 })]),
+    );
     // Either both end, or the first is taken over by the second and says so.
     expect(results.filter((r) => r.status === "fulfilled")).not.toHaveLength(0);
     for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(RfmSupersededError);
@@ -225,31 +235,28 @@ describe("the RFM run", () => {
   it("says so when a later run of the shop takes over, and ends as the later run says", async () => {
     const { shop } = await scoredShop("rfm-taken-over", 6);
     // Each batch takes half a second, so the later run starts while the first is applying.
-    const db = openDatabase().sql;
-    const name = `zz_slow_moves_${shop.replace(/\W/g, "_")}`;
-    await db.exec(`
-      CREATE FUNCTION ${name}() RETURNS TRIGGER LANGUAGE plpgsql AS $$
-      BEGIN
-        IF EXISTS (SELECT 1 FROM moved WHERE moved.shop = '${shop}') THEN PERFORM pg_sleep(0.5); END IF;
-        RETURN NULL;
-      END $$;
-      CREATE TRIGGER ${name} AFTER UPDATE ON customers REFERENCING NEW TABLE AS moved
-        FOR EACH STATEMENT EXECUTE FUNCTION ${name}();`);
-    try {
-      const first = computeRfm(shop, daysAgo(10), { batch: 1 });
-      const outcome = first.then(
-        () => "ended",
-        (error: unknown) => error,
-      );
-      await waitFor("the first run's first customer to move", () =>
-        prisma.customer.count({ where: { shop, segment: "PROSPECTS" } }),
-      );
-      const later = await computeRfm(shop, today(), { batch: 1 });
-      expect(await outcome).toBeInstanceOf(RfmSupersededError);
-      expect(later.scored).toBe(6);
-    } finally {
-      await db.exec(`DROP TRIGGER ${name} ON customers; DROP FUNCTION ${name}();`);
-    }
+    await withTrigger(
+      {
+        name: `zz_slow_moves_${shop}`,
+        fires: "AFTER UPDATE",
+        table: "customers",
+        level: "REFERENCING NEW TABLE AS moved FOR EACH STATEMENT",
+        body: `IF EXISTS (SELECT 1 FROM moved WHERE moved.shop = '${shop}') THEN PERFORM pg_sleep(0.5); END IF; RETURN NULL;`,
+      },
+      async () => {
+        const first = computeRfm(shop, daysAgo(10), { batch: 1 });
+        const outcome = first.then(
+          () => "ended",
+          (error: unknown) => error,
+        );
+        await waitFor("the first run's first customer to move", () =>
+          prisma.customer.count({ where: { shop, segment: "PROSPECTS" } }),
+        );
+        const later = await computeRfm(shop, today(), { batch: 1 });
+        expect(await outcome).toBeInstanceOf(RfmSupersededError);
+        expect(later.scored).toBe(6);
+      },
+    );
     // The later run's date holds: everyone scored as of today, nothing left to apply.
     expect(await prisma.customer.count({ where: { shop, segment: "PROSPECTS" } })).toBe(0);
     expect(await listRfm(shop, today())).toHaveLength(6);
@@ -260,23 +267,21 @@ describe("the RFM run", () => {
   it("keeps the batches a failing run applied, and leaves the rest to the next run", async () => {
     const { shop } = await scoredShop("rfm-half-way", 4);
     const refused = (await prisma.customer.findMany({ where: { shop }, orderBy: { id: "desc" }, take: 1 }))[0]!;
-    const db = openDatabase().sql;
-    const name = `refuse_one_${shop.replace(/\W/g, "_")}`;
-    await db.exec(`
-      CREATE FUNCTION ${name}() RETURNS TRIGGER LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.id = ${refused.id} THEN RAISE EXCEPTION 'refused for this customer'; END IF;
-        RETURN NEW;
-      END $$;
-      CREATE TRIGGER ${name} BEFORE UPDATE ON customers FOR EACH ROW EXECUTE FUNCTION ${name}();`);
-    try {
-      // (The embedded database's adapter does not pass the exception's message on.)
-      await expect(computeRfm(shop, daysAgo(10), { batch: 1 })).rejects.toThrow();
-      // Applied in customer order here (no answers): the three before the refused one moved.
-      expect(await prisma.customer.count({ where: { shop, segment: "PROSPECTS" } })).toBe(3);
-    } finally {
-      await db.exec(`DROP TRIGGER ${name} ON customers; DROP FUNCTION ${name}();`);
-    }
+    await withTrigger(
+      {
+        name: `refuse_one_${shop}`,
+        fires: "BEFORE UPDATE",
+        table: "customers",
+        level: "FOR EACH ROW",
+        body: `IF NEW.id = ${refused.id} THEN RAISE EXCEPTION 'refused for this customer'; END IF; RETURN NEW;`,
+      },
+      async () => {
+        // (The embedded database's adapter does not pass the exception's message on.)
+        await expect(computeRfm(shop, daysAgo(10), { batch: 1 })).rejects.toThrow();
+        // Applied in customer order here (no answers): the three before the refused one moved.
+        expect(await prisma.customer.count({ where: { shop, segment: "PROSPECTS" } })).toBe(3);
+      },
+    );
     expect(await computeRfm(shop, daysAgo(10))).toEqual({ scored: 0, prospects: 1, changed: 1 });
     expect(await prisma.customer.count({ where: { shop, segment: "PROSPECTS" } })).toBe(4);
     expect(await prisma.rfmRunChange.count({ where: { shop } })).toBe(0);
