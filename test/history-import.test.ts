@@ -150,6 +150,35 @@ describe("importing order history on PostgreSQL's bulk path", () => {
     expect(await prisma.order.count({ where: { shop } })).toBe(rows.filter((r) => !r.includes("__parentId")).length);
   }, 60_000);
 
+  it("reports a line item whose order is nowhere by its line, and adds a line to an order stored earlier", async () => {
+    const shop = uniqueShop("history");
+    const rows = readFileSync(jsonl, "utf8").trim().split("\n").slice(0, 30);
+    const line = JSON.parse(rows.find((r) => r.includes("__parentId"))!);
+    // An order the shop has from a webhook, which the file does not hold.
+    const stored = orderPayload((p) => {
+      p.id = 93000000;
+      p.admin_graphql_api_id = "gid://shopify/Order/93000000";
+    });
+    expect((await callAction(ordersCreate, webhookRequest("orders/create", stored, { shop }))).status).toBe(200);
+    const file = path.join(dir, "orphans.jsonl");
+    writeFileSync(
+      file,
+      [
+        ...rows,
+        JSON.stringify({ ...line, id: "gid://shopify/LineItem/93000001", __parentId: "gid://shopify/Order/92000000" }),
+        JSON.stringify({ ...line, id: "gid://shopify/LineItem/93000002", __parentId: "gid://shopify/Order/93000000" }),
+      ].join("\n"),
+    );
+    const summary = await importOrderHistory(shop, fileLines(file), { source: "FILE" });
+    expect(summary.errors).toEqual([{ line: 31, message: "line item before (or without) its order 92000000" }]);
+    expect(summary.orders + summary.lines + summary.invalidLines).toBe(rows.length + 2);
+    const added = await prisma.orderLine.findMany({
+      where: { shop, shopifyLineId: { in: [93000001n, 93000002n] } },
+      select: { shopifyLineId: true, order: { select: { shopifyId: true } } },
+    });
+    expect(added).toEqual([{ shopifyLineId: 93000002n, order: { shopifyId: 93000000n } }]);
+  }, 60_000);
+
   it("keeps the newest row of an order the file repeats, with that row's lines, whichever comes first", async () => {
     const shop = uniqueShop("history");
     const rows = readFileSync(jsonl, "utf8").trim().split("\n");

@@ -315,27 +315,33 @@ export async function importOrderHistory(
   const applyLines = async (chunk: Chunk) => {
     await copy(`${tables.lines} ${LINE_COLUMNS}`, chunk.lines);
     const orphans = await transaction(async (tx) => {
-      await tx.$executeRaw`
-        INSERT INTO order_lines (shop, order_id, shopify_line_id, product_id, vendor, quantity, amount)
-        SELECT ${shop}, o.id, l.shopify_line_id, l.product_id, l.vendor, l.quantity, l.amount
-        FROM ${
-          chunk.lines.repeats
-            ? Prisma.sql`(SELECT DISTINCT ON (order_shopify_id, shopify_line_id) * FROM ${staged.lines}
-                          ORDER BY order_shopify_id, shopify_line_id, order_updated_at DESC NULLS LAST,
-                                   line_no DESC)`
-            : staged.lines
-        } l
-        JOIN orders o ON o.shop = ${shop} AND o.shopify_id = l.order_shopify_id
-          -- Not onto an order that a newer webhook replaced while the file was read; FOR SHARE
-          -- waits for such a webhook's transaction and then reads the order it committed.
-          AND (l.order_updated_at IS NULL OR o.shopify_updated_at <= l.order_updated_at)
-        FOR SHARE OF o
-        ON CONFLICT (order_id, shopify_line_id) DO UPDATE SET
-          product_id = EXCLUDED.product_id, vendor = EXCLUDED.vendor, quantity = EXCLUDED.quantity,
-          amount = EXCLUDED.amount`;
+      // The chunk's orders, each looked up through its index and locked once: joined by hash,
+      // every order of the shop was read for each chunk (the planner's statistics predate the
+      // import). FOR SHARE waits for a webhook's transaction replacing an order meanwhile, and
+      // then reads the order it committed; its lines from the file are then left out (below).
       const orphans = await tx.$queryRaw<{ line_no: number; parent: string }[]>`
+        WITH o AS MATERIALIZED (
+          SELECT found.* FROM (SELECT DISTINCT order_shopify_id AS id FROM ${staged.lines}) s
+          CROSS JOIN LATERAL (SELECT o.id, o.shopify_id, o.shopify_updated_at FROM orders o
+                              WHERE o.shop = ${shop} AND o.shopify_id = s.id FOR SHARE) found),
+        inserted AS (
+          INSERT INTO order_lines (shop, order_id, shopify_line_id, product_id, vendor, quantity, amount)
+          SELECT ${shop}, o.id, l.shopify_line_id, l.product_id, l.vendor, l.quantity, l.amount
+          FROM ${
+            chunk.lines.repeats
+              ? Prisma.sql`(SELECT DISTINCT ON (order_shopify_id, shopify_line_id) * FROM ${staged.lines}
+                            ORDER BY order_shopify_id, shopify_line_id, order_updated_at DESC NULLS LAST,
+                                     line_no DESC)`
+              : staged.lines
+          } l
+          JOIN o ON o.shopify_id = l.order_shopify_id
+            -- Not onto an order that a newer webhook replaced while the file was read.
+            AND (l.order_updated_at IS NULL OR o.shopify_updated_at <= l.order_updated_at)
+          ON CONFLICT (order_id, shopify_line_id) DO UPDATE SET
+            product_id = EXCLUDED.product_id, vendor = EXCLUDED.vendor, quantity = EXCLUDED.quantity,
+            amount = EXCLUDED.amount)
         SELECT l.line_no, l.order_shopify_id::text AS parent FROM ${staged.lines} l
-        WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.shop = ${shop} AND o.shopify_id = l.order_shopify_id)
+        WHERE NOT EXISTS (SELECT 1 FROM o WHERE o.shopify_id = l.order_shopify_id)
         ORDER BY l.line_no`;
       await tx.$executeRaw`TRUNCATE ${staged.lines}`;
       return orphans;
@@ -425,7 +431,9 @@ export async function importOrderHistory(
                 parsed.data,
                 recentOrders.get(parsed.data.__parentId) ?? olderOrders.get(parsed.data.__parentId),
               ),
-              `${parsed.data.__parentId} ${parsed.data.id}`,
+              // The line's gid alone (Shopify's are unique across orders): the same id under
+              // two orders only takes the de-duplicating path for nothing.
+              parsed.data.id,
             );
           else invalid(lineNumber, `line item: ${issueText(parsed.error.issues[0]!)}`);
         } else {
