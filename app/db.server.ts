@@ -24,7 +24,7 @@ export interface Database {
    * (text by default: tab-separated, \\N for null, backslash escapes), for example
    * copyFrom('t (a, b)', '1\tx\n2\t\\N\n'). Returns the rows copied.
    */
-  copyFrom(target: string, data: string, options?: string): Promise<number>;
+  copyFrom(target: string, data: string | Uint8Array<ArrayBuffer>, options?: string): Promise<number>;
   close(): Promise<void>;
 }
 

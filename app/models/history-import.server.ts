@@ -168,34 +168,57 @@ function lineRow(lineNo: number, l: BulkLineRow, parentUpdatedAt: string | undef
   ].join("\t");
 }
 
-/** Rows on their way to one staging table, in COPY's format, with the file line each came from. */
+/**
+ * Rows on their way to one staging table, in COPY's format, with the file line each came from.
+ * They are written into a buffer that the run's later chunks reuse: held as strings until
+ * their chunk was applied, they outlived V8's young generation and piled up as garbage in
+ * the old one until a full collection.
+ */
 class Staged {
-  rows: string[] = [];
+  private data: Buffer<ArrayBuffer> = Buffer.allocUnsafe(1 << 20);
+  private size = 0;
+  /** Where each row ends in data, its newline included. */
+  private ends: number[] = [];
   lineNos: number[] = [];
-  private keys = new Set<string>();
-  /** Whether a key came twice (a file that repeats an order or a line): only then is the chunk de-duplicated in SQL. */
-  repeats = false;
 
   get count() {
-    return this.rows.length;
+    return this.ends.length;
   }
 
-  add(lineNo: number, row: string, key: string) {
-    this.rows.push(row);
+  add(lineNo: number, row: string) {
+    // At most three bytes of UTF-8 per UTF-16 unit, and the newline.
+    if (this.size + row.length * 3 + 1 > this.data.length) {
+      const larger = Buffer.allocUnsafe(Math.max(this.data.length * 2, this.size + row.length * 3 + 1));
+      this.data.copy(larger, 0, 0, this.size);
+      this.data = larger;
+    }
+    this.size += this.data.write(row, this.size);
+    this.data[this.size++] = 0x0a;
+    this.ends.push(this.size);
     this.lineNos.push(lineNo);
-    if (this.keys.has(key)) this.repeats = true;
-    else this.keys.add(key);
   }
 
-  /** What COPY reads: every row, each ending with a newline. */
-  copyData(): string {
-    return `${this.rows.join("\n")}\n`;
+  /** What COPY reads: every row, each ending with a newline (valid until the next reset). */
+  copyData(): Buffer<ArrayBuffer> {
+    return this.data.subarray(0, this.size);
   }
 
   /** Leaves out the row at this index (one the database refused). */
   remove(index: number) {
-    this.rows.splice(index, 1);
+    const start = index === 0 ? 0 : this.ends[index - 1]!;
+    const length = this.ends[index]! - start;
+    this.data.copy(this.data, start, start + length, this.size);
+    this.size -= length;
+    this.ends.splice(index, 1);
+    for (let i = index; i < this.ends.length; i++) this.ends[i]! -= length;
     this.lineNos.splice(index, 1);
+  }
+
+  /** Empty, for another chunk, keeping its buffer. */
+  reset() {
+    this.size = 0;
+    this.ends.length = 0;
+    this.lineNos.length = 0;
   }
 }
 
@@ -275,10 +298,26 @@ export async function importOrderHistory(
       { timeout: 10 * 60_000, maxWait: 60_000 },
     );
 
+  /**
+   * A chunk's transaction, and again with the rows de-duplicated when the file repeats an order
+   * or a line within the chunk: rare, and an upsert meeting its own row twice refuses the
+   * statement (cardinality_violation), so the chunk's transaction is only done twice then.
+   */
+  const applyOnce = async <T>(work: (tx: Prisma.TransactionClient, repeats: boolean) => Promise<T>) => {
+    try {
+      return await transaction((tx) => work(tx, false));
+    } catch (error) {
+      const code = (error as { meta?: { driverAdapterError?: { cause?: { code?: string } } } }).meta?.driverAdapterError
+        ?.cause?.code;
+      if (code !== "21000") throw error;
+      return transaction((tx) => work(tx, true));
+    }
+  };
+
   /** A chunk's customers and orders; lines of orders that its rows replace go. */
   const applyOrders = async (chunk: Chunk) => {
     await copy(`${tables.orders} ${ORDER_COLUMNS}`, chunk.orders);
-    await transaction(async (tx) => {
+    await applyOnce(async (tx, repeats) => {
       // Customers first (the import knows only their ids); one erased earlier arrives erased.
       await tx.$executeRaw`
         INSERT INTO customers (shop, shopify_id, redacted_at)
@@ -293,7 +332,7 @@ export async function importOrderHistory(
         tx,
         shop,
         Prisma.sql`(
-          SELECT ${chunk.orders.repeats ? Prisma.sql`DISTINCT ON (shopify_id)` : Prisma.empty}
+          SELECT ${repeats ? Prisma.sql`DISTINCT ON (shopify_id)` : Prisma.empty}
                  shopify_id AS id, name, NULL::text AS confirmation_number,
                  customer_shopify_id AS customer_id, email, locale, currency, current_total, total_price,
                  country_code AS country, test, fulfillment_status, created_at, processed_at, updated_at,
@@ -301,7 +340,7 @@ export async function importOrderHistory(
                  -- History has no fulfilment time: no survey is ever scheduled from it.
                  NULL::timestamptz AS fulfilled_at
           FROM ${staged.orders}
-          ${chunk.orders.repeats ? Prisma.sql`ORDER BY shopify_id, updated_at DESC, line_no DESC` : Prisma.empty}) AS u`,
+          ${repeats ? Prisma.sql`ORDER BY shopify_id, updated_at DESC, line_no DESC` : Prisma.empty}) AS u`,
       );
       // An order replaced by this file's row takes its lines from the file.
       const replaced = applied.filter((a) => !a.inserted).map((a) => a.id);
@@ -314,7 +353,7 @@ export async function importOrderHistory(
   /** A chunk's line items, once its orders (and every earlier chunk's) are in. */
   const applyLines = async (chunk: Chunk) => {
     await copy(`${tables.lines} ${LINE_COLUMNS}`, chunk.lines);
-    const orphans = await transaction(async (tx) => {
+    const orphans = await applyOnce(async (tx, repeats) => {
       // The chunk's orders, each looked up through its index and locked once: joined by hash,
       // every order of the shop was read for each chunk (the planner's statistics predate the
       // import). FOR SHARE waits for a webhook's transaction replacing an order meanwhile, and
@@ -328,7 +367,7 @@ export async function importOrderHistory(
           INSERT INTO order_lines (shop, order_id, shopify_line_id, product_id, vendor, quantity, amount)
           SELECT ${shop}, o.id, l.shopify_line_id, l.product_id, l.vendor, l.quantity, l.amount
           FROM ${
-            chunk.lines.repeats
+            repeats
               ? Prisma.sql`(SELECT DISTINCT ON (order_shopify_id, shopify_line_id) * FROM ${staged.lines}
                             ORDER BY order_shopify_id, shopify_line_id, order_updated_at DESC NULLS LAST,
                                      line_no DESC)`
@@ -360,7 +399,17 @@ export async function importOrderHistory(
     options.onProgress?.({ ...progress, rows: chunk.rowsRead, rowsRead: progress.rows });
   };
 
-  const newChunk = (): Chunk => ({ orders: new Staged(), lines: new Staged(), rowsRead: 0 });
+  // Chunks whose rows are in, for later ones to fill: at most four chunks' buffers, whatever the
+  // file's size.
+  const spare: Chunk[] = [];
+  const newChunk = (): Chunk => {
+    const reused = spare.pop();
+    if (!reused) return { orders: new Staged(), lines: new Staged(), rowsRead: 0 };
+    reused.orders.reset();
+    reused.lines.reset();
+    reused.rowsRead = 0;
+    return reused;
+  };
   // The updated_at of the orders of this chunk and the previous one, by gid: a line item
   // (which follows its order, in practice closely) carries its order's, so that lines from the
   // file never join an order that a newer webhook has replaced meanwhile.
@@ -388,6 +437,7 @@ export async function importOrderHistory(
       await orders;
       await previousLines;
       await applyLines(ready);
+      spare.push(ready);
     })();
     ordersStage = orders;
     // Observed by the next flush or at the end; this only keeps them from counting as unhandled.
@@ -431,15 +481,12 @@ export async function importOrderHistory(
                 parsed.data,
                 recentOrders.get(parsed.data.__parentId) ?? olderOrders.get(parsed.data.__parentId),
               ),
-              // The line's gid alone (Shopify's are unique across orders): the same id under
-              // two orders only takes the de-duplicating path for nothing.
-              parsed.data.id,
             );
           else invalid(lineNumber, `line item: ${issueText(parsed.error.issues[0]!)}`);
         } else {
           const parsed = BulkOrderRowSchema.safeParse(value);
           if (parsed.success) {
-            chunk.orders.add(lineNumber, orderRow(lineNumber, parsed.data), parsed.data.id);
+            chunk.orders.add(lineNumber, orderRow(lineNumber, parsed.data));
             recentOrders.set(parsed.data.id, parsed.data.updatedAt);
           } else invalid(lineNumber, `order: ${issueText(parsed.error.issues[0]!)}`);
         }
