@@ -12,7 +12,7 @@ import { exitAfterOutput } from "./lib/output";
 // npm run bench -- [--only webhooks|dashboards|import|rfm|themes|web-vitals] [--rate 100] [--seconds 60]
 //                  [--database-url postgres://...] [--profile <folder for the app's .cpuprofile>]
 //                  [--dashboards-database-url postgres://...] [--reseed] [--runs 40] [--statements]
-//                  [--rows 500000] [--workers N (PostgreSQL: background work in N worker processes)]
+//                  [--rows 500000] [--other-shop-rows 20000] [--workers N (PostgreSQL: background work in N worker processes)]
 //                  [--pages /app/detractors,/app/value (web-vitals: only these pages)]
 // Dashboards (scripts/bench/dashboards.ts), history import (scripts/bench/import.ts, on the
 // --database-url server or the embedded database) and RFM (scripts/bench/rfm.ts, on the
@@ -35,6 +35,7 @@ const { values } = parseArgs({
     only: { type: "string" },
     profile: { type: "string" },
     rows: { type: "string", default: "500000" },
+    "other-shop-rows": { type: "string", default: "20000" },
     workers: { type: "string", default: "0" },
     pages: { type: "string" },
   },
@@ -56,7 +57,7 @@ function runDashboards(): number {
 }
 
 function runImport(): number {
-  const args = ["scripts/bench/import.ts", "--rows", values.rows!];
+  const args = ["scripts/bench/import.ts", "--rows", values.rows!, "--other-shop-rows", values["other-shop-rows"]!];
   const url = values["database-url"] ?? process.env.BENCH_DATABASE_URL;
   if (url) args.push("--database-url", url);
   console.log("\n== History import ==\n");

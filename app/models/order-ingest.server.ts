@@ -263,10 +263,7 @@ export async function upsertOrders(
            u.created_at::timestamptz, u.processed_at::timestamptz, u.updated_at::timestamptz,
            u.cancelled_at::timestamptz, u.fulfilled_at::timestamptz, red.at
     FROM ${source}
-    -- Looked up by index for each row: joined by hash, a chunk of an import read every customer
-    -- of the shop.
-    LEFT JOIN LATERAL (SELECT c.id, c.redacted_at FROM customers c
-                       WHERE c.shop = ${shop} AND c.shopify_id = u.customer_id::bigint LIMIT 1) c ON true
+    LEFT JOIN customers c ON c.shop = ${shop} AND c.shopify_id = u.customer_id::bigint
     -- An order erased before the app had it, or an erased customer's, arrives erased (one
     -- join: a subquery here was evaluated once for each of the three uses of red.at).
     LEFT JOIN redactions ro ON ro.shop = ${shop} AND ro.kind = 'order' AND ro.shopify_id = u.id::bigint
