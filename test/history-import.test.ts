@@ -179,6 +179,45 @@ describe("importing order history on PostgreSQL's bulk path", () => {
     expect(added).toEqual([{ shopifyLineId: 93000002n, order: { shopifyId: 93000000n } }]);
   }, 60_000);
 
+  it("imports a file that repeats a chunk's orders, newer and the other way round, in the next chunk", async () => {
+    // A chunk's orders go in while the previous chunk's lines do: the same orders locked in
+    // opposite orders, which PostgreSQL ends as a deadlock by failing one of the two.
+    const shop = uniqueShop("history");
+    const rows = readFileSync(jsonl, "utf8").trim().split("\n");
+    const order = JSON.parse(rows[0]!);
+    const line = JSON.parse(rows[1]!);
+    const count = 10_000;
+    const version = (n: number, updatedAt: string, lineId: number) => [
+      JSON.stringify({ ...order, id: `gid://shopify/Order/${94_000_000 + n}`, name: `#${updatedAt}`, updatedAt }),
+      JSON.stringify({
+        ...line,
+        id: `gid://shopify/LineItem/${lineId}`,
+        __parentId: `gid://shopify/Order/${94_000_000 + n}`,
+      }),
+    ];
+    const ids = Array.from({ length: count }, (_, i) => i + 1);
+    const file = path.join(dir, "repeated-chunks.jsonl");
+    writeFileSync(
+      file,
+      [
+        ...ids.flatMap((n) => version(n, "2026-03-01T00:00:00Z", 95_000_000 + n)),
+        ...ids.reverse().flatMap((n) => version(n, "2026-03-02T00:00:00Z", 96_000_000 + n)),
+      ].join("\n"),
+    );
+    // Again, as an interrupted import is: now every order is there, and the upserts lock them.
+    for (let run = 0; run < 2; run++) {
+      const summary = await importOrderHistory(shop, fileLines(file), { source: "FILE" });
+      expect(summary).toMatchObject({ invalidLines: 0, orders: 2 * count, lines: 2 * count });
+    }
+    const runs = await prisma.historyImport.findMany({ where: { shop }, select: { status: true } });
+    expect(runs).toEqual([{ status: "COMPLETED" }, { status: "COMPLETED" }]);
+    expect(await prisma.order.count({ where: { shop, name: "#2026-03-02T00:00:00Z" } })).toBe(count);
+    // Each order keeps the lines of its newer row only.
+    const lines = await prisma.orderLine.findMany({ where: { shop }, select: { shopifyLineId: true } });
+    expect(lines.length).toBe(count);
+    expect(lines.every((l) => l.shopifyLineId! > 96_000_000n)).toBe(true);
+  }, 180_000);
+
   it("keeps the newest row of an order the file repeats, with that row's lines, whichever comes first", async () => {
     const shop = uniqueShop("history");
     const rows = readFileSync(jsonl, "utf8").trim().split("\n");

@@ -112,6 +112,8 @@ export interface ImportSummary extends ImportProgress {
 /** Rows per staged chunk: one COPY per table and one transaction each. */
 const CHUNK = 20_000;
 const LISTED_ERRORS = 20;
+/** Times a chunk's transaction is done again after PostgreSQL ended it to break a deadlock. */
+const DEADLOCK_RETRIES = 5;
 /** Rows the database refused inside one chunk before the import gives up. */
 const REFUSED_ROWS_PER_CHUNK = 100;
 
@@ -299,22 +301,28 @@ export async function importOrderHistory(
     );
 
   /**
-   * A chunk's transaction, and again with the rows de-duplicated when the file repeats an order
-   * or a line within the chunk: rare, and an upsert meeting its own row twice refuses the
-   * statement (cardinality_violation), so the chunk's transaction is only done twice then.
+   * A chunk's transaction. Again with the rows de-duplicated when the file repeats an order or
+   * a line within the chunk: rare, and an upsert meeting its own row twice refuses the statement
+   * (cardinality_violation), so only then is the transaction done twice. Again, too, when
+   * PostgreSQL chose it to end a deadlock: a chunk's orders and the previous chunk's lines go in
+   * at once, and a file that repeats those orders in another order locks them the other way
+   * round (each attempt starts from the same staged rows).
    */
   const applyOnce = async <T>(work: (tx: Prisma.TransactionClient, repeats: boolean) => Promise<T>) => {
-    try {
-      return await transaction((tx) => work(tx, false));
-    } catch (error) {
-      const code = (error as { meta?: { driverAdapterError?: { cause?: { code?: string } } } }).meta?.driverAdapterError
-        ?.cause?.code;
-      if (code !== "21000") throw error;
-      return transaction((tx) => work(tx, true));
+    let repeats = false;
+    for (let deadlocks = 0; ;) {
+      try {
+        return await transaction((tx) => work(tx, repeats));
+      } catch (error) {
+        const code = (error as { meta?: { driverAdapterError?: { cause?: { code?: string } } } }).meta
+          ?.driverAdapterError?.cause?.code;
+        if (code === "21000" && !repeats) repeats = true;
+        else if (code === "40P01" && ++deadlocks <= DEADLOCK_RETRIES) continue;
+        else throw error;
+      }
     }
   };
 
-  /** A chunk's customers and orders; lines of orders that its rows replace go. */
   let analyzed = false;
   const applyOrders = async (chunk: Chunk) => {
     await copy(`${tables.orders} ${ORDER_COLUMNS}`, chunk.orders);
