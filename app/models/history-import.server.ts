@@ -308,14 +308,13 @@ export async function importOrderHistory(
    * at once, and a file that repeats those orders in another order locks them the other way
    * round (each attempt starts from the same staged rows).
    */
-  const applyOnce = async <T>(work: (tx: Prisma.TransactionClient, repeats: boolean) => Promise<T>) => {
+  const applyChunk = async <T>(work: (tx: Prisma.TransactionClient, repeats: boolean) => Promise<T>) => {
     let repeats = false;
     for (let deadlocks = 0; ;) {
       try {
         return await transaction((tx) => work(tx, repeats));
       } catch (error) {
-        const code = (error as { meta?: { driverAdapterError?: { cause?: { code?: string } } } }).meta
-          ?.driverAdapterError?.cause?.code;
+        const code = databaseCause(error)?.code;
         if (code === "21000" && !repeats) repeats = true;
         else if (code === "40P01" && ++deadlocks <= DEADLOCK_RETRIES) continue;
         else throw error;
@@ -326,7 +325,7 @@ export async function importOrderHistory(
   let analyzed = false;
   const applyOrders = async (chunk: Chunk) => {
     await copy(`${tables.orders} ${ORDER_COLUMNS}`, chunk.orders);
-    await applyOnce(async (tx, repeats) => {
+    await applyChunk(async (tx, repeats) => {
       // Customers first (the import knows only their ids); one erased earlier arrives erased.
       await tx.$executeRaw`
         INSERT INTO customers (shop, shopify_id, redacted_at)
@@ -371,7 +370,7 @@ export async function importOrderHistory(
   /** A chunk's line items, once its orders (and every earlier chunk's) are in. */
   const applyLines = async (chunk: Chunk) => {
     await copy(`${tables.lines} ${LINE_COLUMNS}`, chunk.lines);
-    const orphans = await applyOnce(async (tx, repeats) => {
+    const orphans = await applyChunk(async (tx, repeats) => {
       // The chunk's orders, each looked up through (shop, shopify_id) and locked once: joined by
       // hash, every order of the shop was read for each chunk. FOR SHARE waits for a webhook's
       // transaction replacing an order meanwhile, and then reads the order it committed; its
@@ -555,11 +554,15 @@ export async function importOrderHistory(
 /** Rows an import must have read for an ANALYZE to be worth its cost (about a second on a large shop). */
 const ANALYZE_AFTER_ROWS = 10_000;
 
+/** The database's error (SQLSTATE and words) inside Prisma's driver adapter error. */
+function databaseCause(error: unknown): { code?: string; message?: string } | undefined {
+  return (error as { meta?: { driverAdapterError?: { cause?: { code?: string; message?: string } } } }).meta
+    ?.driverAdapterError?.cause;
+}
+
 /** The database's own words where Prisma's driver adapter wraps them ("Message: undefined"). */
 function errorText(error: unknown): string {
-  const cause = (error as { meta?: { driverAdapterError?: { cause?: { message?: string } } } }).meta?.driverAdapterError
-    ?.cause?.message;
-  return cause ?? (error as Error).message;
+  return databaseCause(error)?.message ?? (error as Error).message;
 }
 
 function issueText(issue: { path: PropertyKey[]; message: string }) {
